@@ -1,0 +1,86 @@
+"""Typed base commands shared by every command module.
+
+A command parses its arguments, calls one library function and formats the
+result; these bases hold the little that is common: offline commands
+(no cloud auth), text output to stdout or an atomic file, findings tables
+whose exit status follows the worst finding, and the shared arguments.
+"""
+
+from cliff import command
+from cliff import lister
+
+from osmigcfg import files
+from osmigcfg import findings
+
+FINDING_COLUMNS = ('Severity', 'Code', 'Location', 'Message', 'Hint')
+
+
+class OfflineMixin:
+    """The command needs no cloud credentials."""
+
+    auth_required = False
+
+
+class TextCommand(OfflineMixin, command.Command):
+    """A command whose result is a text document (stdout or ``-o FILE``)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '-o', '--output', metavar='<file>',
+            help='write to this file (atomically) instead of stdout')
+        return parser
+
+    def emit_text(self, parsed_args, text):
+        if parsed_args.output:
+            files.write_atomic(parsed_args.output, text)
+        else:
+            self.app.stdout.write(text)
+        return 0
+
+
+class ExitStatusMixin:
+    """Display commands return the status set by ``take_action``.
+
+    cliff's display commands always return 0; validators and audits must
+    return 1 when they find something at or above the failure level.
+    """
+
+    exit_status = 0
+
+    def run(self, parsed_args):
+        super().run(parsed_args)
+        return self.exit_status
+
+
+class FindingsLister(ExitStatusMixin, OfflineMixin, lister.Lister):
+    """Lists a Report's findings; exits 1 when it fails at ``fail_level``."""
+
+    fail_level = 'error'
+
+    def findings_rows(self, report, fail_level=None):
+        level = fail_level or self.fail_level
+        self.exit_status = 1 if report.fails(level) else 0
+        rows = [
+            (f.severity, f.code, str(f.location), f.message, f.hint or '')
+            for f in report.sorted()
+        ]
+        return FINDING_COLUMNS, rows
+
+
+def add_release_argument(parser):
+    parser.add_argument(
+        '--release', metavar='<N>', type=int, default=None,
+        help='Nova major release (29..34); default: 34')
+
+
+def add_policy_dir_argument(parser):
+    parser.add_argument(
+        '--policy-dir', metavar='<dir>', action='append', default=[],
+        dest='policy_dirs',
+        help='a policy.d directory, applied after the policy file '
+             '(repeatable, in order)')
+
+
+def severity_choices():
+    return sorted(findings.SEVERITY_RANK, key=findings.SEVERITY_RANK.get)

@@ -1,0 +1,161 @@
+"""The osmigcfg exception tree.
+
+Every error osmigcfg raises on purpose derives from :class:`OsmigcfgError`;
+the CLI turns any of them into one line on stderr and a non-zero exit, never
+a traceback.  Messages are built here, in one place, from keyword data.
+
+::
+
+    OsmigcfgError
+     ├── InputError                 bad input from the user: exit 1
+     │    ├── FileReadError         a path that cannot be read
+     │    ├── PolicyFileError       a policy file that does not parse
+     │    ├── UnknownProfileError   a profile name we do not ship
+     │    ├── UnknownReleaseError   a Nova release we have no catalog for
+     │    ├── UnknownRuleError      a rule name not in the release catalog
+     │    ├── ConfigFileError       a config/deploy-tool file that does not parse
+     │    ├── InventoryError        a host inventory that does not parse
+     │    └── DataFileError         an export/import document that is invalid
+     ├── OutputError                an output file that cannot be written
+     ├── PolicyDeniedError          preflight: the policy forbids the action
+     ├── CloudError                 talking to a cloud went wrong
+     │    ├── CloudUnreachableError the endpoint does not answer
+     │    ├── MicroversionError     the cloud is too old for a feature
+     │    ├── MigrationTimeout      still running when we stopped waiting
+     │    │                         (resumable: run `resume`)
+     │    └── MigrationFailed       the migration failed or rolled back
+     │                              (needs an operator)
+     ├── JournalError               a journal file that is missing or corrupt
+     └── SandboxError               the real-Nova / local-cloud fixture failed
+"""
+
+
+class OsmigcfgError(Exception):
+    """Root of every error osmigcfg raises on purpose."""
+
+    #: A fix hint appended to the message when shown to a user.
+    hint = None
+
+    def __init__(self, message, hint=None):
+        super().__init__(message)
+        self.message = message
+        if hint is not None:
+            self.hint = hint
+
+    def __str__(self):
+        if self.hint:
+            return f'{self.message} ({self.hint})'
+        return self.message
+
+
+class InputError(OsmigcfgError):
+    """Bad input from the user (a file, a name, a value)."""
+
+
+class FileReadError(InputError):
+    def __init__(self, path, reason):
+        super().__init__(f'{path}: cannot read: {reason}')
+        self.path = path
+
+
+class PolicyFileError(InputError):
+    def __init__(self, path, line, reason):
+        where = f'{path}:{line}' if line else str(path)
+        super().__init__(
+            f'{where}: {reason}',
+            hint='a policy file is a YAML mapping of rule name to check string',
+        )
+        self.path = path
+        self.line = line
+
+
+class UnknownProfileError(InputError):
+    def __init__(self, name, known):
+        super().__init__(
+            f'unknown profile {name!r}',
+            hint=f'known profiles: {", ".join(sorted(known))}',
+        )
+
+
+class UnknownReleaseError(InputError):
+    def __init__(self, release, known):
+        super().__init__(
+            f'no policy catalog for Nova release {release!r}',
+            hint=f'known releases: {", ".join(str(r) for r in sorted(known))}',
+        )
+
+
+class UnknownRuleError(InputError):
+    def __init__(self, name, release, suggestion=None):
+        hint = f'did you mean {suggestion!r}?' if suggestion else (
+            'run `osmigcfg policy effective` to list the rules')
+        super().__init__(
+            f'unknown policy rule {name!r} for Nova {release}', hint=hint)
+
+
+class ConfigFileError(InputError):
+    def __init__(self, path, line, reason, hint=None):
+        where = f'{path}:{line}' if line else str(path)
+        super().__init__(f'{where}: {reason}', hint=hint)
+        self.path = path
+        self.line = line
+
+
+class InventoryError(InputError):
+    def __init__(self, path, reason, hint=None):
+        super().__init__(f'{path}: {reason}', hint=hint)
+
+
+class DataFileError(InputError):
+    def __init__(self, path, reason, hint=None):
+        super().__init__(f'{path}: {reason}', hint=hint)
+
+
+class OutputError(OsmigcfgError):
+    def __init__(self, path, reason):
+        super().__init__(f'{path}: cannot write: {reason}')
+
+
+class PolicyDeniedError(OsmigcfgError):
+    """The effective policy does not allow the caller to do this."""
+
+    def __init__(self, message, rule=None, check=None, hint=None):
+        super().__init__(message, hint=hint)
+        self.rule = rule
+        self.check = check
+
+
+class CloudError(OsmigcfgError):
+    """Talking to a cloud went wrong."""
+
+
+class CloudUnreachableError(CloudError):
+    def __init__(self, endpoint, reason):
+        super().__init__(
+            f'cannot reach {endpoint}: {reason}',
+            hint='check --os-cloud / clouds.yaml and that the API answers')
+
+
+class MicroversionError(CloudError):
+    def __init__(self, feature, needed, available):
+        super().__init__(
+            f'{feature} needs compute API microversion {needed}, '
+            f'the cloud offers at most {available}',
+            hint='upgrade Nova or leave out the option that needs it')
+
+
+class MigrationTimeout(CloudError):
+    """Still in progress when we stopped waiting: resumable."""
+
+
+class MigrationFailed(CloudError):
+    """The migration failed or rolled back: needs an operator."""
+
+
+class JournalError(OsmigcfgError):
+    def __init__(self, path, reason):
+        super().__init__(f'journal {path}: {reason}')
+
+
+class SandboxError(OsmigcfgError):
+    """The real-Nova or local-cloud sandbox could not start or failed."""
