@@ -67,6 +67,7 @@ class PolicyFileError(InputError):
         )
         self.path = path
         self.line = line
+        self.reason = reason
 
 
 class UnknownProfileError(InputError):

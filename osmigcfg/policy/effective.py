@@ -1,0 +1,298 @@
+"""The effective policy: what Nova would really enforce, and why.
+
+We do not re-implement oslo.policy.  A real ``oslo_policy.policy.Enforcer``
+is built over a private ConfigOpts (never the global ``cfg.CONF``), the
+release catalog's defaults are registered on it (with their DeprecatedRule),
+the policy file and policy.d directories are loaded by oslo.policy itself,
+and ``enforcer.rules`` is read back.  Each rule's origin (default, file:line,
+inherited through a DeprecatedRule, ORed with the deprecated default) is
+recovered by comparing what the Enforcer produced with each candidate.
+"""
+
+import dataclasses
+import pathlib
+import tempfile
+
+from oslo_config import cfg
+from oslo_context import context as oslo_context
+from oslo_policy import _checks
+from oslo_policy import _parser
+from oslo_policy import policy as oslo_policy
+
+from osmigcfg import exceptions
+from osmigcfg.policy import catalog as catalog_mod
+from osmigcfg.policy import oslo_quiet
+from osmigcfg.policy import source as source_mod
+from osmigcfg.policy import trace
+
+
+@_checks.register('is_admin')
+class IsAdminCheck(_checks.Check):
+    """``is_admin:True``, matched the way Nova's own IsAdminCheck does.
+
+    Nova registers this check kind (case-insensitive ``true``) in
+    ``nova.policy``; we register the same semantics so offline decisions
+    match the API.
+    """
+
+    def __init__(self, kind, match):
+        self.expected = match.lower() == 'true'
+        super().__init__(kind, str(self.expected))
+
+    def __call__(self, target, creds, enforcer, current_rule=None):
+        return creds.get('is_admin') == self.expected
+
+
+@dataclasses.dataclass(frozen=True)
+class Origin:
+    """Where a rule's effective check comes from."""
+
+    kind: str  # default | file | inherited | legacy-or | file-only
+    file: str | None = None
+    line: int | None = None
+    via: str | None = None  # the deprecated rule it inherits from
+
+    def describe(self):
+        where = f'{self.file}:{self.line}' if self.file else None
+        if self.kind == 'file':
+            return f'set in {where}'
+        if self.kind == 'file-only':
+            return f'defined in {where} (not a Nova rule)'
+        if self.kind == 'inherited':
+            return (f'inherited from the override of {self.via} in {where} '
+                    f'(DeprecatedRule)')
+        if self.kind == 'legacy-or':
+            return (f'default ORed with its deprecated default {self.via!r} '
+                    f'(enforce_new_defaults=false)')
+        return 'Nova default'
+
+
+@dataclasses.dataclass(frozen=True)
+class EffectiveRule:
+    name: str
+    check: object  # oslo.policy BaseCheck
+    origin: Origin
+    registered: object = None  # catalog.RuleInfo or None
+
+    @property
+    def check_str(self):
+        return str(self.check)
+
+    @property
+    def default_check_str(self):
+        return self.registered.check_str if self.registered else None
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    """The answer to "may these credentials do this?", with the reason."""
+
+    rule: str
+    allowed: bool
+    check_str: str
+    origin: Origin
+    reason: str  # 'check' or 'scope'
+    chain: tuple = ()
+
+    def explain(self):
+        verdict = 'allowed' if self.allowed else 'denied'
+        if self.reason == 'scope':
+            return (f'{verdict}: {self.rule} requires a project-scoped token')
+        granted = f' via {self.chain[-1].strip()}' if (
+            self.allowed and self.chain) else ''
+        return (f'{verdict}: {self.rule} = {self.check_str} '
+                f'({self.origin.describe()}){granted}')
+
+
+class EffectivePolicy:
+    """The rules a real Enforcer holds for given files, release and flags."""
+
+    def __init__(self, enforcer, catalog, sources, enforce_new_defaults):
+        self.enforcer = enforcer
+        self.catalog = catalog
+        self.release = catalog.release
+        self.sources = sources
+        self.enforce_new_defaults = enforce_new_defaults
+        self.entries = source_mod.merged_entries(sources)
+        self.rules = {name: self._effective_rule(name, check)
+                      for name, check in enforcer.rules.items()}
+
+    def _effective_rule(self, name, check):
+        registered = self.catalog.get(name)
+        entry = self.entries.get(name)
+        if entry is not None:
+            kind = 'file' if registered else 'file-only'
+            return EffectiveRule(name, check, Origin(kind, entry.file,
+                                                     entry.line), registered)
+        return EffectiveRule(name, check, self._default_origin(registered,
+                                                               check),
+                             registered)
+
+    def _default_origin(self, registered, check):
+        deprecated = registered.deprecated_rule if registered else None
+        if deprecated is None:
+            return Origin('default')
+        text = str(check)
+        old = self.entries.get(deprecated.name)
+        if (old is not None and deprecated.name != registered.name
+                and text == str(_parser.parse_rule(old.check_str))
+                and text != str(_parser.parse_rule(registered.check_str))):
+            return Origin('inherited', old.file, old.line, deprecated.name)
+        if not self.enforce_new_defaults:
+            legacy = oslo_policy.OrCheck([
+                _parser.parse_rule(registered.check_str),
+                _parser.parse_rule(deprecated.check_str)])
+            if text == str(legacy):
+                return Origin('legacy-or', via=deprecated.check_str)
+        return Origin('default')
+
+    def rule(self, name):
+        """The EffectiveRule for ``name`` (UnknownRuleError if none)."""
+        try:
+            return self.rules[name]
+        except KeyError:
+            raise exceptions.UnknownRuleError(
+                name, self.release, self.catalog.suggest(name)) from None
+
+    def credentials(self, roles, project_id, user_id=None, system_scope=None):
+        """A RequestContext as Nova builds it (is_admin from the policy)."""
+        ctx = oslo_context.RequestContext(
+            user_id=user_id or 'osmigcfg-user', project_id=project_id,
+            roles=list(roles), system_scope=system_scope, is_admin=False)
+        creds = ctx.to_policy_values()
+        creds['is_admin'] = False
+        target = {'project_id': project_id, 'user_id': ctx.user_id}
+        creds['is_admin'] = bool(self._enforce('context_is_admin', target,
+                                               creds)[0])
+        return creds
+
+    def _enforce(self, rule, target, creds):
+        try:
+            with oslo_quiet.collected_oslo_logs():
+                ok = self.enforcer.enforce(rule, target, dict(creds),
+                                           do_raise=True)
+            return bool(ok), 'check'
+        except oslo_policy.InvalidScope:
+            return False, 'scope'
+        except oslo_policy.PolicyNotAuthorized:
+            return False, 'check'
+
+    def check(self, rule, roles, project_id, user_id=None, target=None,
+              system_scope=None, creds=None):
+        """Decide whether credentials may perform ``rule`` on ``target``.
+
+        ``target`` defaults to an object in the caller's own project.
+        """
+        effective = self.rule(rule)
+        creds = creds or self.credentials(roles, project_id, user_id,
+                                          system_scope)
+        if target is None:
+            target = {'project_id': project_id, 'user_id': creds['user_id']}
+        allowed, reason = self._enforce(rule, target, creds)
+        chain = ()
+        if reason == 'check':
+            chain = tuple(trace.trace(self.enforcer, effective.check, target,
+                                      creds))
+        return Decision(rule, allowed, effective.check_str, effective.origin,
+                        reason, chain)
+
+
+def _private_conf(enforce_new_defaults, policy_dirs):
+    conf = cfg.ConfigOpts()
+    conf([], project='osmigcfg', default_config_files=[],
+         default_config_dirs=[])
+    # The Enforcer registers the [oslo_policy] options on first use.
+    oslo_policy.Enforcer(conf)
+    conf.set_override('enforce_new_defaults', enforce_new_defaults,
+                      group='oslo_policy')
+    conf.set_override('policy_dirs', [str(d) for d in policy_dirs],
+                      group='oslo_policy')
+    return conf
+
+
+def build_enforcer(catalog, policy_path, policy_dirs, enforce_new_defaults):
+    """A loaded, frozen oslo.policy Enforcer over the catalog's defaults."""
+    conf = _private_conf(enforce_new_defaults, policy_dirs)
+    enforcer = oslo_policy.Enforcer(
+        conf, policy_file=str(policy_path) if policy_path else
+        '/nonexistent/osmigcfg-no-policy-file.yaml')
+    enforcer.suppress_deprecation_warnings = True
+    enforcer.suppress_default_change_warnings = True
+    enforcer.register_defaults(catalog.rule_defaults())
+    with oslo_quiet.collected_oslo_logs():
+        enforcer.load_rules()
+    enforcer.use_conf = False  # freeze: a snapshot of the files as read
+    return enforcer
+
+
+def _refuse_bad_sources(sources):
+    for src in sources:
+        if src.bad_values:
+            name, line, why = src.bad_values[0]
+            raise exceptions.PolicyFileError(src.path, line, f'{name}: {why}')
+
+
+def load_effective_policy(policy_file=None, policy_dirs=(), release=None,
+                          enforce_new_defaults=True, profile=None,
+                          overrides=None):
+    """Compute the effective policy.
+
+    :param policy_file: a policy.yaml path, or None
+    :param policy_dirs: policy.d directories applied after it, in order
+    :param release: Nova major release (default 34)
+    :param enforce_new_defaults: oslo.policy's flag of that name
+    :param profile: a profile name rendered as the policy file (instead of
+        ``policy_file``); ``overrides`` (a dict) are overlaid on it
+    :returns: EffectivePolicy
+    :raises: InputError subclasses for unreadable or malformed input
+    """
+    catalog = catalog_mod.load_catalog(catalog_mod.check_release(release))
+    if profile is not None:
+        if policy_file is not None:
+            raise exceptions.InputError(
+                'give either a profile or a policy file, not both')
+        from osmigcfg.policy import render  # render imports effective's deps
+        text = render.render_policy(profile, release=catalog.release,
+                                    overrides=overrides)
+        with tempfile.TemporaryDirectory(prefix='osmigcfg-') as tmp:
+            path = pathlib.Path(tmp) / f'{profile}.yaml'
+            path.write_text(text)
+            return _load(catalog, path, policy_dirs, enforce_new_defaults,
+                         label=f'profile:{profile}')
+    return _load(catalog, policy_file, policy_dirs, enforce_new_defaults)
+
+
+def _load(catalog, policy_file, policy_dirs, enforce_new_defaults,
+          label=None):
+    sources = source_mod.read_sources(policy_file, policy_dirs)
+    _refuse_bad_sources(sources)
+    if label and sources:
+        sources[0] = _relabel(sources[0], label)
+    # oslo.policy resolves relative paths against config dirs, not the cwd.
+    enforcer = build_enforcer(
+        catalog, _absolute(policy_file),
+        [_absolute(d) for d in policy_dirs], enforce_new_defaults)
+    ep = EffectivePolicy(enforcer, catalog, sources, enforce_new_defaults)
+    _assert_loaded(ep)
+    return ep
+
+
+def _absolute(path):
+    return None if path is None else pathlib.Path(path).resolve()
+
+
+def _assert_loaded(ep):
+    """Every rule we read must be what the Enforcer holds (an invariant)."""
+    for name, entry in ep.entries.items():
+        held = ep.enforcer.rules.get(name)
+        wanted = str(_parser.parse_rule(entry.check_str))
+        if held is None or str(held) != wanted:
+            raise exceptions.OsmigcfgError(
+                f'internal error: oslo.policy did not load {name} from '
+                f'{entry.file}:{entry.line} as read')
+
+
+def _relabel(src, label):
+    entries = {n: dataclasses.replace(e, file=label)
+               for n, e in src.entries.items()}
+    return source_mod.PolicySource(path=label, entries=entries)
