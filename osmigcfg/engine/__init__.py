@@ -1,0 +1,60 @@
+"""Run many items' work on TaskFlow, journaled, windowed and resumable.
+
+The migrator (and the cross-cloud import/copy) describe their work as one
+TaskFlow flow per *item* and hand it to this engine.  The API is small:
+
+``Journal.create(path, kind, plan, options)`` / ``Journal.open(path, kind)``
+    A run's durable record: TaskFlow's SQLite persistence backend, one
+    logbook whose ``meta`` keeps the JSON ``plan`` and ``options`` the flows
+    are rebuilt from, and one flow detail where TaskFlow records every
+    atom's state, result and failure.  ``journal.atoms()`` reads them back
+    as :class:`AtomRecord` values; ``journal.events_path`` names the
+    JSON-lines events file kept beside it.
+
+``Windows({'global': G, 'source': S, 'dest': D})``
+    Concurrency limits.  A step calls ``windows.acquire(item, [('source',
+    host), ('dest', host)])`` before its cloud call (all keys at once, plan
+    order kept, no head-of-line blocking) and ``windows.release(item)``
+    when the work is done in the cloud; ``occupy`` re-takes slots on resume.
+
+``EventStream(path, callbacks)``
+    ``emit(kind, item=None, **data)`` appends a JSON line (secrets masked)
+    and calls every callback (progress displays).  ``read_events(path)``
+    reads a file back, tolerating a torn last line.
+
+``Context(windows, events, **extra)``, ``Step``, ``item_flow``, ``run_flow``
+    Build flows: subclass ``Step`` (set ``step = 'name'``; implement
+    ``execute``/``revert``; call ``self.record(phase, **details)`` before and
+    after each cloud call), group an item's steps with ``item_flow(item,
+    steps)`` (its failures revert that item only) and all items with
+    ``run_flow(name, item_flows)``.  Atom names are ``<item>:<step>``.
+
+``Runner(journal, flow, context, max_workers).run(reset_atoms=())``
+    Runs the flow on TaskFlow's parallel engine (threads) and returns a
+    ``RunResult``; ``stop()`` suspends it (resumable).  To resume, open the
+    journal, rebuild the same flow from ``journal.plan``, reconcile with the
+    outside world (re-occupy windows, pick atoms to re-run) and call
+    ``run(reset_atoms=...)`` again: finished atoms are skipped, atoms a kill
+    left RUNNING run again, so steps must be idempotent against the cloud.
+"""
+
+from osmigcfg.engine.events import EventStream
+from osmigcfg.engine.events import read_events
+from osmigcfg.engine.flows import Context
+from osmigcfg.engine.flows import ItemRetry
+from osmigcfg.engine.flows import Step
+from osmigcfg.engine.flows import atom_name
+from osmigcfg.engine.flows import item_flow
+from osmigcfg.engine.flows import run_flow
+from osmigcfg.engine.flows import split_atom_name
+from osmigcfg.engine.journal import AtomRecord
+from osmigcfg.engine.journal import Journal
+from osmigcfg.engine.runner import Runner
+from osmigcfg.engine.runner import RunResult
+from osmigcfg.engine.windows import Windows
+
+__all__ = [
+    'AtomRecord', 'Context', 'EventStream', 'ItemRetry', 'Journal',
+    'RunResult', 'Runner', 'Step', 'Windows', 'atom_name', 'item_flow',
+    'read_events', 'run_flow', 'split_atom_name',
+]

@@ -1,0 +1,114 @@
+"""Flow construction helpers: one linear flow per item, all items unordered.
+
+A run is a TaskFlow ``unordered_flow`` of *items*; an item (one server, one
+network, ...) is a ``linear_flow`` of *steps* (TaskFlow tasks) under an
+:class:`ItemRetry` controller.  When a step raises, the controller answers
+``REVERT``: TaskFlow reverts that item's steps, newest first, and the other
+items carry on.  Atom names are ``<item>:<step>``; the data a step provides
+is stored under ``<item>:<step>`` too, so items never see each other's data.
+
+Steps subclass :class:`Step`: they receive the run :class:`Context` (not
+persisted: connections, windows, events) and record their progress with
+:meth:`Step.record`, which TaskFlow saves in the journal before returning.
+"""
+
+import logging
+
+from taskflow import retry
+from taskflow import task
+from taskflow.patterns import linear_flow
+from taskflow.patterns import unordered_flow
+
+LOG = logging.getLogger(__name__)
+
+SEP = ':'
+
+
+def atom_name(item, step):
+    """The journal name of ``step`` of ``item``."""
+    return f'{item}{SEP}{step}'
+
+
+def split_atom_name(name):
+    """``(item, step)`` from an atom name (step ``None`` if not ours)."""
+    item, sep, step = name.rpartition(SEP)
+    return (item, step) if sep else (name, None)
+
+
+class Context:
+    """What every step of a run shares, in memory only.
+
+    :param windows: the run's :class:`~osmigcfg.engine.windows.Windows`.
+    :param events: the run's :class:`~osmigcfg.engine.events.EventStream`.
+    Domains add their own attributes (a cloud connection, options...).
+    """
+
+    def __init__(self, windows, events, **extra):
+        self.windows = windows
+        self.events = events
+        self.stopping = False
+        for key, value in extra.items():
+            setattr(self, key, value)
+
+
+class Step(task.Task):
+    """One named step of one item.
+
+    Subclasses implement ``execute(self, **inputs)`` (and ``revert``).  The
+    previous steps' results arrive as keyword arguments named after the
+    step (``requires=('preflight',)`` gives ``preflight=<its result>``).
+    """
+
+    #: the step's short name (``start``, ``wait``...); set by subclasses.
+    step = None
+
+    def __init__(self, item, context, requires=(), **kwargs):
+        self.item = item
+        self.context = context
+        rebind = {r: atom_name(item, r) for r in requires}
+        super().__init__(name=atom_name(item, self.step),
+                         provides=atom_name(item, self.step),
+                         rebind=rebind, requires=tuple(requires), **kwargs)
+
+    def record(self, phase, progress=0.5, **details):
+        """Save ``phase`` and ``details`` in the journal, then emit an event.
+
+        TaskFlow writes progress details synchronously, so a record made
+        before a cloud call is on disk before the call is sent.
+        """
+        self.notifier.notify(task.EVENT_UPDATE_PROGRESS,
+                             {'progress': progress, 'phase': phase,
+                              **details})
+        self.emit(f'{self.step}.{phase}', **details)
+
+    def emit(self, kind, **data):
+        """Emit an event about this item (not journaled: see :meth:`record`)."""
+        return self.context.events.emit(kind, item=self.item, **data)
+
+
+class ItemRetry(retry.Retry):
+    """Reverts only its own item when one of the item's steps fails."""
+
+    def on_failure(self, history, *args, **kwargs):
+        return retry.REVERT
+
+    def execute(self, history, *args, **kwargs):
+        return len(history) + 1
+
+    def revert(self, history, *args, **kwargs):
+        return None
+
+
+def item_flow(item, steps):
+    """A linear flow of ``steps`` for ``item``, reverted on its own."""
+    flow = linear_flow.Flow(item, retry=ItemRetry(atom_name(item, 'retry')))
+    flow.add(*steps)
+    return flow
+
+
+def run_flow(name, item_flows):
+    """The run: every item flow, free to run in parallel."""
+    flow = unordered_flow.Flow(name)
+    if item_flows:
+        flow.add(*item_flows)
+    return flow

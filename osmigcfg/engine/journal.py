@@ -1,0 +1,202 @@
+"""The journal: one run kept in TaskFlow's SQLite persistence backend.
+
+A journal file is a SQLite database written by TaskFlow's SQLAlchemy
+persistence backend.  It holds exactly one logbook (the run) whose ``meta``
+carries our header (``osmigcfg_journal`` version, ``kind``, the ``plan``
+and the run ``options``, all JSON) and one flow detail, in which TaskFlow
+records every atom's state transition, result and failure.  Tasks add their
+own records (``phase`` before and after each cloud call) through TaskFlow's
+progress details, which the engine saves synchronously.
+
+Nothing secret goes in: plans and options are scrubbed before saving.
+"""
+
+import contextlib
+import dataclasses
+import logging
+import os
+import sqlite3
+import time
+import uuid
+
+from taskflow.persistence import backends
+from taskflow.persistence import models
+
+from osmigcfg import exceptions
+from osmigcfg.engine import events as events_mod
+
+LOG = logging.getLogger(__name__)
+
+JOURNAL_VERSION = 1
+HEADER = 'osmigcfg_journal'
+
+
+@dataclasses.dataclass(frozen=True)
+class AtomRecord:
+    """What the journal says about one TaskFlow atom (task or retry)."""
+
+    name: str
+    state: str
+    intention: str
+    result: object
+    failure: str | None        # the exception text, when it failed
+    failure_types: tuple       # exception class names, most derived first
+    details: dict              # the last progress details a task recorded
+
+
+def _fetch_backend(path):
+    return backends.fetch({'connection': f'sqlite:///{os.path.abspath(path)}'})
+
+
+def _check_sqlite(path):
+    try:
+        with open(path, 'rb') as f:
+            magic = f.read(16)
+    except FileNotFoundError:
+        raise exceptions.JournalError(path, 'no such file') from None
+    except IsADirectoryError:
+        raise exceptions.JournalError(path, 'is a directory') from None
+    except OSError as e:
+        raise exceptions.JournalError(path, e.strerror) from None
+    if magic != b'SQLite format 3\x00':
+        raise exceptions.JournalError(
+            path, 'not a journal (not a SQLite database)')
+
+
+def _failure_types(failure):
+    if failure is None:
+        return ()
+    return tuple(failure.to_dict().get('exc_type_names') or ())
+
+
+class Journal:
+    """One run's durable record (use :meth:`create` or :meth:`open`)."""
+
+    def __init__(self, path, backend, book):
+        self.path = str(path)
+        self.backend = backend
+        self.book = book
+        self.flow_detail = next(iter(book))
+
+    @classmethod
+    def create(cls, path, kind, plan, options=None):
+        """Create a new journal file holding ``plan``.
+
+        :param path: the file to create; it must not exist.
+        :param kind: what the run is (``drain``, ``migrate``, ``import``...).
+        :param plan: a JSON-serialisable dict the run is rebuilt from.
+        :param options: JSON-serialisable run options (windows, policies).
+        :raises JournalError: when the file exists or cannot be written.
+        """
+        if os.path.exists(path):
+            raise exceptions.JournalError(
+                path, 'already exists (use `resume` to continue it)')
+        meta = {HEADER: JOURNAL_VERSION, 'kind': kind, 'created': time.time(),
+                'plan': events_mod.scrub(plan),
+                'options': events_mod.scrub(options or {})}
+        book = models.LogBook(f'osmigcfg-{kind}')
+        book.meta = meta
+        book.add(models.FlowDetail(f'{kind}-run', uuid=str(uuid.uuid4())))
+        try:
+            backend = _fetch_backend(path)
+            with contextlib.closing(backend.get_connection()) as conn:
+                conn.upgrade()
+                conn.save_logbook(book)
+        except Exception as e:
+            raise exceptions.JournalError(path, f'cannot create: {e}') from None
+        LOG.info('journal %s created (%s)', path, kind)
+        return cls(path, backend, book)
+
+    @classmethod
+    def open(cls, path, kind=None):
+        """Open an existing journal and check its header.
+
+        :raises JournalError: when the file is missing, not SQLite, not a
+            journal, of another version, or of another ``kind``.
+        """
+        _check_sqlite(path)
+        try:
+            backend = _fetch_backend(path)
+            with contextlib.closing(backend.get_connection()) as conn:
+                books = list(conn.get_logbooks())
+        except Exception as e:
+            raise exceptions.JournalError(
+                path, f'unreadable ({type(e).__name__})') from None
+        books = [b for b in books if (b.meta or {}).get(HEADER)]
+        if len(books) != 1 or len(books[0]) != 1:
+            raise exceptions.JournalError(path, 'not an osmigcfg journal')
+        version = books[0].meta[HEADER]
+        if version != JOURNAL_VERSION:
+            raise exceptions.JournalError(
+                path, f'journal version {version}, this osmigcfg reads '
+                      f'{JOURNAL_VERSION}')
+        journal = cls(path, backend, books[0])
+        if kind is not None and journal.kind != kind:
+            raise exceptions.JournalError(
+                path, f'a {journal.kind} journal, not {kind}')
+        return journal
+
+    @property
+    def kind(self):
+        return self.book.meta['kind']
+
+    @property
+    def plan(self):
+        return self.book.meta['plan']
+
+    @property
+    def options(self):
+        return self.book.meta.get('options', {})
+
+    @property
+    def events_path(self):
+        """The JSON-lines events file kept beside the journal."""
+        return self.path + '.events.jsonl'
+
+    def reload(self):
+        """Re-read the flow detail from disk (after a run wrote to it)."""
+        with contextlib.closing(self.backend.get_connection()) as conn:
+            self.book = conn.get_logbook(self.book.uuid)
+        self.flow_detail = next(iter(self.book))
+        return self
+
+    def update_meta(self, **values):
+        """Merge JSON values into the run header and save it."""
+        self.book.meta.update(events_mod.scrub(values))
+        with contextlib.closing(self.backend.get_connection()) as conn:
+            conn.save_logbook(self.book)
+
+    @property
+    def flow_state(self):
+        """TaskFlow's state of the run's flow (PENDING, RUNNING, ...)."""
+        return self.flow_detail.state
+
+    def atoms(self):
+        """Every atom TaskFlow recorded: name -> :class:`AtomRecord`."""
+        records = {}
+        for ad in self.flow_detail:
+            failure = ad.failure
+            details = ((ad.meta or {}).get('progress_details') or {})
+            records[ad.name] = AtomRecord(
+                name=ad.name, state=ad.state, intention=ad.intention,
+                result=ad.results,
+                failure=failure.exception_str if failure else None,
+                failure_types=_failure_types(failure),
+                details=details.get('details') or {})
+        return records
+
+    def close(self):
+        """Release the backend's resources."""
+        with contextlib.suppress(Exception):
+            self.backend.close()
+
+
+def is_journal(path):
+    """True when ``path`` looks like a journal (cheap header check)."""
+    try:
+        _check_sqlite(path)
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute('select 1 from logbooks limit 1')
+        return True
+    except (exceptions.JournalError, sqlite3.Error):
+        return False
