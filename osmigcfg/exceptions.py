@@ -20,6 +20,8 @@ a traceback.  Messages are built here, in one place, from keyword data.
      ├── PolicyDeniedError          preflight: the policy forbids the action
      ├── CloudError                 talking to a cloud went wrong
      │    ├── CloudUnreachableError the endpoint does not answer
+     │    ├── CloudRequestError     the API refused a request (status, reason)
+     │    │    └── NotFoundError    no such server / host / migration
      │    ├── MicroversionError     the cloud is too old for a feature
      │    ├── MigrationTimeout      still running when we stopped waiting
      │    │                         (resumable: run `resume`)
@@ -135,6 +137,26 @@ class CloudUnreachableError(CloudError):
         super().__init__(
             f'cannot reach {endpoint}: {reason}',
             hint='check --os-cloud / clouds.yaml and that the API answers')
+
+
+class CloudRequestError(CloudError):
+    """The cloud answered a request with an error status."""
+
+    def __init__(self, what, status, reason, hint=None):
+        super().__init__(f'{what}: {reason} (HTTP {status})', hint=hint)
+        self.status = status
+        self.reason = reason
+
+
+class NotFoundError(CloudRequestError):
+    """No such server, host or migration."""
+
+    def __init__(self, kind, name, hint=None):
+        super().__init__(f'no {kind} {name!r}', 404, 'not found', hint=hint)
+        self.message = f'no {kind} {name!r}'
+
+    def __str__(self):
+        return f'{self.message} ({self.hint})' if self.hint else self.message
 
 
 class MicroversionError(CloudError):
