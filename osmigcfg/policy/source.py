@@ -72,7 +72,8 @@ def parse_policy_text(text, path='<policy>'):
 
 def _add_entry(source, key_node, value_node):
     line = _mark_line(key_node)
-    if not isinstance(key_node, yaml.ScalarNode):
+    if (not isinstance(key_node, yaml.ScalarNode)
+            or key_node.tag != 'tag:yaml.org,2002:str'):
         source.bad_values.append((str(key_node.value)[:40], line,
                                   'rule name is not a string'))
         return
