@@ -162,3 +162,17 @@ def test_is_admin_check_matches_nova_semantics(write):
     ep = effective.load_effective_policy(path)
     assert allowed(ep, MIGRATE, ADMIN)
     assert not allowed(ep, MIGRATE, MANAGER)
+
+
+@pytest.mark.parametrize('roles,project', [
+    (ADMIN, 'p1'), (MEMBER, 'p1'), (READER, 'p1'), ([], 'p1'),
+    (MEMBER, 'p2'), (['service'], 'svc')])
+def test_decide_all_agrees_with_check_on_every_rule(roles, project):
+    ep = effective.load_effective_policy(profile='mosk-24.3',
+                                         enforce_new_defaults=False)
+    creds = ep.credentials(roles, project)
+    target = {'project_id': 'p1', 'user_id': 'owner'}
+    fast = ep.decide_all(creds, target)
+    slow = {name: ep.check(name, creds=creds, target=target).allowed
+            for name in ep.rules}
+    assert fast == slow
