@@ -94,6 +94,32 @@ def dump_rules(wheel):
     return json.loads(proc.stdout)
 
 
+def dump_installed_rules():
+    """The installed Nova's version and registered rules (child Python)."""
+    code = ('import json, sys, importlib.metadata as m\n'
+            'print(m.version("nova"))\n' + _DUMP)
+    proc = subprocess.run([sys.executable, '-c', code], check=True,
+                          capture_output=True, text=True)
+    version, _, body = proc.stdout.partition('\n')
+    return version.strip(), json.loads(body)
+
+
+def check_installed():
+    """Compare the installed Nova's defaults with our catalog; 0 if equal."""
+    version, rules = dump_installed_rules()
+    release = int(version.split('.')[0])
+    path = HERE / f'nova-{release}.yaml'
+    shipped = yaml.safe_load(path.read_text())
+    fresh = to_catalog(release, version, rules)
+    diffs = [name for name in set(shipped['rules']) | set(fresh['rules'])
+             if shipped['rules'].get(name) != fresh['rules'].get(name)]
+    for name in sorted(diffs):
+        print(f'differs: {name}')
+    print(f'{path.name}: {len(fresh["rules"])} rules of installed nova '
+          f'{version}, {len(diffs)} differ')
+    return 1 if diffs else 0
+
+
 def to_catalog(release, version, rules):
     body = {}
     for rule in rules:
@@ -126,7 +152,11 @@ def main(argv=None):
     parser.add_argument('--release', type=int, action='append',
                         choices=sorted(RELEASES))
     parser.add_argument('--wheel-dir', type=pathlib.Path)
+    parser.add_argument('--check-installed', action='store_true',
+                        help='compare the installed Nova with its catalog')
     args = parser.parse_args(argv)
+    if args.check_installed:
+        return check_installed()
     with tempfile.TemporaryDirectory() as tmp:
         wheel_dir = args.wheel_dir or pathlib.Path(tmp)
         wheel_dir.mkdir(parents=True, exist_ok=True)
@@ -139,4 +169,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())
