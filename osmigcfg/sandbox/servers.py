@@ -1,0 +1,114 @@
+"""Server helpers for sandbox users: boot, wait, where is it, its migrations.
+
+Plain openstacksdk calls with short poll intervals (the sandbox answers in
+milliseconds; openstacksdk's default 2-second interval would dominate every
+test).  Failures raise :class:`~osmigcfg.exceptions.SandboxError` carrying the
+server's fault, and timeouts say what was awaited.
+"""
+
+import time
+
+from openstack import exceptions as sdk_exceptions
+
+from osmigcfg import exceptions
+
+#: nova's GlanceFixture image ``fakeimage123456`` and flavor ``m1.tiny``.
+DEFAULT_IMAGE = '155d900f-4e14-4e4c-a73d-069cbf4541e6'
+DEFAULT_FLAVOR = '1'
+POLL_SECONDS = 0.1
+
+
+def boot(conn, name, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
+         networks='none', host=None, wait=True, timeout=60):
+    """Create a server; when ``wait``, return it ACTIVE (or raise).
+
+    ``host`` forces a compute host (``nova:HOST`` zone; admin only by
+    default policy).
+    """
+    flavor_id = flavor if flavor.isdigit() else conn.compute.find_flavor(
+        flavor, ignore_missing=False).id
+    extra = {'availability_zone': f'nova:{host}'} if host else {}
+    server = conn.compute.create_server(
+        name=name, flavor_id=flavor_id, image_id=image, networks=networks,
+        **extra)
+    if wait:
+        server = wait_for_status(conn, server, 'ACTIVE', timeout=timeout)
+    return server
+
+
+def wait_for_status(conn, server, status, timeout=60):
+    """Poll until the server has ``status``; ERROR raises at once."""
+    server_id = getattr(server, 'id', server)
+    deadline = time.monotonic() + timeout
+    while True:
+        current = conn.compute.get_server(server_id)
+        if current.status == status:
+            return current
+        if current.status == 'ERROR' and status != 'ERROR':
+            raise exceptions.SandboxError(
+                f'server {server_id} went to ERROR while waiting for '
+                f'{status}: {current.fault}')
+        if time.monotonic() > deadline:
+            raise exceptions.SandboxError(
+                f'server {server_id} still {current.status} '
+                f'(task {current.task_state}) after {timeout} s; '
+                f'expected {status}')
+        time.sleep(POLL_SECONDS)
+
+
+def wait_until(predicate, what, timeout=60):
+    """Poll ``predicate()`` until it returns a true value, and return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise exceptions.SandboxError(f'timed out after {timeout} s '
+                                          f'waiting for {what}')
+        time.sleep(POLL_SECONDS)
+
+
+def host_of(admin, server):
+    """The compute host of a server (needs an admin connection)."""
+    return admin.compute.get_server(getattr(server, 'id', server)).compute_host
+
+
+def migrations_of(admin, server, migration_type=None):
+    """The server's migration records, newest first as Nova lists them."""
+    query = {'server_id': getattr(server, 'id', server)}
+    if migration_type:
+        query['migration_type'] = migration_type
+    return list(admin.compute.migrations(**query))
+
+
+def wait_for_migration(admin, server, statuses, migration_type=None,
+                       ignore=(), timeout=60):
+    """Wait until the server's newest migration has one of ``statuses``.
+
+    ``ignore``: migrations (records or ids) that existed before the
+    operation, so an older record cannot satisfy the wait.
+    """
+    old = {getattr(m, 'id', m) for m in ignore}
+
+    def newest_done():
+        records = [m for m in migrations_of(admin, server, migration_type)
+                   if m.id not in old]
+        if records and records[0].status in statuses:
+            return records[0]
+        return None
+    return wait_until(newest_done, f'a migration of {server} in {statuses}',
+                      timeout=timeout)
+
+
+def delete_all(conn, timeout=60):
+    """Delete every server ``conn`` can see and wait until they are gone."""
+    ids = [s.id for s in conn.compute.servers()]
+    for server_id in ids:
+        try:
+            conn.compute.delete_server(server_id)
+        except sdk_exceptions.NotFoundException:
+            pass
+    wait_until(lambda: not list(conn.compute.servers()),
+               'servers to be deleted', timeout=timeout)
+    return ids
