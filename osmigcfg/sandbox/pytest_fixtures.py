@@ -16,8 +16,8 @@ Import them into a ``conftest.py``::
     The same sandbox; after the test, whatever the test changed through it
     (policy file, policy dirs, enforce_new_defaults, faults, stopped
     computes) is put back.  Servers are left alone: delete what you boot
-    when capacity matters (``osmigcfg.sandbox.servers.delete_all``); each
-    host holds 15 ``m1.tiny`` servers.
+    (``servers.delete_all(sandbox.admin, all_projects=True)`` clears all);
+    each host holds 15 ``m1.tiny`` servers.
 ``nova_policy`` (function)
     ``nova_policy(text=None, dirs=None, enforce_new_defaults=None)`` applies
     a policy for this test only.

@@ -25,6 +25,7 @@ def boot(conn, name, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
     ``host`` forces a compute host (``nova:HOST`` zone; admin only by
     default policy).
     """
+    flavor = str(flavor)
     flavor_id = flavor if flavor.isdigit() else conn.compute.find_flavor(
         flavor, ignore_missing=False).id
     extra = {'availability_zone': f'nova:{host}'} if host else {}
@@ -101,14 +102,16 @@ def wait_for_migration(admin, server, statuses, migration_type=None,
                       timeout=timeout)
 
 
-def delete_all(conn, timeout=60):
-    """Delete every server ``conn`` can see and wait until they are gone."""
-    ids = [s.id for s in conn.compute.servers()]
+def delete_all(conn, all_projects=False, timeout=60):
+    """Delete the servers of ``conn``'s project (every project's with
+    ``all_projects``, admin) and wait until they are gone."""
+    query = {'all_projects': True} if all_projects else {}
+    ids = [s.id for s in conn.compute.servers(**query)]
     for server_id in ids:
         try:
             conn.compute.delete_server(server_id)
         except sdk_exceptions.NotFoundException:
             pass
-    wait_until(lambda: not list(conn.compute.servers()),
+    wait_until(lambda: not list(conn.compute.servers(**query)),
                'servers to be deleted', timeout=timeout)
     return ids
