@@ -1,0 +1,269 @@
+"""Real local OpenStack clouds (keystone, glance, neutron, cinder) for tests.
+
+:class:`LocalClouds` starts independent clouds side by side on 127.0.0.1
+(by default ``src`` and ``dst``) from the real PyPI services, with a
+private RabbitMQ for cinder, and writes a clouds.yaml with two entries per
+cloud: ``<name>`` is the ``demo`` user, a plain ``member`` of the ``demo``
+project, and ``<name>-admin`` is the cloud admin::
+
+    with LocalClouds() as clouds:
+        conn = clouds.connect('src')             # demo member
+        admin = clouds.connect('dst', admin=True)
+
+The services need their own virtualenv (SQLAlchemy 2.1, unlike Nova's):
+``OSMIGCFG_CLOUDS_VENV``, else ``.venv-clouds`` at the repository root,
+holding :data:`REQUIREMENTS`.  RabbitMQ comes from Debian's
+``rabbitmq-server`` package.  Ports are chosen free; ``stop()`` ends every
+process it started (each service runs in its own process group).
+"""
+
+import atexit
+import concurrent.futures
+import logging
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+
+import openstack.config.loader
+import openstack.connection
+
+from osmigcfg import exceptions
+from osmigcfg import files
+from osmigcfg.sandbox import clouds_config
+from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox import clouds_rabbit
+from osmigcfg.sandbox import clouds_setup
+
+LOG = logging.getLogger(__name__)
+
+#: what the clouds virtualenv holds (``.ci/run`` installs exactly this).
+REQUIREMENTS = ('keystone==30.0.0', 'glance==33.0.0', 'neutron==29.0.0',
+                'cinder==29.0.0', 'gunicorn')
+VENV_ENV = 'OSMIGCFG_CLOUDS_VENV'
+_BINARIES = ('python', 'gunicorn', 'keystone-manage', 'glance-manage',
+             'cinder-manage', 'cinder-scheduler', 'cinder-volume')
+_REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+cloud_name = clouds_config.cloud_name
+
+
+def default_venv():
+    """``$OSMIGCFG_CLOUDS_VENV``, else ``.venv-clouds`` at the repo root."""
+    return pathlib.Path(os.environ.get(VENV_ENV)
+                        or _REPO_ROOT / '.venv-clouds')
+
+
+def find_venv(venv=None):
+    """The clouds virtualenv, checked; SandboxError saying what to install."""
+    venv = pathlib.Path(venv) if venv else default_venv()
+    missing = [b for b in _BINARIES if not (venv / 'bin' / b).exists()]
+    if missing:
+        raise exceptions.SandboxError(
+            f'local clouds virtualenv {venv} is missing '
+            f'{", ".join(missing)}',
+            hint=f'python3.11 -m venv {venv} && {venv}/bin/pip install '
+                 f'{" ".join(REQUIREMENTS)}; or set {VENV_ENV}')
+    return venv
+
+
+def missing_requirements(venv=None):
+    """Why the local clouds cannot start here ([] when they can)."""
+    problems = []
+    for check in (lambda: find_venv(venv), clouds_rabbit.find_rabbitmq):
+        try:
+            check()
+        except exceptions.SandboxError as e:
+            problems.append(str(e))
+    return problems
+
+
+class LocalClouds:
+    """Several real local clouds and their broker (see the module doc)."""
+
+    def __init__(self, names=('src', 'dst'), venv=None, workdir=None):
+        names = tuple(names)
+        if len(set(names)) != len(names) or not all(
+                re.fullmatch(r'[a-z][a-z0-9]{0,15}', n) for n in names):
+            raise ValueError(f'cloud names must be distinct [a-z][a-z0-9]*: '
+                             f'{names}')
+        self.names = names
+        self._venv = venv
+        self._workdir = pathlib.Path(workdir) if workdir else None
+        self._own_workdir = workdir is None
+        self.root = None
+        self.clouds = {}
+        self.broker = None
+        self.startup_seconds = None
+        self._started = False
+        self._extra_entries = []
+        self._lock = threading.Lock()
+
+    # -- lifecycle --------------------------------------------------------
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        """Start the broker and every cloud; return self when all answer.
+
+        Raises SandboxError (everything started so far is stopped again).
+        """
+        begin = time.monotonic()
+        venv = find_venv(self._venv)
+        self.root = self._workdir or pathlib.Path(
+            tempfile.mkdtemp(prefix='osmigcfg-clouds-'))
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        ports = clouds_proc.free_ports(3 + 4 * len(self.names))
+        specs = self._specs(venv, ports[0], ports[3:])
+        self._started = True
+        atexit.register(self.stop)
+        try:
+            self.broker = clouds_rabbit.Broker(self.root / 'rabbitmq',
+                                               *ports[:3])
+            self.broker.start(clouds_config.render_rabbit_definitions(specs))
+            self.clouds = {s.name: clouds_setup.LocalCloud(s) for s in specs}
+            self._build_databases()
+            with concurrent.futures.ThreadPoolExecutor(len(specs)) as pool:
+                list(pool.map(self._bring_up, self.clouds.values()))
+            self._write_clouds_yaml()
+        except BaseException:
+            self.stop(keep_workdir=True)
+            raise
+        self.startup_seconds = round(time.monotonic() - begin, 1)
+        LOG.info('local clouds %s up in %.1f s under %s',
+                 ', '.join(self.names), self.startup_seconds, self.root)
+        return self
+
+    def _specs(self, venv, rabbit_port, ports):
+        specs = []
+        for i, name in enumerate(self.names):
+            mine = ports[4 * i:4 * i + 4]
+            specs.append(clouds_config.CloudSpec(
+                name=name, root=self.root / name, venv=venv,
+                ports=dict(zip(clouds_config.SERVICES, mine)),
+                rabbit_port=rabbit_port,
+                passwords={k: secrets.token_urlsafe(18) for k in
+                           ('admin', 'demo', 'service', 'rabbit')}))
+        return specs
+
+    def _build_databases(self):
+        """The first cloud builds the empty schemas, the others copy them."""
+        first, *others = self.clouds.values()
+        for cloud in self.clouds.values():
+            cloud.write_config()
+        first.timed('schemas', first.build_schemas)
+        for cloud in others:
+            cloud.timed('schemas', cloud.copy_schemas, first)
+
+    def _bring_up(self, cloud):
+        cloud.write_keys()
+        cloud.timed('keystone bootstrap', cloud.bootstrap_keystone)
+        cloud.start_apis()
+        cloud.timed('broker', self.broker.wait)
+        cloud.start_cinder()
+        cloud.timed('apis answer', cloud.wait_apis)
+        cloud.timed('register', cloud.register, cloud.admin_connection())
+        admin = cloud.admin_connection()  # a new token sees the catalog
+        cloud.timed('seed network', cloud.seed, admin)
+        cloud.timed('cinder ready', cloud.probe_cinder, admin)
+
+    def stop(self, keep_workdir=False):
+        """Stop every cloud and the broker; nothing started here survives."""
+        if not self._started:
+            return
+        self._started = False
+        atexit.unregister(self.stop)
+        for cloud in self.clouds.values():
+            cloud.stop()
+        if self.broker is not None:
+            self.broker.stop()
+        if self._own_workdir and not keep_workdir and self.root:
+            shutil.rmtree(self.root, ignore_errors=True)
+        LOG.info('local clouds stopped')
+
+    def _write_clouds_yaml(self):
+        specs = [c.spec for c in self.clouds.values()]
+        files.write_atomic(
+            self.clouds_yaml,
+            clouds_config.render_clouds_yaml(specs, self._extra_entries),
+            mode=0o600)
+
+    # -- use --------------------------------------------------------------
+    def add_project(self, cloud, project, role='member'):
+        """Create ``project`` with a user holding ``role`` in it.
+
+        The user is named after the project; clouds.yaml gains the entry
+        ``<cloud>-<project>`` (returned), usable with ``connect`` and
+        ``--os-cloud``.  Tests use this to work in a project of their own.
+        """
+        spec = self.clouds[cloud].spec
+        admin = self.connect(cloud, admin=True)
+        password = secrets.token_urlsafe(18)
+        proj = admin.identity.create_project(name=project, domain_id='default')
+        user = admin.identity.create_user(
+            name=project, password=password, domain_id='default',
+            default_project_id=proj.id)
+        admin.identity.assign_project_role_to_user(
+            proj, user, admin.identity.find_role(role, ignore_missing=False))
+        entry = f'{cloud}-{project}'
+        with self._lock:
+            self._extra_entries.append((entry, spec, project, project,
+                                        password))
+            self._write_clouds_yaml()
+        return entry
+
+    @property
+    def clouds_yaml(self):
+        """Path of the clouds.yaml naming ``<cloud>`` and ``<cloud>-admin``."""
+        return self.root / 'clouds.yaml'
+
+    def env(self):
+        """Environment variables pointing openstack clients at our clouds."""
+        return {'OS_CLIENT_CONFIG_FILE': str(self.clouds_yaml)}
+
+    def cloud_config(self, cloud, admin=False):
+        """The openstacksdk CloudRegion of a cloud or clouds.yaml entry.
+
+        ``cloud`` is a local cloud's name (then ``admin`` picks the admin
+        or the demo member) or any entry of our clouds.yaml.
+        """
+        entry = cloud_name(cloud, admin) if cloud in self.clouds else cloud
+        config = openstack.config.loader.OpenStackConfig(
+            config_files=[str(self.clouds_yaml)], vendor_files=[],
+            secure_files=[])
+        return config.get_one(cloud=entry)
+
+    def connect(self, cloud, admin=False):
+        """An openstacksdk Connection (see ``cloud_config`` for ``cloud``)."""
+        return openstack.connection.Connection(
+            config=self.cloud_config(cloud, admin))
+
+    def processes(self):
+        """``{label: ServiceProcess}`` of everything running."""
+        procs = {}
+        for cloud in self.clouds.values():
+            for name, proc in cloud.services.items():
+                procs[f'{cloud.spec.name} {name}'] = proc
+        if self.broker is not None:
+            for proc in self.broker.processes():
+                procs[proc.name] = proc
+        return procs
+
+    def stats(self):
+        """Startup seconds, per-cloud step timings and RSS per process (MB)."""
+        rss = {label: round(p.rss_kb() / 1024)
+               for label, p in self.processes().items()}
+        return {
+            'startup_seconds': self.startup_seconds,
+            'timings': {n: dict(c.timings) for n, c in self.clouds.items()},
+            'rss_mb': rss,
+            'rss_total_mb': sum(rss.values()),
+        }
+

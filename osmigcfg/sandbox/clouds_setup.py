@@ -1,0 +1,284 @@
+"""One local cloud: configure, build databases, start, register, seed.
+
+:class:`LocalCloud` drives one :class:`~clouds_config.CloudSpec` through
+its life: write the config files, build the four databases (keystone's
+chain and the other three in parallel), start the services (gunicorn for
+the APIs, cinder-scheduler and cinder-volume on the broker), register
+service users, catalog and a ``demo`` project in keystone, create the
+external ``public`` network, and prove cinder can create a volume.
+"""
+
+import concurrent.futures
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sqlite3
+import time
+import uuid
+
+from cryptography import fernet
+
+import openstack.connection
+import openstack.exceptions
+
+from osmigcfg import exceptions
+from osmigcfg import files
+from osmigcfg.sandbox import clouds_config as cc
+from osmigcfg.sandbox import clouds_proc
+
+LOG = logging.getLogger(__name__)
+SHIMS_DIR = os.path.join(os.path.dirname(__file__), 'service_shims')
+CINDER_DAEMONS = {'cinder-scheduler': 'cinder.cmd.scheduler:main',
+                  'cinder-volume': 'cinder.cmd.volume:main'}
+#: cinder's three processes share one sqlite file (see sqlite_immediate).
+CINDER_PRELOAD = 'sqlite_immediate'
+WSGI_APPS = {
+    'keystone': 'keystone.wsgi.api:application',
+    'glance': 'glance.wsgi.api:application',
+    'neutron': 'neutron.wsgi.api:application',
+    'cinder': 'cinder.wsgi.api:application',
+}
+
+
+class LocalCloud:
+    """One cloud's processes and setup steps (see the module docstring)."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.services = {}
+        self.timings = {}
+        self.secrets = tuple(spec.passwords.values())
+        self.log_dir = spec.root / 'log'
+
+    # -- helpers --------------------------------------------------------
+    def _bin(self, name):
+        return str(self.spec.venv / 'bin' / name)
+
+    def _env(self, **extra):
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(('OS_', 'PYTHON', 'VIRTUAL_ENV'))}
+        env.update(PYTHONPATH=SHIMS_DIR, PYTHONWARNINGS='ignore',
+                   PYTHONDONTWRITEBYTECODE='1', **extra)
+        return env
+
+    def _conf(self, service, name=None):
+        return str(self.spec.etc(service) / (name or f'{service}.conf'))
+
+    def _step(self, name, argv, **env):
+        clouds_proc.run_step(f'{self.spec.name} {name}', argv,
+                             self._env(**env),
+                             self.log_dir / f'setup-{name.split()[0]}.log',
+                             self.secrets)
+
+    def timed(self, label, func, *args):
+        """Run ``func(*args)``, recording its duration under ``label``."""
+        start = time.monotonic()
+        result = func(*args)
+        self.timings[label] = round(time.monotonic() - start, 2)
+        return result
+
+    # -- configuration and databases -----------------------------------
+    def write_config(self):
+        """Create the directory tree and write every config file (0600)."""
+        for sub in ('log', 'state/keystone/fernet-keys',
+                    'state/keystone/credential-keys'):
+            (self.spec.root / sub).mkdir(parents=True, exist_ok=True,
+                                         mode=0o700)
+        for path, text in cc.config_files(self.spec).items():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            files.write_atomic(path, text, mode=0o600)
+
+    def _keystone_db(self):
+        self._step('keystone db_sync', [self._bin('keystone-manage'),
+                                        '--config-file',
+                                        self._conf('keystone'), 'db_sync'])
+
+    def _glance_db(self):
+        self._step('glance db_sync', [self._bin('glance-manage'),
+                                      '--config-file', self._conf(
+                                          'glance', 'glance-api.conf'),
+                                      'db_sync'])
+
+    def _cinder_db(self):
+        self._step('cinder db sync', [self._bin('cinder-manage'),
+                                      '--config-file', self._conf('cinder'),
+                                      'db', 'sync'])
+
+    def _neutron_db(self):
+        self._step('neutron schema', [
+            self._bin('python'), '-m', 'neutron_schema',
+            self._conf('neutron'), self._conf('neutron', 'ml2_conf.ini')])
+
+    def build_schemas(self):
+        """Build the four (empty) databases in parallel, in WAL mode."""
+        steps = {'keystone': self._keystone_db, 'glance': self._glance_db,
+                 'cinder': self._cinder_db, 'neutron': self._neutron_db}
+        with concurrent.futures.ThreadPoolExecutor(len(steps)) as pool:
+            futures = [pool.submit(self.timed, f'db {name}', step)
+                       for name, step in steps.items()]
+            for future in futures:
+                future.result()
+        for service in cc.SERVICES:
+            # api, scheduler and volume share cinder's file: WAL avoids locks
+            with contextlib.closing(sqlite3.connect(
+                    self.spec.root / f'{service}.db')) as db:
+                db.execute('PRAGMA journal_mode=WAL')
+
+    def copy_schemas(self, template):
+        """Copy the empty databases another cloud built (saves ~15 s).
+
+        The databases hold no cloud-specific data before keystone's
+        bootstrap, except cinder's ``__DEFAULT__`` volume type, which gets
+        a fresh ID so the clouds stay distinguishable.
+        """
+        for service in cc.SERVICES:
+            shutil.copyfile(template.spec.root / f'{service}.db',
+                            self.spec.root / f'{service}.db')
+        with contextlib.closing(sqlite3.connect(
+                self.spec.root / 'cinder.db')) as db, db:
+            db.execute("UPDATE volume_types SET id = ? "
+                       "WHERE name = '__DEFAULT__'", (str(uuid.uuid4()),))
+
+    def write_keys(self):
+        """Fernet token and credential keys, as ``fernet_setup`` makes them."""
+        keys = self.spec.root / 'state' / 'keystone'
+        for repo in ('fernet-keys', 'credential-keys'):
+            for index in ('0', '1'):  # 0 is the staged key, 1 the primary
+                files.write_atomic(keys / repo / index,
+                                   fernet.Fernet.generate_key().decode(),
+                                   mode=0o600)
+
+    def bootstrap_keystone(self):
+        """``keystone-manage bootstrap``: admin, roles, identity endpoint."""
+        url = self.spec.auth_url
+        self._step('keystone bootstrap', [
+            self._bin('keystone-manage'), '--config-file',
+            self._conf('keystone'), 'bootstrap', '--bootstrap-admin-url', url,
+            '--bootstrap-public-url', url, '--bootstrap-internal-url', url,
+            '--bootstrap-region-id', cc.REGION],
+            OS_BOOTSTRAP_PASSWORD=self.spec.passwords['admin'])
+
+    # -- services ---------------------------------------------------------
+    def _gunicorn(self, service, **env):
+        argv = [self._bin('gunicorn'), '-k', 'gthread', '-w', '1',
+                '--threads', '4', '--no-control-socket', '--timeout', '300',
+                '--graceful-timeout', '3', '-b',
+                f'127.0.0.1:{self.spec.ports[service]}', 'wsgi_shim:application']
+        return clouds_proc.ServiceProcess(
+            f'{self.spec.name} {service}-api', argv,
+            self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service], **env),
+            self.log_dir / f'{service}-api.log').start()
+
+    def start_apis(self):
+        """Start keystone, glance and neutron (they need no broker)."""
+        etc = self.spec.etc
+        self.services['keystone'] = self._gunicorn(
+            'keystone', OS_KEYSTONE_CONFIG_DIR=str(etc('keystone')),
+            OS_KEYSTONE_CONFIG_FILES='keystone.conf')
+        self.services['glance'] = self._gunicorn(
+            'glance', OS_GLANCE_CONFIG_DIR=str(etc('glance')))
+        self.services['neutron'] = self._gunicorn(
+            'neutron', OS_NEUTRON_CONFIG_DIR=str(etc('neutron')),
+            OS_NEUTRON_CONFIG_FILES='neutron.conf;ml2_conf.ini')
+
+    def start_cinder(self):
+        """Start cinder's API, scheduler and volume service (need the broker)."""
+        conf = ['--config-file', self._conf('cinder')]
+        self.services['cinder'] = self._gunicorn(
+            'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf),
+            OSMIGCFG_PRELOAD=CINDER_PRELOAD)
+        for daemon, entry in CINDER_DAEMONS.items():
+            self.services[daemon] = clouds_proc.ServiceProcess(
+                f'{self.spec.name} {daemon}',
+                [self._bin('python'), '-m', 'launch', daemon, entry, *conf],
+                self._env(OSMIGCFG_PRELOAD=CINDER_PRELOAD),
+                self.log_dir / f'{daemon}.log').start()
+
+    def wait_apis(self, timeout=180):
+        """Wait until all four APIs answer HTTP."""
+        procs = list(self.services.values())
+        for service in cc.SERVICES:
+            clouds_proc.wait_http(self.spec.url(service), procs, timeout,
+                                  self.secrets)
+
+    def check_alive(self):
+        for service in self.services.values():
+            service.check_alive(self.secrets)
+
+    def stop(self):
+        """Stop every service of this cloud (in parallel)."""
+        procs = [p for p in self.services.values() if p is not None]
+        with concurrent.futures.ThreadPoolExecutor(max(1, len(procs))) as ex:
+            list(ex.map(lambda p: p.stop(), procs))
+
+    # -- keystone contents and seed resources ------------------------------
+    def admin_connection(self):
+        """An openstacksdk connection as this cloud's admin."""
+        return openstack.connection.Connection(
+            auth_url=self.spec.auth_url, username='admin',
+            password=self.spec.passwords['admin'], project_name='admin',
+            user_domain_name='Default', project_domain_name='Default',
+            region_name=cc.REGION, identity_api_version='3',
+            interface='public')
+
+    def register(self, conn):
+        """Service users, the catalog, and the ``demo`` project and user."""
+        idn = conn.identity
+        roles = {r.name: r for r in idn.roles()}
+        service_project = idn.create_project(name='service',
+                                             domain_id='default')
+        for name, (stype, path) in cc.CATALOG.items():
+            user = idn.create_user(
+                name=name, password=self.spec.passwords['service'],
+                domain_id='default', default_project_id=service_project.id)
+            for role in ('admin', 'service'):
+                if role in roles:
+                    idn.assign_project_role_to_user(
+                        service_project, user, roles[role])
+            service = idn.create_service(name=name, type=stype)
+            idn.create_endpoint(service_id=service.id, interface='public',
+                                url=self.spec.url(name) + path,
+                                region_id=cc.REGION)
+        demo = idn.create_project(name=cc.DEMO_PROJECT, domain_id='default')
+        user = idn.create_user(
+            name=cc.DEMO_USER, password=self.spec.passwords['demo'],
+            domain_id='default', default_project_id=demo.id)
+        idn.assign_project_role_to_user(demo, user, roles['member'])
+
+    def seed(self, conn):
+        """The external ``public`` network that routers and FIPs use."""
+        net = conn.network.create_network(
+            name=cc.PUBLIC_NETWORK, is_router_external=True,
+            provider_network_type='flat',
+            provider_physical_network=cc.PUBLIC_NETWORK)
+        conn.network.create_subnet(
+            network_id=net.id, name=f'{cc.PUBLIC_NETWORK}-subnet',
+            ip_version=4, cidr=cc.PUBLIC_CIDR, is_dhcp_enabled=False)
+
+    def probe_cinder(self, conn, timeout=120):
+        """Create and delete a volume: cinder is ready only when that works.
+
+        Until cinder-volume has reported its capabilities the scheduler
+        puts new volumes in ``error``; those are deleted and retried.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check_alive()
+            volume = conn.block_storage.create_volume(size=1, name='probe')
+            try:
+                conn.block_storage.wait_for_status(
+                    volume, status='available', failures=['error'],
+                    interval=0.2, wait=timeout)
+                conn.block_storage.delete_volume(volume)
+                return
+            except openstack.exceptions.ResourceFailure:
+                conn.block_storage.delete_volume(volume, ignore_missing=True)
+            except openstack.exceptions.ResourceTimeout:
+                pass
+            if time.monotonic() > deadline:
+                raise exceptions.SandboxError(
+                    f'local clouds: cinder of {self.spec.name} cannot '
+                    'create volumes', hint=f'see {self.log_dir}')
+            time.sleep(1)
