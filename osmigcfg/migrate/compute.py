@@ -1,0 +1,204 @@
+"""The Nova verbs the migrator uses, over one :class:`ComputeSession`.
+
+Servers, migrations and instance actions come back as plain dicts (Nova's
+JSON); :func:`server_view` reduces a server to the fields the migrator
+reasons about.  Non-admins do not see ``OS-EXT-SRV-ATTR:host``; they get
+``host_id``, the per-project hash of the host, which changes when the host
+changes, so "did it move?" has an answer for every caller.
+"""
+
+import logging
+import re
+import urllib.parse
+
+from osmigcfg import exceptions
+from osmigcfg.migrate import session as session_mod
+
+LOG = logging.getLogger(__name__)
+
+UUID_RE = re.compile(r'^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$', re.I)
+MIGRATION_ACTIONS = ('migrate', 'live-migration', 'live_migration', 'resize')
+PAGE = 500
+
+
+def server_view(body):
+    """The fields of a Nova server the migrator uses."""
+    return {
+        'id': body['id'],
+        'name': body.get('name'),
+        'status': body.get('status'),
+        'task_state': body.get('OS-EXT-STS:task_state'),
+        'vm_state': body.get('OS-EXT-STS:vm_state'),
+        'host': body.get('OS-EXT-SRV-ATTR:host'),
+        'host_id': body.get('hostId'),
+        'project_id': body.get('tenant_id'),
+        'flavor': body.get('flavor') or {},
+        'locked': body.get('locked'),
+    }
+
+
+class Compute:
+    """Nova calls for one connection (microversion negotiated once).
+
+    :param conn: an openstacksdk connection, or a ready ComputeSession.
+    """
+
+    def __init__(self, conn, sleep=None):
+        if isinstance(conn, session_mod.ComputeSession):
+            self.session = conn
+        else:
+            kwargs = {'sleep': sleep} if sleep else {}
+            self.session = session_mod.ComputeSession(conn, **kwargs)
+
+    # -- servers -----------------------------------------------------
+    def server(self, ref, all_projects=False):
+        """A server by UUID or exact name (NotFoundError if none)."""
+        if UUID_RE.match(ref):
+            try:
+                return server_view(self.session.get(
+                    f'/servers/{ref}', f'show server {ref}')['server'])
+            except exceptions.CloudRequestError as e:
+                if e.status != 404:
+                    raise
+        params = {'name': f'^{re.escape(ref)}$'}
+        if all_projects:
+            params['all_tenants'] = '1'
+        found = self.servers(params)
+        if not found:
+            raise exceptions.NotFoundError('server', ref)
+        if len(found) > 1:
+            raise exceptions.InputError(
+                f'{len(found)} servers are named {ref!r}',
+                hint='give the server UUID')
+        return found[0]
+
+    def servers(self, params):
+        """Servers matching Nova's list ``params`` (all pages)."""
+        params = dict(params, limit=PAGE)
+        result = []
+        while True:
+            page = self.session.get('/servers/detail', 'list servers',
+                                    params=params)['servers']
+            result.extend(server_view(s) for s in page)
+            if len(page) < PAGE:
+                return result
+            params['marker'] = page[-1]['id']
+
+    def server_or_gone(self, server_id):
+        """The server, or None when it no longer exists."""
+        try:
+            return server_view(self.session.get(
+                f'/servers/{server_id}', f'show server {server_id}')['server'])
+        except exceptions.CloudRequestError as e:
+            if e.status == 404:
+                return None
+            raise
+
+    # -- actions -----------------------------------------------------
+    def _action(self, server_id, body, what):
+        return self.session.write('POST', f'/servers/{server_id}/action',
+                                  what, body)
+
+    def migrate(self, server_id, host=None):
+        """Start a cold migration (to ``host`` when given)."""
+        if host:
+            self.session.require('cold migration to a chosen host')
+        body = {'migrate': {'host': host} if host else None}
+        return self._action(server_id, body, f'cold migrate {server_id}')
+
+    def live_migrate(self, server_id, host=None, block_migration='auto'):
+        """Start a live migration (scheduler-checked ``host`` when given)."""
+        self.session.require('live migration with block_migration=auto')
+        if host:
+            self.session.require(
+                'live migration to a host checked by the scheduler')
+        body = {'os-migrateLive': {'host': host or None,
+                                   'block_migration': block_migration}}
+        return self._action(server_id, body, f'live migrate {server_id}')
+
+    def confirm(self, server_id):
+        """Confirm a cold migration (server in VERIFY_RESIZE)."""
+        return self._action(server_id, {'confirmResize': None},
+                            f'confirm migration of {server_id}')
+
+    def revert(self, server_id):
+        """Revert a cold migration (server back to its source host)."""
+        return self._action(server_id, {'revertResize': None},
+                            f'revert migration of {server_id}')
+
+    def abort(self, server_id, migration_id, status=None):
+        """Abort a live migration (queued/preparing ones need 2.65)."""
+        self.session.require('abort of a running live migration')
+        if status in ('queued', 'preparing'):
+            self.session.require(
+                'abort of a queued or preparing live migration')
+        return self.session.write(
+            'DELETE', f'/servers/{server_id}/migrations/{migration_id}',
+            f'abort migration {migration_id} of {server_id}')
+
+    def force_complete(self, server_id, migration_id):
+        """Ask Nova to finish a running live migration now."""
+        self.session.require('force-complete of a live migration')
+        return self.session.write(
+            'POST', f'/servers/{server_id}/migrations/{migration_id}/action',
+            f'force-complete migration {migration_id} of {server_id}',
+            {'force_complete': None})
+
+    # -- migrations and instance actions -----------------------------
+    def live_migrations(self, server_id):
+        """The server's in-progress live migrations (with byte counters)."""
+        self.session.require("listing a server's in-progress migrations")
+        return self.session.get(f'/servers/{server_id}/migrations',
+                                f'list migrations of {server_id}')['migrations']
+
+    def migrations(self, server_id=None, host=None):
+        """Migration records (``/os-migrations``), newest first."""
+        params = {}
+        if server_id:
+            params['instance_uuid'] = server_id
+        if host:
+            params['host'] = host
+        found = self.session.get('/os-migrations', 'list migrations',
+                                 params=params)['migrations']
+        return sorted(found, key=lambda m: m.get('id') or 0, reverse=True)
+
+    def actions(self, server_id):
+        """The server's migration instance actions, newest first."""
+        found = self.session.get(
+            f'/servers/{server_id}/os-instance-actions',
+            f'list actions of {server_id}')['instanceActions']
+        found = [a for a in found if a.get('action') in MIGRATION_ACTIONS]
+        return sorted(found, key=lambda a: a.get('start_time') or '',
+                      reverse=True)
+
+    def action(self, server_id, request_id):
+        """One instance action with its events."""
+        quoted = urllib.parse.quote(request_id)
+        return self.session.get(
+            f'/servers/{server_id}/os-instance-actions/{quoted}',
+            f'show action {request_id} of {server_id}')['instanceAction']
+
+    # -- compute services --------------------------------------------
+    def compute_services(self, host=None):
+        """nova-compute services (all, or the one on ``host``)."""
+        params = {'binary': 'nova-compute'}
+        if host:
+            params['host'] = host
+        return self.session.get('/os-services', 'list compute services',
+                                params=params)['services']
+
+    def set_service_disabled(self, service, disabled, reason=None):
+        """Disable (with a reason) or enable a compute service."""
+        body = {'status': 'disabled' if disabled else 'enabled'}
+        if disabled and reason:
+            body['disabled_reason'] = reason
+        return self.session.write(
+            'PUT', f'/os-services/{service["id"]}',
+            f'{"disable" if disabled else "enable"} compute service on '
+            f'{service.get("host")}', body)
+
+    def flavors(self):
+        """Every flavor, by id (for the capacity check)."""
+        found = self.session.get('/flavors/detail', 'list flavors',
+                                 params={'is_public': 'None'})['flavors']
+        return {f['id']: f for f in found}

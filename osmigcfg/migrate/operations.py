@@ -1,0 +1,167 @@
+"""Single-server operations: migrate, confirm, revert, abort, force-complete.
+
+Each checks the policy preflight first (nothing is sent when it refuses),
+then talks to Nova through the drivers and waits for the result it can
+verify.  ``migrate_server(..., wait=True)`` runs a one-server plan on the
+engine, journaled like a drain; without ``wait`` it only starts the move.
+"""
+
+import dataclasses
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg.migrate import drivers
+from osmigcfg.migrate import planner
+from osmigcfg.migrate import run as run_mod
+
+LOG = logging.getLogger(__name__)
+
+BLOCK = {'auto': 'auto', 'true': True, 'false': False}
+
+
+@dataclasses.dataclass
+class Done:
+    """The answer of a single-server operation."""
+
+    server: dict
+    message: str
+
+
+def find_server(compute, ref):
+    """A server by id or name: own project first, then all (admins)."""
+    try:
+        return compute.server(ref)
+    except exceptions.NotFoundError:
+        try:
+            return compute.server(ref, all_projects=True)
+        except exceptions.CloudRequestError as e:
+            if e.status == 403:
+                raise exceptions.NotFoundError('server', ref) from None
+            raise
+
+
+def migrate_server(compute, preflight, ref, method, host=None,
+                   block_migration='auto', wait=False, confirm=False,
+                   journal_path=None, options=None, callbacks=()):
+    """Migrate one server.
+
+    :returns: ``Done`` when not waiting; else ``(outcomes, run result)``.
+    :raises PolicyDeniedError: before anything is sent, when refused.
+    """
+    server = find_server(compute, ref)
+    preflight.require(method, host=host, project_id=server['project_id'])
+    item = planner.plan_item(server, method, host=host, confirm=confirm,
+                             block_migration=BLOCK[str(block_migration)])
+    if item['skip']:
+        raise exceptions.InputError(
+            f'{server["name"]} cannot be {method}-migrated now: '
+            f'{item["skip"]}')
+    if wait:
+        plan = planner.Plan('migrate', None, [item])
+        return run_mod.execute(compute, plan, journal_path, preflight,
+                               options=options, callbacks=callbacks)
+    driver = drivers.DRIVERS[method](compute, preflight)
+    facts = drivers.snapshot(compute, server['id'])
+    extra = {'block_migration': item['block_migration']} \
+        if method == 'live' else {}
+    start = driver.start(facts, host=host, **extra)
+    return Done(server, f'{method} migration of {server["name"]} started '
+                f'(request {start["request_id"]}); watch it with `server '
+                f'migrate --wait` next time, or `report`')
+
+
+def _verify_resize_facts(compute, preflight, ref, operation):
+    server = find_server(compute, ref)
+    preflight.require(operation, project_id=server['project_id'])
+    if server['status'] != 'VERIFY_RESIZE':
+        raise exceptions.InputError(
+            f'{server["name"]} is {server["status"]}, not waiting for a '
+            f'confirm or revert (VERIFY_RESIZE)')
+    return drivers.snapshot(compute, server['id'])
+
+
+def confirm_server(compute, preflight, ref, timeout=None):
+    """Confirm a cold migration and wait until the server settles."""
+    facts = _verify_resize_facts(compute, preflight, ref, 'confirm')
+    cold = drivers.ColdDriver(compute, preflight)
+    server = cold.confirm(facts, deadline=_deadline(cold, timeout))
+    return Done(server, f'confirmed: {server["name"]} is {server["status"]} '
+                f'on {drivers.where(server)}')
+
+
+def revert_server(compute, preflight, ref, timeout=None):
+    """Revert a cold migration: the server goes back to its source host."""
+    facts = _verify_resize_facts(compute, preflight, ref, 'revert')
+    cold = drivers.ColdDriver(compute, preflight)
+    server = cold.rollback(facts, deadline=_deadline(cold, timeout))
+    return Done(server, f'reverted: {server["name"]} is {server["status"]} '
+                f'on {drivers.where(server)}')
+
+
+def _running_migration(compute, preflight, ref, operation, migration_id):
+    server = find_server(compute, ref)
+    preflight.require(operation, project_id=server['project_id'])
+    if server['status'] != 'MIGRATING':
+        raise exceptions.InputError(
+            f'{server["name"]} is {server["status"]}: no live migration '
+            f'in progress')
+    try:
+        records = compute.live_migrations(server['id'])
+    except exceptions.CloudRequestError as e:
+        if e.status == 403:
+            raise preflight.explain_forbidden(
+                'server-migrations', e.reason,
+                project_id=server['project_id']) from None
+        raise
+    if migration_id is not None:
+        records = [r for r in records if str(r['id']) == str(migration_id)
+                   or r.get('uuid') == migration_id]
+    if not records:
+        raise exceptions.NotFoundError(
+            'in-progress live migration',
+            migration_id or f'of {server["name"]}')
+    return server, records[0]
+
+
+def abort_server(compute, preflight, ref, migration_id=None, timeout=None):
+    """Abort a live migration; the server stays on its source host."""
+    server, record = _running_migration(compute, preflight, ref, 'abort',
+                                        migration_id)
+    _call_or_explain(preflight, 'abort', server, compute.abort,
+                     server['id'], record['id'], record.get('status'))
+    live = drivers.LiveDriver(compute, preflight)
+    after = live.wait(server, {}, deadline=_deadline(live, timeout))
+    return Done(after, f'aborted: {after["name"]} is {after["status"]} on '
+                f'{drivers.where(after)}')
+
+
+def force_complete_server(compute, preflight, ref, migration_id=None,
+                          timeout=None):
+    """Force a running live migration to finish now."""
+    server, record = _running_migration(compute, preflight, ref,
+                                        'force-complete', migration_id)
+    if record.get('status') != 'running':
+        raise exceptions.InputError(
+            f'migration {record["id"]} is {record.get("status")}: only a '
+            f'running live migration can be forced to complete')
+    _call_or_explain(preflight, 'force-complete', server,
+                     compute.force_complete, server['id'], record['id'])
+    live = drivers.LiveDriver(compute, preflight)
+    after = live.wait(server, {}, deadline=_deadline(live, timeout))
+    return Done(after, f'force-completed: {after["name"]} is '
+                f'{after["status"]} on {drivers.where(after)}')
+
+
+def _call_or_explain(preflight, operation, server, call, *args):
+    try:
+        return call(*args)
+    except exceptions.CloudRequestError as e:
+        if e.status == 403:
+            raise preflight.explain_forbidden(
+                operation, e.reason, project_id=server['project_id']) \
+                from None
+        raise
+
+
+def _deadline(driver, timeout):
+    return driver.clock() + timeout if timeout else None

@@ -1,0 +1,91 @@
+"""Per-server outcomes, read back from a journal.
+
+``migrated`` (verified), ``verify_resize`` (cold, left for the user to
+confirm), ``failed`` (with the reason; the server was rolled back),
+``timeout`` (still running when we stopped waiting: ``resume``),
+``skipped`` (with the reason), ``in-flight`` / ``pending`` (the run was
+stopped or killed before this server finished).
+"""
+
+import collections
+import dataclasses
+
+from taskflow import states
+
+from osmigcfg import engine
+
+STEPS = ('preflight', 'start', 'wait', 'confirm', 'verify')
+DONE = ('migrated', 'verify_resize', 'failed', 'skipped')
+
+
+@dataclasses.dataclass
+class Outcome:
+    id: str
+    name: str | None
+    method: str | None
+    outcome: str
+    source: str | None = None
+    dest: str | None = None
+    reason: str | None = None
+    started: float | None = None
+    ended: float | None = None
+
+    @property
+    def duration(self):
+        if self.started is None or self.ended is None:
+            return None
+        return max(0.0, self.ended - self.started)
+
+    def to_dict(self):
+        return dict(dataclasses.asdict(self), duration=self.duration)
+
+
+def _failure(atoms, sid):
+    for step in STEPS:
+        record = atoms.get(engine.atom_name(sid, step))
+        if record and record.failure:
+            return record.failure
+    return None
+
+
+def item_outcome(item, atoms):
+    """The :class:`Outcome` of one plan item given the journal's atoms."""
+    sid = item['id']
+    base = Outcome(sid, item.get('name'), item['method'], 'pending',
+                   source=item.get('source'))
+    if not item['method'] or item['skip']:
+        base.outcome, base.reason = 'skipped', item['skip']
+        return base
+    start = atoms.get(engine.atom_name(sid, 'start'))
+    if start and isinstance(start.result, dict):
+        base.started = start.result.get('started')
+    failure = _failure(atoms, sid)
+    retry = atoms.get(engine.atom_name(sid, 'retry'))
+    if failure and retry and retry.state in (states.REVERTED,
+                                             states.REVERTING,
+                                             states.FAILURE):
+        base.outcome, base.reason = 'failed', failure
+        return base
+    verify = atoms.get(engine.atom_name(sid, 'verify'))
+    if verify and verify.state == states.SUCCESS and verify.result:
+        result = verify.result
+        base.outcome = result.get('outcome', 'migrated')
+        base.reason = result.get('reason')
+        base.source = result.get('source') or base.source
+        base.dest = result.get('dest')
+        base.ended = result.get('ended')
+        return base
+    if start and start.state in (states.RUNNING, states.SUCCESS):
+        base.outcome = 'in-flight'
+    return base
+
+
+def outcomes(journal):
+    """Every plan item's :class:`Outcome`, in plan order."""
+    atoms = journal.atoms()
+    return [item_outcome(item, atoms) for item in journal.plan['items']]
+
+
+def counts(found):
+    """outcome -> number of servers."""
+    return dict(collections.Counter(o.outcome for o in found))

@@ -1,0 +1,110 @@
+"""The final report of a run: per server source -> destination, method,
+duration, outcome and reason, read from the journal and its events file.
+
+The journal says *what* happened (TaskFlow's atom states and results); the
+events file says *when* (first ``item.started`` and the last finishing
+event), which also times failed servers.  :func:`timeline` turns the rows
+into the bars of a Gantt chart (:mod:`~osmigcfg.migrate.timeline`).
+"""
+
+import dataclasses
+import logging
+import os
+
+from osmigcfg import engine
+from osmigcfg.migrate import outcomes as outcomes_mod
+
+LOG = logging.getLogger(__name__)
+
+COLUMNS = ('Server', 'Name', 'Method', 'Source', 'Destination', 'Started',
+           'Duration (s)', 'Outcome', 'Reason')
+ENDS = ('item.migrated', 'item.failed', 'item.timeout', 'item.skipped')
+
+
+@dataclasses.dataclass
+class Report:
+    """A run's rows plus its header facts."""
+
+    kind: str
+    host: str | None
+    rows: list
+    events: int
+
+    @property
+    def counts(self):
+        return outcomes_mod.counts(self.rows)
+
+    @property
+    def makespan(self):
+        """Seconds from the first start to the last end (None if unknown)."""
+        starts = [r.started for r in self.rows if r.started is not None]
+        ends = [r.ended for r in self.rows if r.ended is not None]
+        if not starts or not ends:
+            return None
+        return max(ends) - min(starts)
+
+
+def _event_times(events):
+    started, ended = {}, {}
+    for event in events:
+        item = event.get('item')
+        if item is None:
+            continue
+        if event['kind'] == 'item.started':
+            started.setdefault(item, event['ts'])
+        elif event['kind'] in ENDS:
+            ended[item] = event['ts']
+    return started, ended
+
+
+def build_report(journal_path):
+    """Read a journal (and its events, when present) into a Report.
+
+    :raises JournalError: for a missing or corrupt journal.
+    """
+    journal = engine.Journal.open(journal_path)
+    rows = outcomes_mod.outcomes(journal)
+    events = []
+    if os.path.exists(journal.events_path):
+        events = engine.read_events(journal.events_path)
+    started, ended = _event_times(events)
+    for row in rows:
+        if row.id in started:
+            row.started = row.started or started[row.id]
+        if row.id in ended and (row.ended is None or
+                                row.outcome in ('failed', 'timeout')):
+            row.ended = ended[row.id]
+    journal.close()
+    return Report(journal.plan['kind'], journal.plan.get('host'), rows,
+                  len(events))
+
+
+def table(report):
+    """``(columns, rows)`` for a cliff Lister, in start order."""
+    first = min((r.started for r in report.rows if r.started), default=0)
+
+    def key(row):
+        return (row.started is None, row.started or 0, row.name or '')
+    data = []
+    for r in sorted(report.rows, key=key):
+        data.append((r.id, r.name or '', r.method or '-', r.source or '-',
+                     r.dest or '-',
+                     f'+{r.started - first:.1f}' if r.started else '-',
+                     f'{r.duration:.1f}' if r.duration is not None else '-',
+                     r.outcome, r.reason or ''))
+    return COLUMNS, data
+
+
+def timeline(report):
+    """Gantt bars: ``(label, start offset, end offset, outcome)`` tuples."""
+    timed = [r for r in report.rows if r.started is not None]
+    if not timed:
+        return []
+    first = min(r.started for r in timed)
+    last = max((r.ended for r in timed if r.ended), default=first)
+    bars = []
+    for r in sorted(timed, key=lambda r: r.started):
+        end = r.ended if r.ended is not None else last
+        bars.append((r.name or r.id[:8], r.started - first, end - first,
+                     r.outcome))
+    return bars

@@ -1,0 +1,195 @@
+"""Run a plan on the engine (journaled), and resume a killed run.
+
+:func:`execute` creates the journal (plan + options), builds one TaskFlow
+flow per server (:mod:`~osmigcfg.migrate.steps`) and runs them within the
+concurrency windows.  :func:`resume` opens a journal, rebuilds the same
+flows, *reconciles* each unfinished server with what Nova says (servers a
+kill left mid-start are marked so ``start`` looks before it sends; running
+migrations re-occupy their window slots first; timed-out waits run again)
+and carries on.  Both return the per-server outcomes
+(:func:`~osmigcfg.migrate.outcomes.outcomes`).
+"""
+
+import logging
+import time
+
+from taskflow import states
+
+from osmigcfg import engine
+from osmigcfg import exceptions
+from osmigcfg.migrate import drivers
+from osmigcfg.migrate import outcomes as outcomes_mod
+from osmigcfg.migrate import planner
+from osmigcfg.migrate import stall as stall_mod
+from osmigcfg.migrate import steps
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_OPTIONS = {
+    'windows': {'global': None, 'source': 2, 'dest': 2},
+    'timeout': None,
+    'stall': {'action': 'wait', 'after': 300.0},
+    'poll': [0.5, 1.5, 3.0],
+}
+
+
+class MigrationContext(engine.Context):
+    """What every step of a migration run shares (in memory)."""
+
+    def __init__(self, plan, options, compute, preflight, events,
+                 clock=time.time, sleep=time.sleep):
+        super().__init__(engine.Windows(options['windows']), events)
+        self.plan = plan
+        self.options = dict(options, stall_policy=stall_mod.StallPolicy(
+            **options.get('stall', {})))
+        self.compute = compute
+        self.preflight = preflight
+        self.clock = clock
+        self.resumed = set()
+        self.drivers = {name: cls(compute, preflight, sleep=sleep,
+                                  clock=clock, poll=tuple(options['poll']))
+                        for name, cls in drivers.DRIVERS.items()}
+
+    def window_keys(self, item):
+        """The window slots an item takes: its source and its target."""
+        keys = [('source', item.get('source') or 'scheduler-visible-only')]
+        if item.get('host'):
+            keys.append(('dest', item['host']))
+        return keys
+
+    def still_to_move(self, item, facts):
+        """Why a server planned to move should not move now (or None)."""
+        if self.plan.get('kind') == 'drain' and facts.get('host') and \
+                facts['host'] != self.plan.get('host'):
+            return f'no longer on {self.plan["host"]} (on {facts["host"]})'
+        method, skip = planner.choose_method(facts, item['method'])
+        return skip
+
+
+def merged_options(options):
+    """DEFAULT_OPTIONS overlaid with ``options`` (windows merged)."""
+    merged = dict(DEFAULT_OPTIONS, **(options or {}))
+    merged['windows'] = dict(DEFAULT_OPTIONS['windows'],
+                             **(options or {}).get('windows', {}))
+    return merged
+
+
+def build_flow(context, plan):
+    """One flow per server that moves, under one unordered run flow."""
+    return engine.run_flow(plan['kind'], [
+        steps.server_flow(context, item) for item in plan['items']
+        if item['method'] and not item['skip']])
+
+
+def execute(compute, plan, journal_path, preflight, options=None,
+            callbacks=(), clock=time.time, sleep=time.sleep):
+    """Run ``plan`` (a Plan) with a new journal; returns the outcomes.
+
+    :raises JournalError: when the journal cannot be created.
+    """
+    options = merged_options(options)
+    options['endpoint'] = compute.session.endpoint
+    journal = engine.Journal.create(journal_path, plan.kind, plan.to_dict(),
+                                    options)
+    return _run(journal, compute, preflight, callbacks, clock, sleep,
+                reconcile_first=False)
+
+
+def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
+           sleep=time.sleep):
+    """Carry on a journaled run after a crash, a stop or a timeout.
+
+    :raises JournalError: for a missing, foreign or corrupt journal, or
+        one written against another cloud endpoint.
+    """
+    journal = engine.Journal.open(journal_path)
+    if journal.kind not in ('drain', 'migrate'):
+        raise exceptions.JournalError(
+            journal_path, f'a {journal.kind} journal, not a migration')
+    recorded = journal.options.get('endpoint')
+    if recorded and recorded != compute.session.endpoint:
+        raise exceptions.JournalError(
+            journal_path, f'written against {recorded}, not '
+            f'{compute.session.endpoint}')
+    return _run(journal, compute, preflight, callbacks, clock, sleep,
+                reconcile_first=True)
+
+
+def _run(journal, compute, preflight, callbacks, clock, sleep,
+         reconcile_first):
+    events = engine.EventStream(journal.events_path, callbacks, clock=clock)
+    try:
+        context = MigrationContext(journal.plan, journal.options, compute,
+                                   preflight, events, clock=clock,
+                                   sleep=sleep)
+        flow = build_flow(context, journal.plan)
+        events.emit('run.plan', plan=journal.plan['kind'],
+                    host=journal.plan.get('host'),
+                    items=len(journal.plan['items']),
+                    movers=len(list(flow)), resumed=reconcile_first)
+        reset = reconcile(journal, context) if reconcile_first else []
+        runner = engine.Runner(journal, flow, context)
+        _current.append(runner)
+        try:
+            result = runner.run(reset_atoms=reset)
+        finally:
+            _current.remove(runner)
+        found = outcomes_mod.outcomes(journal)
+        events.emit('run.outcomes', suspended=result.suspended,
+                    **outcomes_mod.counts(found))
+        return found, result
+    finally:
+        events.close()
+
+
+#: runners in progress (so a signal handler can stop them: resumable)
+_current = []
+
+
+def stop_all():
+    """Suspend every run in progress after the steps now running."""
+    for runner in list(_current):
+        runner.stop()
+
+
+def reconcile(journal, context):
+    """Look at Nova for every unfinished server; returns atoms to re-run."""
+    atoms = journal.atoms()
+    reset = []
+    for item in journal.plan['items']:
+        if not item['method'] or item['skip']:
+            continue
+        sid = item['id']
+
+        def state(step):
+            record = atoms.get(engine.atom_name(sid, step))
+            return record.state if record else None
+
+        verify = atoms.get(engine.atom_name(sid, 'verify'))
+        if verify and verify.state == states.SUCCESS:
+            if (verify.result or {}).get('outcome') == 'timeout':
+                reset += [engine.atom_name(sid, s)
+                          for s in ('wait', 'confirm', 'verify')]
+                context.events.emit('item.reconciled', item=sid,
+                                    action='wait again after a timeout')
+            continue
+        if state('retry') in (states.REVERTED, states.FAILURE):
+            continue
+        if state('start') in (states.RUNNING, states.SUCCESS):
+            _reoccupy(context, item, hold=state('wait') != states.SUCCESS)
+    return reset
+
+
+def _reoccupy(context, item, hold):
+    """A server whose start may have gone out: mark it, hold its slot.
+
+    The slot is held only while ``wait`` is still to run (it releases it).
+    """
+    sid = item['id']
+    context.resumed.add(sid)
+    server = context.compute.server_or_gone(sid)
+    if hold and server and server['status'] in drivers.STARTED_STATUSES:
+        context.windows.occupy(sid, context.window_keys(item))
+    context.events.emit('item.reconciled', item=sid,
+                        status=server['status'] if server else 'deleted',
+                        task_state=server['task_state'] if server else None)

@@ -1,0 +1,170 @@
+"""The TaskFlow steps of one server's migration.
+
+``preflight`` (policy check + facts) -> ``start`` (take the item's window
+slot, send the migration once) -> ``wait`` (until Nova is done; a timeout
+is recorded, not raised: it is resumable) -> ``confirm`` (cold migrations
+the plan confirms) -> ``verify`` (moved, original state, record final).
+
+A step that raises makes TaskFlow revert this server's steps, newest
+first: ``wait`` rolls a cold migration back (revert resize, restart a
+server that was running), ``start`` gives the window slot back and
+``preflight`` reports the failure.  Other servers carry on.
+"""
+
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg.engine import flows as engine_flows
+from osmigcfg.migrate import drivers
+
+LOG = logging.getLogger(__name__)
+
+
+def _skipped(value):
+    return bool(value and (value.get('skip') or value.get('timeout')))
+
+
+class MigrationStep(engine_flows.Step):
+    """A step with the server's plan item at hand."""
+
+    def __init__(self, item, context, plan_item, **kwargs):
+        super().__init__(item, context, **kwargs)
+        self.plan_item = plan_item
+
+    @property
+    def driver(self):
+        return self.context.drivers[self.plan_item['method']]
+
+    def deadline(self, start):
+        timeout = self.context.options.get('timeout')
+        if not timeout:
+            return None
+        return (start.get('started') or self.context.clock()) + timeout
+
+
+class Preflight(MigrationStep):
+    step = 'preflight'
+
+    def execute(self):
+        item = self.plan_item
+        self.context.preflight.require(item['method'], host=item.get('host'),
+                                       project_id=item.get('project_id'))
+        facts = drivers.snapshot(self.context.compute, item['id'])
+        reason = self.context.still_to_move(item, facts)
+        if reason:
+            self.emit('item.skipped', reason=reason, name=item.get('name'))
+            return {'skip': reason, **facts}
+        return facts
+
+    def revert(self, result, flow_failures, **kwargs):
+        reasons = [f.exception_str for f in flow_failures.values()]
+        self.emit('item.failed', name=self.plan_item.get('name'),
+                  reason='; '.join(reasons) or 'failed')
+
+
+class Start(MigrationStep):
+    step = 'start'
+
+    def execute(self, preflight):
+        if _skipped(preflight):
+            return {'skip': True}
+        item = self.plan_item
+        self.context.windows.acquire(
+            self.item, self.context.window_keys(item),
+            on_wait=lambda: self.emit('item.queued'))
+        start = self.driver.start(
+            preflight, host=item.get('host'),
+            resumed=self.item in self.context.resumed,
+            record=lambda phase, **d: self.record(phase, method=item['method'],
+                                                  **d),
+            **({'block_migration': item.get('block_migration', 'auto')}
+               if item['method'] == 'live' else {}))
+        self.record('accepted', progress=0.9, method=item['method'],
+                    request_id=start.get('request_id'),
+                    reconciled=start.get('reconciled'))
+        self.emit('item.started', method=item['method'],
+                  source=item.get('source'), name=item.get('name'))
+        return start
+
+    def revert(self, **kwargs):
+        self.context.windows.release(self.item)
+
+
+class Wait(MigrationStep):
+    step = 'wait'
+
+    def execute(self, preflight, start):
+        if _skipped(preflight):
+            return {'skip': True}
+        self.context.windows.occupy(self.item, self.context.window_keys(
+            self.plan_item))  # a resumed run re-takes running items' slots
+        try:
+            server = self.driver.wait(
+                preflight, start, deadline=self.deadline(start),
+                stall=self.context.options.get('stall_policy'),
+                progress=lambda **d: self.emit('item.progress', **d))
+        except exceptions.MigrationTimeout as e:
+            self.record('timeout', message=e.message)
+            self.emit('item.timeout', reason=e.message)
+            return {'timeout': e.message}
+        finally:
+            self.context.windows.release(self.item)
+        return {'server': server}
+
+    def revert(self, preflight, result, **kwargs):
+        self.context.windows.release(self.item)
+        if self.plan_item['method'] != 'cold' or _skipped(preflight):
+            return
+        self.record('rolling-back')
+        server = self.context.drivers['cold'].rollback(
+            preflight, deadline=None,
+            record=lambda phase, **d: self.record(phase, **d))
+        self.emit('item.rolled-back', status=server['status'])
+
+
+class Confirm(MigrationStep):
+    step = 'confirm'
+
+    def execute(self, preflight, wait):
+        item = self.plan_item
+        if _skipped(preflight) or _skipped(wait) or item['method'] != 'cold' \
+                or not item.get('confirm', True):
+            return wait
+        server = self.context.drivers['cold'].confirm(
+            preflight, record=lambda phase, **d: self.record(phase, **d))
+        return {'server': server}
+
+
+class Verify(MigrationStep):
+    step = 'verify'
+
+    def execute(self, preflight, start, confirm):
+        item = self.plan_item
+        if _skipped(preflight):
+            return {'outcome': 'skipped', 'reason': preflight['skip']}
+        if _skipped(confirm):
+            return {'outcome': 'timeout', 'reason': confirm['timeout']}
+        kwargs = {}
+        if item['method'] == 'cold':
+            kwargs['confirmed'] = item.get('confirm', True)
+        result = self.driver.verify(preflight, start, confirm['server'],
+                                    **kwargs)
+        outcome = 'migrated' if kwargs.get('confirmed', True) else \
+            'verify_resize'
+        result.update(outcome=outcome, method=item['method'])
+        self.emit('item.migrated', name=item.get('name'), **result)
+        return result
+
+
+def server_flow(context, plan_item):
+    """The TaskFlow flow of one server (named after the server id)."""
+    item = plan_item['id']
+    steps = [
+        Preflight(item, context, plan_item),
+        Start(item, context, plan_item, requires=('preflight',)),
+        Wait(item, context, plan_item, requires=('preflight', 'start')),
+        Confirm(item, context, plan_item, requires=('preflight', 'wait')),
+        Verify(item, context, plan_item,
+               requires=('preflight', 'start', 'confirm')),
+    ]
+    return engine_flows.item_flow(item, steps)
