@@ -17,7 +17,8 @@ Pitfalls handled here, each measured:
 
 * placement's fixture sets ``enforce_new_defaults=False`` process-wide; after
   a policy reload every rule would OR in its deprecated legacy check, so we
-  pin the option (True unless asked otherwise).
+  pin the option (True unless asked otherwise) with an override, set before
+  nova's enforcer first loads its rules.
 * ``TestCase`` sets futurist's ``ThreadWorker.MAX_IDLE_FOR`` to 0.01 s, which
   makes idle pool threads spin; we restore it.
 * 64 RPC executor threads per server grow the process to 380+ threads; 8 is
@@ -157,15 +158,16 @@ class NovaStack:
             CONF.set_override(name, value,
                               None if group.upper() == 'DEFAULT' else group)
 
+        # Pinned before the policy fixture, which loads the rules at once,
+        # and as an override, which placement's set_defaults() cannot undo.
+        case.flags(enforce_new_defaults=self.enforce_new_defaults,
+                   group='oslo_policy')
         case.useFixture(_SandboxPolicyFixture(self.policy_file,
                                               self.policy_dirs))
         case.useFixture(nova_fixtures.NeutronFixture(case))
         case.useFixture(nova_fixtures.GlanceFixture(case))
         case.useFixture(nova_fixtures.CinderFixture(case))
         case.useFixture(func_fixtures.PlacementFixture())
-        # After placement: its fixture flips the default process-wide.
-        case.flags(enforce_new_defaults=self.enforce_new_defaults,
-                   group='oslo_policy')
         case.useFixture(nova_fixtures.AllServicesCurrent())
         self._notifier = case.useFixture(
             nova_fixtures.NotificationFixture(case))

@@ -359,3 +359,30 @@ def test_failed_start_raises_sandbox_error_with_the_log_tail():
         sandbox.start()
     assert time.monotonic() - started < 60
     assert not sandbox.running
+
+
+def test_start_options_policy_file_dirs_and_legacy_defaults(tmp_path):
+    (tmp_path / 'policy.yaml').write_text(MOSK)
+    policy_d = tmp_path / 'policy.d'
+    policy_d.mkdir()
+    (policy_d / 'host.yaml').write_text(
+        _policy(migrate_host='rule:project_member_or_admin'))
+    with sandbox_nova.NovaSandbox(
+            policy_file=tmp_path / 'policy.yaml', policy_dirs=[policy_d],
+            enforce_new_defaults=False, computes=('solo',)) as sandbox:
+        status = sandbox.status()
+        assert status['policy_dirs'] == [str(policy_d)]
+        assert status['enforce_new_defaults'] is False
+        member = sandbox.connect('mia', PROJECT, ['member'])
+        server = sandbox.boot(member, 'vm')
+        # migrate:host from the policy dir: allowed, then refused as
+        # same-host (400) -- not 403.
+        with pytest.raises(sdk_exc.BadRequestException):
+            member.compute.migrate_server(server, host='solo')
+        # enforce_new_defaults=False: the legacy owner check is back.
+        nobody = sandbox.connect('nobody', PROJECT, [])
+        assert nobody.compute.get_server(server.id).id == server.id
+        sandbox.set_policy(ADMIN_ONLY)
+        sandbox.reset()
+        with open(sandbox.policy_path, encoding='utf-8') as f:
+            assert f.read() == MOSK
