@@ -63,6 +63,9 @@ CODES = (
     CodeInfo('CFG211', E, 'inbound address set in a config shared by all '
              'computes', 'set it per host (host vars / per-node '
              'override), or let the tool derive it from the interface'),
+    CodeInfo('CFG212', E, 'MOSK requires a live-migration interface',
+             'set spec.features.nova.live_migration_interface (the NIC '
+             'name, the same on every host; vhost0 with Tungsten Fabric)'),
     CodeInfo('CFG220', E, 'TLS scheme but libvirtd does not listen on TLS',
              'set listen_tls = 1 in libvirtd.conf'),
     CodeInfo('CFG221', W, 'libvirtd still listens on plain TCP while '

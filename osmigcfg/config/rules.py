@@ -155,8 +155,20 @@ def _shared_inbound(c, lm, tls, ctx):
                        (NOVA, 'live_migration_inbound_addr'))
 
 
+def _mosk_interface(c, lm, tls, ctx):
+    if 'migration_interface' in c.facts:
+        return
+    for path, form in c.forms.items():
+        if form == 'mosk':
+            yield make_finding(
+                'CFG212', 'spec.features.nova.live_migration_interface is '
+                'missing; the OpenStackDeployment schema requires it',
+                file=path, subject='spec.features.nova')
+
+
 NOVA_RULES = (_native_and_tunnelled, _plain_control, _plain_data,
-              _uri_overrides, _post_copy, _timeouts, _shared_inbound)
+              _uri_overrides, _post_copy, _timeouts, _shared_inbound,
+              _mosk_interface)
 
 
 def _unauthenticated_tcp(c, lm, tls, ctx):

@@ -47,6 +47,7 @@ class Checked:
     where: dict            # (layer, key) -> the Entry that decided it
     layers: set            # layers some source fully describes
     shared_files: set      # files applied to every compute (deploy tools)
+    forms: dict            # file -> input form (nova-conf, mosk, ...)
     facts: dict
     findings: list
 
@@ -293,4 +294,5 @@ def check_sources(sources):
         settings=settings, where=where,
         layers=set().union(*(s.layers for s in sources)) if sources else set(),
         shared_files={s.path for s in sources if s.shared},
-        facts=facts, findings=findings)
+        forms={s.path: s.form for s in sources}, facts=facts,
+        findings=findings)

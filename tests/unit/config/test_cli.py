@@ -120,8 +120,9 @@ def test_warnings_exit_0_unless_strict(capsys, tmp_path):
 
 def test_validate_format_names_the_input_form(capsys, tmp_path):
     path = tmp_path / 'cr.txt'
-    path.write_text('spec:\n  features:\n    nova:\n      libvirt:\n'
-                    '        tls: {enabled: true}\n')
+    path.write_text('spec:\n  features:\n    nova:\n'
+                    '      live_migration_interface: ens4\n'
+                    '      libvirt:\n        tls: {enabled: true}\n')
     code, out, _ = run(capsys, 'config', 'validate', str(path), '--format',
                        'mosk', '-f', 'value', '-c', 'Code')
     assert (code, out.split()) == (0, ['CFG224'])

@@ -238,3 +238,13 @@ def test_deploy_tool_defaults_are_judged_like_any_config(form, text, codes):
     from osmigcfg.config import rules
     found = {f.code for f in checked.findings + rules.check_rules(checked)}
     assert codes <= found
+
+
+def test_mosk_without_migration_interface_is_cfg212(tmp_path):
+    rep = report(tmp_path, mosk='kind: OpenStackDeployment\nspec:\n'
+                 '  features:\n    nova:\n      libvirt:\n        tls:\n'
+                 '          enabled: true\n')
+    f = only(rep, 'CFG212')
+    assert f.severity == 'error'
+    assert f.message == ('spec.features.nova.live_migration_interface is '
+                         'missing; the OpenStackDeployment schema requires it')
