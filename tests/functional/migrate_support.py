@@ -1,0 +1,103 @@
+"""Helpers for the migrator's functional tests on the Nova sandbox."""
+
+import contextlib
+import os
+import subprocess
+import sys
+
+from openstack import exceptions as sdk_exceptions
+
+from osmigcfg.policy import render
+from osmigcfg.sandbox import servers
+from tests.cli_runner import run_cli
+
+MICRO = 'osm.micro'  # 64 MB, 1 vCPU, 1 GB: many fit on a fake host
+OSMIGCFG = os.path.join(os.path.dirname(sys.executable), 'osmigcfg')
+MOSK_TEXT = render.render_policy('mosk-24.3', release=34)
+ADMIN = ('admin', 'admin', ['admin'])
+MEMBER = ('alice', 'demo', ['member'])
+
+
+def micro_flavor(admin):
+    """The id of the small flavor the drain tests boot (created once)."""
+    found = admin.compute.find_flavor(MICRO)
+    if found is None:
+        found = admin.compute.create_flavor(name=MICRO, ram=64, vcpus=1,
+                                            disk=1)
+    return found.id
+
+
+def boot_many(conn, names, host=None, flavor=servers.DEFAULT_FLAVOR,
+              timeout=120):
+    """Boot servers concurrently (pinned to ``host``) and wait for ACTIVE."""
+    created = [servers.boot(conn, name, flavor=flavor, host=host, wait=False)
+               for name in names]
+    return [servers.wait_for_status(conn, s, 'ACTIVE', timeout=timeout)
+            for s in created]
+
+
+def stop(admin, server):
+    admin.compute.stop_server(server)
+    return servers.wait_for_status(admin, server, 'SHUTOFF')
+
+
+def identity_args(identity):
+    user, project, roles = identity
+    roles = {'admin': 'admin,manager,member,reader',
+             'member': 'member,reader'}.get(roles[0], ','.join(roles))
+    return ['--roles', roles, '--project-id', project]
+
+
+@contextlib.contextmanager
+def cli_environment(monkeypatch, nova, identity, state_dir):
+    """OS_* for the sandbox identity, and a private journal directory."""
+    for key in [k for k in os.environ if k.startswith('OS_')]:
+        monkeypatch.delenv(key)
+    for key, value in nova.token_env(*identity).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv('OSMIGCFG_STATE_DIR', str(state_dir))
+    yield
+
+
+def osmigcfg(capsys, *argv):
+    """Run ``osmigcfg ARGV`` in-process: (status, stdout, stderr)."""
+    return run_cli(capsys, *argv)
+
+
+def osmigcfg_process(nova, identity, *argv, state_dir, timeout=300,
+                     extra_env=None):
+    """Run the real ``osmigcfg`` executable (for kills and plugin tests)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(nova.token_env(*identity), OSMIGCFG_STATE_DIR=str(state_dir),
+               **(extra_env or {}))
+    return subprocess.run([OSMIGCFG, *argv], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def host_of(admin, server):
+    return admin.compute.get_server(getattr(server, 'id', server)).compute_host
+
+
+def status_of(admin, server):
+    return admin.compute.get_server(getattr(server, 'id', server)).status
+
+
+def migration_actions(admin, server):
+    """How many migration instance actions a server has had."""
+    return [a for a in admin.compute.server_actions(
+        getattr(server, 'id', server))
+        if a.action in ('migrate', 'live-migration')]
+
+
+def delete_everything(admin):
+    """Delete every server in every project (tests share one Nova)."""
+    try:
+        servers.delete_all(admin, all_projects=True, timeout=120)
+    except sdk_exceptions.SDKException:
+        pass
+
+
+def enable_all_computes(admin):
+    for service in admin.compute.services(binary='nova-compute'):
+        if service.status != 'enabled':
+            admin.compute.enable_service(service)
