@@ -4,6 +4,7 @@ import pytest
 
 from osmigcfg import config
 from osmigcfg.config import readers
+from osmigcfg.config import rules
 from osmigcfg.config import values
 
 SECURE_QEMU = ('default_tls_x509_verify = 1\nmigrate_tls_force = 1\n')
@@ -233,9 +234,8 @@ def test_layer_rules_need_that_layer(tmp_path):
     ('osa', 'nova_libvirtd_listen_tls: 0\n', {'CFG103'}),
 ])
 def test_deploy_tool_defaults_are_judged_like_any_config(form, text, codes):
-    source = readers.read_text(text, f'x.yaml', form)
+    source = readers.read_text(text, 'x.yaml', form)
     checked = values.check_sources([source])
-    from osmigcfg.config import rules
     found = {f.code for f in checked.findings + rules.check_rules(checked)}
     assert codes <= found
 
