@@ -20,6 +20,7 @@ import importlib.util
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -63,8 +64,7 @@ def nova_available():
 
 
 def _install_hint(log_tail):
-    if "No module named 'nova" in log_tail or \
-            "No module named 'placement" in log_tail:
+    if re.search(r"No module named '(nova|placement)['.]", log_tail):
         return INSTALL_HINT
     return None
 
