@@ -1,0 +1,99 @@
+"""Rehearsal without Nova: how answers are read, and the input checks."""
+
+import json
+
+import pytest
+import requests
+
+from osmigcfg import exceptions
+from osmigcfg.policy import rehearse
+from osmigcfg.policy import rehearse_calls as calls
+from osmigcfg.sandbox import nova as sandbox_nova
+
+
+def response(status, body=None):
+    resp = requests.Response()
+    resp.status_code = status
+    resp._content = json.dumps(body if body is not None else {}).encode()
+    resp.headers['Content-Type'] = 'application/json'
+    return resp
+
+
+def error(status, kind, message):
+    return response(status, {kind: {'code': status, 'message': message}})
+
+
+POLICY_403 = error(403, 'forbidden', "Policy doesn't allow os_compute_api:"
+                   "os-migrate-server:migrate_live:host to be performed.")
+
+
+@pytest.mark.parametrize('resp,verdict', [
+    (response(202), 'allowed'),
+    (response(204), 'allowed'),
+    (POLICY_403, 'denied'),
+    (error(404, 'itemNotFound', 'Instance 1234 could not be found.'),
+     'denied'),
+    (error(404, 'itemNotFound', 'In-progress live migration 3 is not found '
+           'for server 1234.'), 'allowed'),
+    (error(409, 'conflictingRequest', "Cannot 'migrate' instance 1234 while "
+           "it is in vm_state suspended"), 'allowed'),
+    (error(400, 'badRequest', 'Compute service of host1 is still in use.'),
+     'allowed'),
+    (error(403, 'forbidden', 'Quota exceeded for cores'), 'unobserved'),
+    (error(500, 'computeFault', 'boom'), 'unobserved'),
+])
+def test_answers_are_read_policy_first(resp, verdict):
+    assert calls.read_answer(resp).verdict == verdict
+
+
+def test_a_policy_refusal_names_the_rule_nova_checked():
+    answer = calls.read_answer(POLICY_403)
+    assert answer.rule == 'os_compute_api:os-migrate-server:migrate_live:host'
+    assert answer.status == 403
+
+
+class FakeCaller:
+    def __init__(self, resp):
+        self.resp = resp
+        self.calls = []
+
+    def call(self, method, path, body=None):
+        self.calls.append((method, path))
+        return self.resp
+
+
+@pytest.mark.parametrize('records,verdict', [
+    ([{'source_compute': 'host1', 'dest_compute': 'host2'}], 'allowed'),
+    ([{'source_compute': None, 'dest_compute': None}], 'denied'),
+    ([], 'unobserved'),
+])
+def test_host_rules_are_read_from_the_listed_records(records, verdict):
+    caller = FakeCaller(response(200, {'migrations': records}))
+    answer = calls.list_migrations(caller, 'project-a', want_host=True)
+    assert answer.verdict == verdict
+    assert caller.calls == [('GET', '/os-migrations?project_id=project-a')]
+    if verdict == 'denied':
+        assert answer.rule == 'os_compute_api:os-migrations:index:host'
+
+
+def test_listing_refused_by_policy_is_denied_whatever_the_host_rule():
+    caller = FakeCaller(POLICY_403)
+    assert calls.list_server_migrations(caller, 'S', want_host=True
+                                        ).verdict == 'denied'
+
+
+def test_rehearsal_runs_only_nova_34():
+    with pytest.raises(exceptions.InputError, match='runs Nova 34'):
+        rehearse.rehearse_policy(profile='upstream', release=33)
+
+
+def test_unknown_persona_is_refused_before_starting_nova():
+    with pytest.raises(exceptions.InputError, match="unknown persona 'boss'"):
+        rehearse.rehearse_policy(profile='upstream', personas=['boss'])
+
+
+def test_without_nova_installed_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(sandbox_nova, 'nova_available', lambda: False)
+    with pytest.raises(exceptions.SandboxError) as info:
+        rehearse.rehearse_policy(profile='upstream')
+    assert "pip install 'osmigcfg[rehearse]'" in str(info.value)
