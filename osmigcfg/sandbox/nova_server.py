@@ -10,7 +10,8 @@ When the API answers, one line goes to stdout::
 
     READY {"port": 40123, "endpoint": "http://127.0.0.1:40123/v2.1", ...}
 
-and nothing else is written there; logs go to stderr.  The process exits
+and nothing else is written there; logs go to stderr (INFO, or DEBUG with
+``OSMIGCFG_SANDBOX_DEBUG=1`` in the environment).  The process exits
 cleanly on SIGTERM/SIGINT, or when its stdin reaches end-of-file, so a
 parent that dies cannot leave it behind (``--ignore-stdin`` turns that off
 for interactive use).  The control API is described in ``control.py``.

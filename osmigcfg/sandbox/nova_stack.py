@@ -146,22 +146,35 @@ class NovaStack:
         # fake HOME) in tempfile's directory: make that one of ours.
         self._scratch = tempfile.tempdir = tempfile.mkdtemp(
             prefix='nova-sandbox-')
-        self.case = case = _Harness('runTest')
-        case.setUp()
+        self.case = _Harness('runTest')
+        self.case.setUp()
         futurist._thread.ThreadWorker.MAX_IDLE_FOR = idle
         _log_to_stderr()
+        self._configure()
+        self._add_fixtures()
+        self._start_services()
+        paste = write_paste_without_authtoken(
+            find_api_paste_ini(), os.path.join(self.workdir, 'api-paste.ini'))
+        self.app = nova_wsgi.Loader(paste).load_app('osapi_compute')
+        threading.Thread(target=self._trim_notifications, daemon=True,
+                         name='sandbox-notification-trim').start()
+        return self.app
 
+    def _configure(self):
+        case = self.case
         _register_executor_pool_opt()
         case.flags(executor_thread_pool_size=8)
         case.flags(compute_driver=fake_driver.register())
         for group, name, value in self.conf:
             CONF.set_override(name, value,
                               None if group.upper() == 'DEFAULT' else group)
-
         # Pinned before the policy fixture, which loads the rules at once,
         # and as an override, which placement's set_defaults() cannot undo.
         case.flags(enforce_new_defaults=self.enforce_new_defaults,
                    group='oslo_policy')
+
+    def _add_fixtures(self):
+        case = self.case
         case.useFixture(_SandboxPolicyFixture(self.policy_file,
                                               self.policy_dirs))
         case.useFixture(nova_fixtures.NeutronFixture(case))
@@ -173,18 +186,13 @@ class NovaStack:
             nova_fixtures.NotificationFixture(case))
         case.flags(transport_url=case.cell_mappings['cell1'].transport_url)
 
+    def _start_services(self):
+        case = self.case
         case.start_service('conductor', host=CONTROLLER_HOST)
         case.start_service('scheduler', host=CONTROLLER_HOST)
         wsgi_app._setup_service(CONTROLLER_HOST, 'osapi_compute')
         for host in self.hosts:
             case._start_compute(host)
-
-        paste = write_paste_without_authtoken(
-            find_api_paste_ini(), os.path.join(self.workdir, 'api-paste.ini'))
-        self.app = nova_wsgi.Loader(paste).load_app('osapi_compute')
-        threading.Thread(target=self._trim_notifications, daemon=True,
-                         name='sandbox-notification-trim').start()
-        return self.app
 
     def stop(self):
         """Drop the stack's files; the process is about to exit.
