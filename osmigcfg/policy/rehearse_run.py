@@ -120,10 +120,10 @@ class Rehearsal:
                 admin.compute.delete_server(server_id)
             except Exception as e:  # keep deleting the others
                 LOG.warning('could not delete server %s: %s', server_id, e)
+        left = set(self.created)
         servers.wait_until(
-            lambda: not any(admin.compute.find_server(
-                s, ignore_missing=True, all_projects=True)
-                for s in self.created),
+            lambda: not left.intersection(
+                s.id for s in admin.compute.servers(all_projects=True)),
             'the rehearsal servers to be deleted', timeout=TIMEOUT)
 
     def _expect_allowed(self, answer, what):
