@@ -28,10 +28,19 @@ def micro_flavor(admin):
 
 
 def boot_many(conn, names, host=None, flavor=servers.DEFAULT_FLAVOR,
-              timeout=120):
-    """Boot servers concurrently (pinned to ``host``) and wait for ACTIVE."""
-    created = [servers.boot(conn, name, flavor=flavor, host=host, wait=False)
-               for name in names]
+              timeout=120, spread=None):
+    """Boot servers concurrently (pinned to ``host``) and wait for ACTIVE.
+
+    :param spread: a NovaSandbox: boot round-robin in admin-role projects
+        ``spread-0``, ``spread-1``... (Nova's default quota is 10 servers
+        per project, and the sandbox has no Keystone to raise it).
+    """
+    conns = [conn]
+    if spread is not None:
+        conns = [spread.connect('admin', f'spread-{n}', ['admin'])
+                 for n in range((len(names) + 9) // 10)]
+    created = [servers.boot(conns[n // 10], name, flavor=flavor, host=host,
+                            wait=False) for n, name in enumerate(names)]
     return [servers.wait_for_status(conn, s, 'ACTIVE', timeout=timeout)
             for s in created]
 

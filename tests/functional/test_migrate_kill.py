@@ -1,0 +1,106 @@
+"""The migrator killed with SIGKILL at 20 random points of a 30-server
+drain, then resumed: the cloud and the journal must end consistent.
+
+Each round starts the real ``osmigcfg`` (``drain`` until a journal exists,
+then ``resume``) and kills it after a random delay; a last ``resume`` runs
+to the end.  Set OSMIGCFG_KILL_SEED to replay a failing sequence.
+"""
+
+import os
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from osmigcfg import engine
+from osmigcfg.migrate import outcomes as outcomes_mod
+from osmigcfg.sandbox import servers
+from tests.functional import migrate_support as ms
+
+pytestmark = pytest.mark.nova
+
+SERVERS = 30
+KILLS = 20
+SHUTOFF = 5  # the first five are stopped: cold migration + confirm
+
+
+@pytest.fixture
+def nova(nova_sandbox):
+    yield nova_sandbox
+    ms.delete_everything(nova_sandbox.admin)
+
+
+def _command(journal):
+    if os.path.exists(journal):
+        return ['resume', journal, '--json-events']
+    return ['drain', 'host1', '--yes', '--journal', journal, '--per-host',
+            '3', '--json-events']
+
+
+def _kill_after(nova, argv, delay, state_dir):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(nova.token_env(*ms.ADMIN), OSMIGCFG_STATE_DIR=str(state_dir))
+    proc = subprocess.Popen([ms.OSMIGCFG, *argv, *ms.identity_args(ms.ADMIN)],
+                            env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        proc.wait(delay)
+        return proc.returncode  # finished before the kill
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        return None
+
+
+def test_sigkill_at_20_random_points_then_resume_keeps_every_invariant(
+        nova, tmp_path):
+    admin = nova.admin
+    seed = int(os.environ.get('OSMIGCFG_KILL_SEED') or time.time())
+    rng = random.Random(seed)
+    began = time.monotonic()
+    made = ms.boot_many(admin, [f'k-{i:02d}' for i in range(SERVERS)],
+                        host='host1', flavor=ms.micro_flavor(admin),
+                        spread=nova)
+    for server in made[:SHUTOFF]:
+        admin.compute.stop_server(server)
+    for server in made[:SHUTOFF]:
+        servers.wait_for_status(admin, server, 'SHUTOFF')
+    print(f'booted {SERVERS} in {time.monotonic() - began:.0f} s')
+    nova.set_migration_duration(live=0.3, cold=0.2)
+    journal = str(tmp_path / 'drain.journal')
+    kills = 0
+    for _ in range(KILLS):
+        if _kill_after(nova, _command(journal), rng.uniform(1.2, 4.5),
+                       tmp_path) is None:
+            kills += 1
+    final = ms.osmigcfg_process(nova, ms.ADMIN, *_command(journal),
+                                *ms.identity_args(ms.ADMIN),
+                                state_dir=tmp_path, timeout=600)
+    assert final.returncode in (0, 1), (seed, final.stderr)
+    assert kills >= KILLS // 2, (seed, kills)  # most rounds were killed
+    kinds = [e['kind'] for e in engine.read_events(journal + '.events.jsonl')]
+    print(f'seed {seed}: {kills} kills, {kinds.count("run.started")} runs, '
+          f'{kinds.count("item.reconciled")} servers reconciled after a kill')
+    assert kinds.count('item.reconciled') >= 1, seed  # kills hit mid-move
+    _check_invariants(admin, made, journal, seed)
+
+
+def _check_invariants(admin, made, journal, seed):
+    found = {o.id: o for o in outcomes_mod.outcomes(
+        engine.Journal.open(journal))}
+    assert len(found) == SERVERS, seed
+    for n, server in enumerate(made):
+        outcome = found[server.id]
+        now = admin.compute.get_server(server.id)
+        wanted = 'SHUTOFF' if n < SHUTOFF else 'ACTIVE'
+        assert now.status == wanted, (seed, server.name, now.status, outcome)
+        actions = ms.migration_actions(admin, server)
+        if outcome.outcome == 'migrated':
+            assert now.compute_host != 'host1', (seed, server.name)
+            assert len(actions) == 1, (seed, server.name, actions)
+        else:
+            assert outcome.outcome == 'failed' and outcome.reason, (
+                seed, server.name, outcome)
+    assert len(list(admin.compute.servers(all_projects=True))) == SERVERS
