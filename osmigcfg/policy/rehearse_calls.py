@@ -91,20 +91,24 @@ class Caller:
 
 
 def cold_migrate(caller, server_id, host=None):
+    """POST migrate (to ``host`` when given: microversion >= 2.56)."""
     body = {'migrate': {'host': host} if host else None}
     return caller.action(server_id, body)
 
 
 def live_migrate(caller, server_id, host=None):
+    """POST os-migrateLive (block_migration auto; ``host`` optional)."""
     return caller.action(server_id, {'os-migrateLive': {
         'host': host, 'block_migration': 'auto'}})
 
 
 def confirm_resize(caller, server_id):
+    """POST confirmResize."""
     return caller.action(server_id, {'confirmResize': None})
 
 
 def revert_resize(caller, server_id):
+    """POST revertResize."""
     return caller.action(server_id, {'revertResize': None})
 
 
@@ -114,17 +118,20 @@ def evacuate(caller, server_id):
 
 
 def abort_migration(caller, server_id, migration_id):
+    """DELETE /servers/{id}/migrations/{mid} (abort a live migration)."""
     return read_answer(caller.call(
         'DELETE', f'/servers/{server_id}/migrations/{migration_id}'))
 
 
 def force_complete(caller, server_id, migration_id):
+    """POST force_complete on a live migration."""
     return read_answer(caller.call(
         'POST', f'/servers/{server_id}/migrations/{migration_id}/action',
         {'force_complete': None}))
 
 
 def show_migration(caller, server_id, migration_id):
+    """GET /servers/{id}/migrations/{mid}."""
     return read_answer(caller.call(
         'GET', f'/servers/{server_id}/migrations/{migration_id}'))
 

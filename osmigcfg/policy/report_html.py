@@ -34,6 +34,10 @@ UPGRADE_LEGEND = (
     ('inherited', '^', 'allowed after the upgrade only through an inherited '
                        'override (POL403)'),
 )
+_UPGRADE_CELLS = {  # (allowed before, allowed after) -> (css, symbol)
+    (True, True): ('allowed', 'Y'), (False, False): ('denied', '.'),
+    (False, True): ('gained', '+'), (True, False): ('lost', 'x'),
+}
 REHEARSAL_LEGEND = (
     ('allowed', 'Y', 'allowed by Nova, as predicted'),
     ('denied', '.', 'denied by Nova, as predicted'),
@@ -112,9 +116,7 @@ def upgrade_view(result):
                  f'\nNova {after.release}:\n' + _cell_title(new))
         if new.allowed and key in result.inherited:
             return 'inherited', '^', title
-        return {(True, True): ('allowed', 'Y'), (False, False): ('denied', '.'),
-                (False, True): ('gained', '+'), (True, False): ('lost', 'x'),
-                }[(old.allowed, new.allowed)] + (title,)
+        return _UPGRADE_CELLS[(old.allowed, new.allowed)] + (title,)
     changes = [{'action': c.action, 'persona': c.persona,
                 'arrow': 'denied -> allowed' if c.widens
                 else 'allowed -> denied', 'causes': list(c.causes)}
