@@ -69,6 +69,20 @@ def _failure_types(failure):
     return tuple(failure.to_dict().get('exc_type_names') or ())
 
 
+def _check_tables(path):
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            tables = {row[0] for row in db.execute(
+                "select name from sqlite_master where type = 'table'")}
+            columns = {row[1] for row in db.execute(
+                'pragma table_info(logbooks)')}
+    except sqlite3.Error as e:
+        raise exceptions.JournalError(path, f'unreadable ({e})') from None
+    if not {'logbooks', 'flowdetails', 'atomdetails'} <= tables or \
+            'meta' not in columns:
+        raise exceptions.JournalError(path, 'not an osmigcfg journal')
+
+
 class Journal:
     """One run's durable record (use :meth:`create` or :meth:`open`)."""
 
@@ -115,6 +129,7 @@ class Journal:
             journal, of another version, or of another ``kind``.
         """
         _check_sqlite(path)
+        _check_tables(path)
         try:
             backend = _fetch_backend(path)
             with contextlib.closing(backend.get_connection()) as conn:
@@ -189,14 +204,3 @@ class Journal:
         """Release the backend's resources."""
         with contextlib.suppress(Exception):
             self.backend.close()
-
-
-def is_journal(path):
-    """True when ``path`` looks like a journal (cheap header check)."""
-    try:
-        _check_sqlite(path)
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            db.execute('select 1 from logbooks limit 1')
-        return True
-    except (exceptions.JournalError, sqlite3.Error):
-        return False

@@ -77,7 +77,7 @@ class ComputeSession:
 
     def __init__(self, conn, sleep=time.sleep):
         self.conn = conn
-        self.proxy = conn.compute
+        self.proxy = None
         self.sleep = sleep
         self.requests = 0
         self._lock = threading.Lock()
@@ -88,12 +88,17 @@ class ComputeSession:
     def endpoint(self):
         """The compute endpoint URL (for messages and journals)."""
         try:
-            return self.proxy.get_endpoint()
+            if self.proxy is not None:
+                return self.proxy.get_endpoint()
+            return self.conn.config.get_endpoint('compute') or \
+                self.conn.config.config.get('auth', {}).get('endpoint') or \
+                '<compute endpoint>'
         except Exception:  # noqa: BLE001 - only used in messages
             return '<compute endpoint>'
 
     def _negotiate(self):
         try:
+            self.proxy = self.conn.compute  # may run version discovery
             data = self.proxy.get_endpoint_data()
         except (ks_exceptions.ConnectionError,
                 ks_exceptions.DiscoveryFailure,
