@@ -34,6 +34,13 @@ CINDER_DAEMONS = {'cinder-scheduler': 'cinder.cmd.scheduler:main',
                   'cinder-volume': 'cinder.cmd.volume:main'}
 #: cinder's three processes share one sqlite file (see sqlite_immediate).
 CINDER_PRELOAD = 'sqlite_immediate'
+#: neutron's migration-seeded default security group rule templates
+DEFAULT_SG_RULES = [
+    {'direction': direction, 'ethertype': ethertype,
+     'used_in_default_sg': True, 'used_in_non_default_sg': egress,
+     **({} if egress else {'remote_group_id': 'PARENT'})}
+    for direction, egress in (('egress', True), ('ingress', False))
+    for ethertype in ('IPv4', 'IPv6')]
 WSGI_APPS = {
     'keystone': 'keystone.wsgi.api:application',
     'glance': 'glance.wsgi.api:application',
@@ -248,7 +255,20 @@ class LocalCloud:
         idn.assign_project_role_to_user(demo, user, roles['member'])
 
     def seed(self, conn):
-        """The external ``public`` network that routers and FIPs use."""
+        """The external ``public`` network, and neutron's default SG rules.
+
+        The rules templates (egress for every group, ingress from itself
+        for ``default``) are rows a data migration inserts; building the
+        schema from the models skips it, so they are created here.
+        """
+        for rule in DEFAULT_SG_RULES:
+            response = conn.network.post('/default-security-group-rules',
+                                         json={'default_security_group_rule':
+                                               rule})
+            if response.status_code >= 400:
+                raise exceptions.SandboxError(
+                    f'local clouds: {self.spec.name}: cannot create the '
+                    f'default security group rules: {response.text[:200]}')
         net = conn.network.create_network(
             name=cc.PUBLIC_NETWORK, is_router_external=True,
             provider_network_type='flat',
