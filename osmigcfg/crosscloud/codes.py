@@ -1,0 +1,103 @@
+"""Finding codes of the cross-cloud subsystem.
+
+``XCL1xx`` the documents (syntax, version, shape, secrets), ``XCL2xx``
+references, ``XCL3xx`` destination prerequisites (types, quotas, rights,
+conflicts), ``XCL4xx`` export notes.
+"""
+
+from osmigcfg.findings import CodeInfo
+from osmigcfg.findings import register_codes
+
+YAML_ERROR = 'XCL101'
+VERSION_MISMATCH = 'XCL102'
+UNKNOWN_TYPE = 'XCL103'
+BAD_SHAPE = 'XCL104'
+UNKNOWN_FIELD = 'XCL105'
+BAD_VALUE = 'XCL106'
+MISSING_FIELD = 'XCL107'
+DUPLICATE = 'XCL108'
+SECRET = 'XCL109'
+UNREADABLE = 'XCL110'
+BAD_KNOB = 'XCL111'
+UNRESOLVED_REF = 'XCL201'
+AMBIGUOUS_REF = 'XCL202'
+WRONG_REF_TYPE = 'XCL203'
+MISSING_VOLUME_TYPE = 'XCL301'
+MISSING_ZONE = 'XCL302'
+QUOTA_EXCEEDED = 'XCL303'
+NEEDS_ADMIN = 'XCL304'
+IMMUTABLE_CHANGE = 'XCL305'
+ADDRESS_IN_USE = 'XCL306'
+UNSUPPORTED_FORMAT = 'XCL307'
+MISSING_ROLE = 'XCL308'
+CHECK_SKIPPED = 'XCL309'
+SKIPPED_ADMIN_TYPES = 'XCL401'
+SOURCE_REF_HIDDEN = 'XCL402'
+SOURCE_DUPLICATE = 'XCL403'
+
+register_codes(
+    CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML',
+             'fix the syntax at the given line'),
+    CodeInfo(VERSION_MISMATCH, 'error', 'a document has another format '
+             'version than this osmigcfg reads',
+             're-export with this osmigcfg, or use the matching osmigcfg'),
+    CodeInfo(UNKNOWN_TYPE, 'error', 'a document names a resource type '
+             'osmigcfg does not know', 'use one of the listed types'),
+    CodeInfo(BAD_SHAPE, 'error', 'a document or resource is not shaped as '
+             'expected (mapping, list, keys)',
+             'compare with a freshly exported document'),
+    CodeInfo(UNKNOWN_FIELD, 'error', 'a parameter the resource type does '
+             'not have', 'fix the name (see the suggestion) or remove it'),
+    CodeInfo(BAD_VALUE, 'error', 'a parameter has a value of the wrong kind',
+             'give a value of the stated kind'),
+    CodeInfo(MISSING_FIELD, 'error', 'a required parameter is missing',
+             'add it'),
+    CodeInfo(DUPLICATE, 'error', 'two resources of one type share a source '
+             'identity or a destination name', 'rename one of them'),
+    CodeInfo(SECRET, 'error', 'a document holds a secret (password, token, '
+             'private key); osmigcfg never carries secrets',
+             'delete the field; set secrets in the destination yourself'),
+    CodeInfo(UNREADABLE, 'error', 'a document file cannot be read',
+             'check the path and that it is UTF-8 text'),
+    CodeInfo(BAD_KNOB, 'error', 'an unknown migration knob or a value it '
+             'does not accept', 'use one of the listed knobs and values'),
+    CodeInfo(UNRESOLVED_REF, 'error', 'a reference names a resource that is '
+             'neither in the documents nor in the destination',
+             'export it too, create it in the destination, or fix the name'),
+    CodeInfo(AMBIGUOUS_REF, 'error', 'a reference matches several resources '
+             'in the destination', "add the reference's project, or rename"),
+    CodeInfo(WRONG_REF_TYPE, 'error', 'a reference points at another '
+             'resource type than the field expects', 'fix the ref type'),
+    CodeInfo(MISSING_VOLUME_TYPE, 'error', 'the destination has no volume '
+             'type of that name', 'map it: set migration.volume_type'),
+    CodeInfo(MISSING_ZONE, 'error', 'the destination has no availability '
+             'zone of that name', 'set migration.availability_zone'),
+    CodeInfo(QUOTA_EXCEEDED, 'error', 'the destination quota cannot hold '
+             'what the plan creates', 'raise the quota or export less'),
+    CodeInfo(NEEDS_ADMIN, 'error', 'a step needs rights the destination '
+             'credential does not have', 'use an admin credential, or '
+             'change the knob that needs them'),
+    CodeInfo(IMMUTABLE_CHANGE, 'error', 'the resource exists in the '
+             'destination with a different value of a field that cannot be '
+             'changed', 'rename the resource or align the field'),
+    CodeInfo(ADDRESS_IN_USE, 'error', 'a kept IP or MAC address is already '
+             'used in the destination network',
+             'free it, or set keep_fixed_ips / keep_mac to false'),
+    CodeInfo(UNSUPPORTED_FORMAT, 'error', 'the destination image service '
+             'does not accept that disk or container format',
+             'convert the image or pick an accepted format'),
+    CodeInfo(MISSING_ROLE, 'error', 'the destination has no role of that '
+             'name', 'create the role or fix the assignment'),
+    CodeInfo(CHECK_SKIPPED, 'warning', 'a destination prerequisite (quota, '
+             'volume types, zones...) could not be read, so it was not '
+             'checked', 'check it by hand, or plan with more rights'),
+    CodeInfo(SKIPPED_ADMIN_TYPES, 'info', 'admin-only types were not '
+             'exported: the credential is not an admin', 'nothing to do, or '
+             'export with an admin credential'),
+    CodeInfo(SOURCE_REF_HIDDEN, 'warning', 'an exported resource refers to '
+             'something the credential cannot see; the reference was left '
+             'out', 'export with a credential that sees it'),
+    CodeInfo(SOURCE_DUPLICATE, 'warning', 'several exported resources of '
+             'one type share a name: name-based references to them are '
+             'ambiguous', 'rename them in the source or in the documents'),
+)

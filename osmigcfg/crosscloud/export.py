@@ -1,0 +1,148 @@
+"""Export: a source cloud's resources into versioned YAML documents.
+
+The credential decides the scope: a project member exports its own
+project; an admin exports its own project, the projects named by the
+filters, or all of them, plus the admin-only types (projects, users, role
+assignments, quotas).  Every id a resource holds becomes a name-based
+ref; secrets are never read.
+"""
+
+import collections
+import dataclasses
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg import findings
+from osmigcfg.crosscloud import api
+from osmigcfg.crosscloud import codes
+from osmigcfg.crosscloud import documents as documents_mod
+from osmigcfg.crosscloud import filters as filters_mod
+from osmigcfg.crosscloud import model
+from osmigcfg.crosscloud import refs as refs_mod
+from osmigcfg.crosscloud import resources
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class ExportResult:
+    """What an export produced: documents, notes, and the files written."""
+
+    documents: list
+    report: findings.Report
+    written: list = dataclasses.field(default_factory=list)
+
+    def counts(self):
+        return {d.type: len(d.entries) for d in self.documents}
+
+
+def _project_names(conn, admin, project_id, project_name):
+    names = {project_id: project_name}
+    if admin:
+        for project in api.list_json(conn.identity, '/projects', 'projects',
+                                     'list projects'):
+            names[project['id']] = project['name']
+    return names
+
+
+def _scope(filters, admin, project_id, names, all_projects):
+    if not admin:
+        others = set(filters.projects) - {names[project_id], project_id}
+        if others or all_projects:
+            raise exceptions.InputError(
+                'a non-admin credential exports only its own project '
+                f'({names[project_id]})',
+                hint='drop --project/--all-projects or use an admin')
+        return resources.Scope(project_id, False, frozenset({project_id}))
+    if all_projects:
+        return resources.Scope(project_id, True, None)
+    if not filters.projects:
+        return resources.Scope(project_id, True, frozenset({project_id}))
+    by_name = {name: pid for pid, name in names.items()}
+    unknown = [p for p in filters.projects if p not in by_name
+               and p not in names]
+    if unknown:
+        raise exceptions.InputError(
+            f'no project {", ".join(map(repr, unknown))} in the source',
+            hint=f'projects: {", ".join(sorted(by_name))}')
+    ids = {by_name.get(p, p) for p in filters.projects}
+    return resources.Scope(project_id, True, frozenset(ids))
+
+
+def _export_type(rtype, book, filters, names):
+    entries = []
+    for raw in book.visible(rtype.type):
+        if not rtype.in_scope(raw, book.scope, book):
+            continue
+        name = rtype.source_name(raw)
+        project = names.get(rtype.owner(raw))
+        if not filters.matches(rtype, name, project, rtype.tags(raw)):
+            continue
+        book.referrer = f'{rtype.type} {name}'
+        source = {'name': name, 'project': project}
+        if raw.get('id'):
+            source['id'] = raw['id']
+        entries.append(model.Entry(
+            rtype.type, source, rtype.export_params(raw, book),
+            rtype.export_info(raw), rtype.default_knobs()))
+    return sorted(entries, key=lambda e: (e.project or '', e.name))
+
+
+def _notes(documents, book, skipped):
+    report = findings.Report()
+    if skipped:
+        report.add(findings.make_finding(
+            codes.SKIPPED_ADMIN_TYPES, f'not exported: {", ".join(skipped)} '
+            '(the credential is not an admin)'))
+    for referrer, type_name, resource_id in book.hidden:
+        report.add(findings.make_finding(
+            codes.SOURCE_REF_HIDDEN, f'refers to {type_name} {resource_id}, '
+            'which this credential cannot see', subject=referrer))
+    for document in documents:
+        names = collections.Counter(e.key for e in document.entries)
+        for (type_name, name, project), count in sorted(names.items()):
+            if count > 1:
+                report.add(findings.make_finding(
+                    codes.SOURCE_DUPLICATE, f'{count} resources named '
+                    f'{name!r} in project {project}',
+                    subject=f'{type_name} {name}'))
+    return report
+
+
+def export_resources(conn, directory=None, filters=None, all_projects=False,
+                     cloud_name=None):
+    """Export the source resources the credential and filters select.
+
+    :param conn: an openstacksdk Connection to the source cloud.
+    :param directory: where to write the documents (None: do not write).
+    :param filters: a :class:`~osmigcfg.crosscloud.filters.Filters`.
+    :param all_projects: admins only: every project.
+    :param cloud_name: recorded in each document's ``exported_from``.
+    :returns: an :class:`ExportResult`.
+    :raises InputError: a filter the credential cannot honour.
+    :raises CloudError: the source refused or did not answer a listing.
+    """
+    filters = filters or filters_mod.Filters()
+    roles, project_id, project_name = api.token_roles(conn)
+    admin = 'admin' in roles
+    names = _project_names(conn, admin, project_id, project_name)
+    scope = _scope(filters, admin, project_id, names, all_projects)
+    book = refs_mod.RefBook(conn, scope, names)
+    origin = {'cloud': cloud_name, 'projects': sorted(
+        names[p] for p in (scope.project_ids or names) if p in names)}
+    documents, skipped = [], []
+    for type_name in resources.ordered_types():
+        rtype = resources.get_type(type_name)
+        if not filters.type_selected(type_name):
+            continue
+        if rtype.admin_only and not admin:
+            skipped.append(type_name)
+            continue
+        entries = _export_type(rtype, book, filters, names)
+        if entries:
+            documents.append(model.Document(type_name, entries, origin))
+    result = ExportResult(documents, _notes(documents, book, skipped))
+    if directory is not None:
+        result.written = documents_mod.write_documents(directory, documents)
+    LOG.info('exported %s', result.counts())
+    return result
