@@ -112,6 +112,7 @@ class Router(ResourceType):
         return _list(conn, '/routers', 'routers')
 
     def export_params(self, raw, refs):
+        """Add the gateway network and the interfaces (from its ports)."""
         params = super().export_params(raw, refs)
         gateway = raw.get('external_gateway_info') or {}
         if gateway.get('network_id'):
@@ -215,6 +216,7 @@ class Port(ResourceType):
         return params
 
     def comparable(self, entry, params):
+        """Leave out the MAC / the IPs when the knobs do not keep them."""
         params = dict(params)
         if not self.knob(entry, 'keep_mac'):
             params.pop('mac_address', None)
@@ -224,6 +226,7 @@ class Port(ResourceType):
         return params
 
     def match_key(self, entry, resolve):
+        """By name; a nameless port by its MAC when the MAC is kept."""
         if entry.params.get('name'):
             return ('name', entry.params['name'])
         if self.knob(entry, 'keep_mac') and entry.params.get('mac_address'):
@@ -265,6 +268,7 @@ class FloatingIp(ResourceType):
         return raw.get('floating_ip_address') or ''
 
     def match_key(self, entry, resolve):
+        """By the kept address, else by the (resolved) port it serves."""
         if self.knob(entry, 'floating_ip_mode') == 'keep_address':
             return ('address', entry.info.get('floating_ip_address')
                     or entry.name)

@@ -107,6 +107,7 @@ class FileVolumeDriver(fake_driver.FakeLoggingVolumeDriver):
 
     def copy_image_to_volume(self, context, volume, image_service, image_id,
                              disable_sparse=False):
+        """Stream the image's bytes into the volume file, zero-padded."""
         path = self.local_path(volume)
         with open(path, 'wb') as f:
             image_service.download(context, image_id, f)
@@ -117,6 +118,7 @@ class FileVolumeDriver(fake_driver.FakeLoggingVolumeDriver):
 
     def copy_volume_to_image(self, context, volume, image_service,
                              image_meta):
+        """Upload the whole volume file as the image's data."""
         with open(self.local_path(volume), 'rb') as f:
             image_service.update(context, image_meta['id'], {}, f)
 

@@ -18,6 +18,7 @@ def preload():
 
 
 def main():
+    """Preload, set argv, run the console entry point; its exit status."""
     prog, target, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     module_name, _, function = target.partition(':')
     preload()
