@@ -117,6 +117,11 @@ class LocalClouds:
         """
         begin = time.monotonic()
         venv = find_venv(self._venv)
+        if self._workdir and self._workdir.exists() and any(
+                self._workdir.iterdir()):
+            raise exceptions.SandboxError(
+                f'local clouds: workdir {self._workdir} is not empty',
+                hint='give an empty or new directory')
         self.root = self._workdir or pathlib.Path(
             tempfile.mkdtemp(prefix='osmigcfg-clouds-'))
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
