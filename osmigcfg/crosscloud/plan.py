@@ -9,8 +9,9 @@ Every problem is a finding; nothing is created or changed.
 
 Seams for import: ``PlanItem.want`` holds the params to apply with refs
 as ``{ref, id}`` (``id`` None while the referenced resource is still to
-be created), ``PlanItem.dst_id`` the resource to update, and the items
-are in dependency order.
+be created), ``PlanItem.dst_id`` the resource to update, the items are in
+dependency order, and ``known_ids`` (source id -> destination id, from an
+import's journal) makes renamed and nameless resources idempotent.
 """
 
 import dataclasses
@@ -138,9 +139,12 @@ def _plan_entry(rtype, entry, resolver, selected):
                     changes), errors
 
 
-def plan_documents(documents, dst_conn, filters=None, report=None):
+def plan_documents(documents, dst_conn, filters=None, report=None,
+                   known_ids=None):
     """Plan ``documents`` (already read) against the destination.
 
+    :param known_ids: ``{(type, source id): destination id}`` from an
+        import's journal: those resources are matched by id, not by name.
     :returns: a :class:`Plan`; its report holds every problem.
     :raises CloudError: the destination refused or did not answer a read.
     """
@@ -156,7 +160,8 @@ def plan_documents(documents, dst_conn, filters=None, report=None):
         resources.get_type(e.type), e)}
     projects = ({p['name']: p['id'] for p in book.visible('project')}
                 if admin else None)
-    resolver = refs_mod.Resolver(entries, book, project_id, projects)
+    resolver = refs_mod.Resolver(entries, book, project_id, projects,
+                                 known_ids)
     items = []
     for type_name in resources.ordered_types({e.type for e in entries}):
         rtype = resources.get_type(type_name)
@@ -176,11 +181,11 @@ def plan_documents(documents, dst_conn, filters=None, report=None):
     return Plan(items, report)
 
 
-def plan_import(directory, dst_conn, filters=None):
+def plan_import(directory, dst_conn, filters=None, known_ids=None):
     """Read the documents in ``directory`` and plan them (see module doc).
 
     Invalid documents are reported and left out; the plan still checks
     the rest, so one run lists every problem.
     """
     documents, report = documents_mod.read_directory(directory)
-    return plan_documents(documents, dst_conn, filters, report)
+    return plan_documents(documents, dst_conn, filters, report, known_ids)

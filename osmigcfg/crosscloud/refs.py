@@ -78,9 +78,13 @@ class Resolution:
 class Resolver:
     """Resolve document refs against the documents and the destination."""
 
-    def __init__(self, entries, dst_book, dst_project_id, dst_projects=None):
+    def __init__(self, entries, dst_book, dst_project_id, dst_projects=None,
+                 known_ids=None):
         self.dst = dst_book
         self.dst_project_id = dst_project_id
+        #: {(type, source id): destination id} an import recorded; it wins
+        #: over matching by name (renamed or nameless resources)
+        self.known_ids = dict(known_ids or {})
         #: destination project name -> id; given for admins, whose entries
         #: go to the project of their source project's name
         self.dst_projects = dst_projects
@@ -118,6 +122,10 @@ class Resolver:
     def existing(self, entry):
         """Destination resources matching an entry (by its match key)."""
         rtype = resources.get_type(entry.type)
+        known = self.known_ids.get((entry.type, entry.source.get('id')))
+        if known:
+            return [r for r in self.dst.visible(entry.type)
+                    if r.get('id') == known]
         key = rtype.match_key(entry, self.dst_id)
         if key is None:
             return []

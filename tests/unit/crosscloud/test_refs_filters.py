@@ -164,3 +164,15 @@ def test_name_filters_do_not_drop_nameless_types():
 def test_a_bad_regex_is_an_input_error():
     with pytest.raises(exceptions.InputError, match='--regex'):
         crosscloud.Filters(regex='(')
+
+
+def test_a_recorded_id_mapping_wins_over_names():
+    fip = model.Entry('floating_ip', {'name': '172.24.4.9', 'id': 'src-1'},
+                      {'floating_network': _ref('network', 'public')})
+    book = ListingsOnly(floating_ip=[
+        {'id': 'dst-7', 'floating_ip_address': '172.24.4.50',
+         'project_id': ME}])
+    assert refs.Resolver([fip], book, ME).existing(fip) == []
+    resolver = refs.Resolver([fip], book, ME,
+                             known_ids={('floating_ip', 'src-1'): 'dst-7'})
+    assert [r['id'] for r in resolver.existing(fip)] == ['dst-7']
