@@ -1,0 +1,39 @@
+"""The real `osmigcfg` process: one clear line on bad input, nothing else.
+
+In-process CLI tests cannot see what a fresh interpreter prints while it
+imports the command modules (third-party deprecation warnings, for one), so
+these run the installed command as a user would.
+"""
+
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+OSMIGCFG = pathlib.Path(sys.executable).parent / 'osmigcfg'
+
+
+def run(*argv, cwd=None):
+    return subprocess.run([str(OSMIGCFG), *argv], capture_output=True,
+                          text=True, timeout=120, cwd=cwd)
+
+
+@pytest.mark.parametrize('argv,needle', [
+    (('policy', 'render', '--profile', 'nope'), "unknown profile 'nope'"),
+    (('policy', 'validate', 'missing.yaml'), 'missing.yaml: cannot read'),
+    (('config', 'validate', 'missing.conf'), 'missing.conf'),
+])
+def test_bad_input_prints_exactly_one_line(argv, needle, tmp_path):
+    proc = run(*argv, cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        line for line in proc.stderr.strip().splitlines() if needle in line]
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_good_run_prints_nothing_on_stderr(tmp_path):
+    proc = run('policy', 'render', '--profile', 'mosk-24.3', cwd=tmp_path)
+    assert proc.returncode == 0
+    assert proc.stderr == ''
+    assert 'os_compute_api:os-migrate-server:migrate' in proc.stdout
