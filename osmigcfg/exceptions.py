@@ -25,8 +25,12 @@ a traceback.  Messages are built here, in one place, from keyword data.
      │    ├── MicroversionError     the cloud is too old for a feature
      │    ├── MigrationTimeout      still running when we stopped waiting
      │    │                         (resumable: run `resume`)
-     │    └── MigrationFailed       the migration failed or rolled back
-     │                              (needs an operator)
+     │    ├── MigrationFailed       the migration failed or rolled back
+     │    │                         (needs an operator)
+     │    ├── CrossCloudTimeout     a cross-cloud copy or cutover wait ran
+     │    │                         out (resumable: run it again)
+     │    └── CrossCloudFailed      a cross-cloud copy or cutover failed
+     │         └── ChecksumMismatch copied bytes differ from the source's
      ├── JournalError               a journal file that is missing or corrupt
      └── SandboxError               the real-Nova / local-cloud fixture failed
 """
@@ -173,6 +177,22 @@ class MigrationTimeout(CloudError):
 
 class MigrationFailed(CloudError):
     """The migration failed or rolled back: needs an operator."""
+
+
+class CrossCloudTimeout(CloudError):
+    """A cross-cloud copy or cutover is still waiting: resumable."""
+
+
+class CrossCloudFailed(CloudError):
+    """A cross-cloud copy or cutover step failed (the item is redone)."""
+
+
+class ChecksumMismatch(CrossCloudFailed):
+    """The destination's checksum differs from the source's."""
+
+    def __init__(self, what, field, source, destination):
+        super().__init__(f'{what}: {field} differs (source {source}, '
+                         f'destination {destination})')
 
 
 class JournalError(OsmigcfgError):

@@ -15,6 +15,8 @@ plan's items.
 """
 
 from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)
+from osmigcfg.crosscloud import compute  # noqa: F401  (registers types)
+from osmigcfg.crosscloud import compute_server  # noqa: F401
 from osmigcfg.crosscloud import identity  # noqa: F401  (registers types)
 from osmigcfg.crosscloud import network  # noqa: F401
 from osmigcfg.crosscloud import storage  # noqa: F401

@@ -8,6 +8,7 @@ microversions stay openstacksdk's job).  Errors become
 """
 
 import logging
+import time
 
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
@@ -15,6 +16,9 @@ from openstack import exceptions as sdk_exceptions
 from osmigcfg import exceptions
 
 LOG = logging.getLogger(__name__)
+#: methods safe to send again after a 5xx or a lost answer
+IDEMPOTENT = ('GET', 'HEAD', 'PUT', 'DELETE')
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
 
 
 def _reason(error):
@@ -27,8 +31,46 @@ def _reason(error):
 
 def get_json(proxy, path, what, params=None):
     """GET ``path`` on a service proxy and return the JSON body."""
+    return send_json(proxy, 'GET', path, what, params=params)
+
+
+def send_json(proxy, method, path, what, body=None, params=None,
+              headers=None, microversion=None):
+    """One request on a service proxy; the JSON answer (``{}`` if empty).
+
+    GET, PUT and DELETE are sent again after a 5xx answer (a busy API);
+    a POST never is: its outcome is unknown, and the caller reconciles
+    with the cloud (the import looks before it creates again).
+
+    :raises CloudRequestError: the service refused (its status, reason).
+    :raises CloudUnreachableError: no answer.
+    """
+    kwargs = {'params': params or None, 'headers': headers}
+    if body is not None:
+        kwargs['json'] = body
+    if microversion:
+        kwargs['microversion'] = microversion
+    retries = RETRY_DELAYS if method in IDEMPOTENT else ()
+    for delay in retries:
+        try:
+            return _send_once(proxy, method, path, what, kwargs)
+        except exceptions.CloudError as e:
+            if not is_transient(e):
+                raise
+            LOG.debug('%s: %s; retrying in %.1f s', what, e, delay)
+            time.sleep(delay)
+    return _send_once(proxy, method, path, what, kwargs)
+
+
+def is_transient(error):
+    """A 5xx answer: worth another try for idempotent calls."""
+    status = getattr(error, 'status', None)
+    return status is not None and status >= 500
+
+
+def _send_once(proxy, method, path, what, kwargs):
     try:
-        response = proxy.get(path, params=params or None)
+        response = proxy.request(path, method, raise_exc=False, **kwargs)
     except (ksa_exceptions.HttpError, sdk_exceptions.HttpException) as e:
         status = getattr(e, 'http_status', None) or getattr(
             e, 'status_code', None)
@@ -38,8 +80,42 @@ def get_json(proxy, path, what, params=None):
         raise exceptions.CloudUnreachableError(what, _reason(e)) from None
     if response.status_code >= 400:
         raise exceptions.CloudRequestError(
-            what, response.status_code, response.reason or 'refused')
-    return response.json()
+            what, response.status_code, _body_reason(response))
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        return {}
+
+
+def send_raw(proxy, method, path, what, data, headers=None):
+    """Send ``data`` (bytes or an iterator of chunks) as a request body."""
+    try:
+        response = proxy.request(path, method, data=data, headers=headers,
+                                 raise_exc=False)
+    except (ksa_exceptions.ClientException,
+            sdk_exceptions.SDKException) as e:
+        raise exceptions.CloudUnreachableError(what, _reason(e)) from None
+    if response.status_code >= 400:
+        raise exceptions.CloudRequestError(
+            what, response.status_code, _body_reason(response))
+    return response
+
+
+def _body_reason(response):
+    """The service's own message from an error body, else the reason."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for value in (body, *body.values()):
+            if isinstance(value, dict):
+                text = value.get('message') or value.get('detail')
+                if text:
+                    return ' '.join(str(text).split())[:300]
+    return response.reason or 'refused'
 
 
 def _next_link(body, key):
@@ -62,6 +138,18 @@ def list_json(proxy, path, key, what, params=None):
         if url and url.startswith('/v2/'):
             url = url[len('/v2'):]
     return items
+
+
+PROXIES = {'compute': 'compute', 'image': 'image', 'network': 'network',
+           'block-storage': 'block_storage', 'identity': 'identity'}
+
+
+def has_service(conn, service_type):
+    """Whether the connection's catalog offers ``service_type``."""
+    try:
+        return bool(getattr(conn, PROXIES[service_type]).get_endpoint())
+    except Exception:  # noqa: BLE001 - absent services raise many kinds
+        return False
 
 
 def token_roles(conn):

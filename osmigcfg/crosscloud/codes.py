@@ -31,9 +31,13 @@ ADDRESS_IN_USE = 'XCL306'
 UNSUPPORTED_FORMAT = 'XCL307'
 MISSING_ROLE = 'XCL308'
 CHECK_SKIPPED = 'XCL309'
+OTHER_PROJECT = 'XCL310'
+NO_DST_SERVICE = 'XCL311'
 SKIPPED_ADMIN_TYPES = 'XCL401'
 SOURCE_REF_HIDDEN = 'XCL402'
 SOURCE_DUPLICATE = 'XCL403'
+NO_SERVICE = 'XCL404'
+NOT_IMPORTED = 'XCL501'
 
 register_codes(
     CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML',
@@ -91,6 +95,14 @@ register_codes(
     CodeInfo(CHECK_SKIPPED, 'warning', 'a destination prerequisite (quota, '
              'volume types, zones...) could not be read, so it was not '
              'checked', 'check it by hand, or plan with more rights'),
+    CodeInfo(OTHER_PROJECT, 'error', "an admin import would create a "
+             "volume, snapshot or Nova resource in another project, which "
+             "the APIs do not allow", "import that project's documents with "
+             "a credential scoped to it"),
+    CodeInfo(NO_DST_SERVICE, 'error', 'the destination catalog has no '
+             'service for this resource type (compute)',
+             'import into a cloud with Nova, or leave the type out '
+             '(--type)'),
     CodeInfo(SKIPPED_ADMIN_TYPES, 'info', 'admin-only types were not '
              'exported: the credential is not an admin', 'nothing to do, or '
              'export with an admin credential'),
@@ -100,4 +112,8 @@ register_codes(
     CodeInfo(SOURCE_DUPLICATE, 'warning', 'several exported resources of '
              'one type share a name: name-based references to them are '
              'ambiguous', 'rename them in the source or in the documents'),
+    CodeInfo(NOT_IMPORTED, 'error', 'copy: an image record is not in the '
+             'destination yet', 'run `import` first'),
+    CodeInfo(NO_SERVICE, 'info', 'a resource type was not exported: the '
+             'source has no service for it (compute)', 'nothing to do'),
 )

@@ -88,8 +88,12 @@ def _export_type(rtype, book, filters, names):
     return sorted(entries, key=lambda e: (e.project or '', e.name))
 
 
-def _notes(documents, book, skipped):
+def _notes(documents, book, skipped, no_service=()):
     report = findings.Report()
+    if no_service:
+        report.add(findings.make_finding(
+            codes.NO_SERVICE, f'not exported: {", ".join(no_service)} (no '
+            'compute service in the source catalog)'))
     if skipped:
         report.add(findings.make_finding(
             codes.SKIPPED_ADMIN_TYPES, f'not exported: {", ".join(skipped)} '
@@ -130,10 +134,13 @@ def export_resources(conn, directory=None, filters=None, all_projects=False,
     book = refs_mod.RefBook(conn, scope, names)
     origin = {'cloud': cloud_name, 'projects': sorted(
         names[p] for p in (scope.project_ids or names) if p in names)}
-    documents, skipped = [], []
+    documents, skipped, no_service = [], [], []
     for type_name in resources.ordered_types():
         rtype = resources.get_type(type_name)
         if not filters.type_selected(type_name):
+            continue
+        if rtype.service and not api.has_service(conn, rtype.service):
+            no_service.append(type_name)
             continue
         if rtype.admin_only and not admin:
             skipped.append(type_name)
@@ -141,7 +148,8 @@ def export_resources(conn, directory=None, filters=None, all_projects=False,
         entries = _export_type(rtype, book, filters, names)
         if entries:
             documents.append(model.Document(type_name, entries, origin))
-    result = ExportResult(documents, _notes(documents, book, skipped))
+    result = ExportResult(documents, _notes(documents, book, skipped,
+                                            no_service))
     if directory is not None:
         result.written = documents_mod.write_documents(directory, documents)
     LOG.info('exported %s', result.counts())

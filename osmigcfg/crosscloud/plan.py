@@ -51,6 +51,8 @@ class PlanItem:
 class Plan:
     items: list
     report: findings.Report
+    #: the Resolver the plan used (the import resolves refs with it)
+    resolver: object = None
 
     def counts(self):
         counts = {}
@@ -167,6 +169,13 @@ def plan_documents(documents, dst_conn, filters=None, report=None,
         rtype = resources.get_type(type_name)
         typed = [e for e in entries if e.type == type_name
                  and id(e) in selected]
+        if rtype.service and typed and not api.has_service(
+                dst_conn, rtype.service):
+            report.extend(_finding(codes.NO_DST_SERVICE, e, (
+                f'the destination has no {rtype.service} service'))
+                for e in typed)
+            items.extend(PlanItem(e, ERROR, {}) for e in typed)
+            continue
         if rtype.admin_only and not admin and typed:
             report.extend(_finding(codes.NEEDS_ADMIN, e, (
                 f'creating a {type_name} needs an admin in the destination'))
@@ -178,7 +187,7 @@ def plan_documents(documents, dst_conn, filters=None, report=None,
             items.append(item)
             report.extend(errors)
     report.extend(prereqs.prerequisite_errors(items, resolver, admin))
-    return Plan(items, report)
+    return Plan(items, report, resolver)
 
 
 def plan_import(directory, dst_conn, filters=None, known_ids=None):

@@ -37,6 +37,11 @@ class RefBook:
             self._cache[key] = func()
         return self._cache[key]
 
+    def forget(self, type_name):
+        """Drop a type's cached listing (it changed)."""
+        for key in (('list', type_name), ('ids', type_name)):
+            self._cache.pop(key, None)
+
     def visible(self, type_name):
         """What the credential sees of a type (API dicts, cached)."""
         rtype = resources.get_type(type_name)
@@ -94,6 +99,11 @@ class Resolver:
                 entry)
         self._keys = {}
         self._resolving = set()
+
+    def forget(self, type_name):
+        """Forget what the destination held of a type (it changed)."""
+        self.dst.forget(type_name)
+        self._keys.pop(type_name, None)
 
     def dst_index(self, type_name):
         """Destination resources of a type by every identity key."""

@@ -74,6 +74,8 @@ class ResourceType:
     knobs = ()
     #: (service, quota resource) one create consumes, for the plan's check
     quota = None
+    #: the catalog service type, when a cloud may lack it (``compute``)
+    service = None
 
     def list_visible(self, conn, scope):
         """Every resource of this type the credential sees (API dicts)."""

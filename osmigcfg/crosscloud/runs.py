@@ -1,0 +1,96 @@
+"""Opening, resuming and reading the journaled runs of a directory.
+
+One rule for ``import``, ``copy`` and ``cutover``: if the newest run of
+the same kind (and label: a cutover's server) against the same
+destination did not finish and was planned from the same documents, it
+is resumed (TaskFlow skips its finished atoms; atoms a kill left running
+and items that failed run again); otherwise a new run starts.
+"""
+
+import logging
+
+from taskflow import states
+
+from osmigcfg import engine
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import state as state_mod
+
+LOG = logging.getLogger(__name__)
+FAILED = (states.REVERTED, states.FAILURE, states.REVERT_FAILURE)
+
+
+def finished(journal):
+    """Whether every atom of a run finished well (nothing to resume)."""
+    atoms = journal.atoms()
+    return journal.flow_state == states.SUCCESS and all(
+        a.state == states.SUCCESS for a in atoms.values())
+
+
+def _resumable(path, plan, options):
+    try:
+        journal = engine.Journal.open(path, plan['kind'])
+    except exceptions.JournalError as e:
+        LOG.warning('not resuming %s: %s', path, e)
+        return None
+    same = (journal.plan.get('digest') == plan.get('digest')
+            and journal.plan.get('filters') == plan.get('filters')
+            and state_mod.same_destination(journal.options.get('dst') or {},
+                                           options.get('dst') or {}))
+    if same and not finished(journal):
+        return journal
+    journal.close()
+    return None
+
+
+def open_or_create(state, kind, label, plan, options):
+    """``(journal, resumed)``: the unfinished run to resume, or a new one."""
+    latest = state.latest(kind, label)
+    if latest:
+        journal = _resumable(latest, plan, options)
+        if journal is not None:
+            LOG.info('resuming %s', latest)
+            return journal, True
+    path = state.new_journal_path(kind, label)
+    return engine.Journal.create(path, kind, plan, options), False
+
+
+def failed_atoms(journal):
+    """Atoms of failed (reverted) items, to run again on resume."""
+    atoms = journal.atoms()
+    failed_items = {engine.split_atom_name(n)[0] for n, a in atoms.items()
+                    if a.state in FAILED}
+    return [n for n in atoms if engine.split_atom_name(n)[0] in failed_items]
+
+
+def _item_outcome(atoms, name):
+    mine = {engine.split_atom_name(n)[1]: a for n, a in atoms.items()
+            if engine.split_atom_name(n)[0] == name}
+    steps = {k: a for k, a in mine.items() if k != 'retry'}
+    if not steps:
+        return 'pending', None, None
+    failed = [a for a in steps.values() if a.state in FAILED or a.failure]
+    if failed or (mine.get('retry') and mine['retry'].state in FAILED):
+        reason = next((a.failure for a in failed if a.failure), None)
+        return 'failed', reason, None
+    if all(a.state == states.SUCCESS for a in steps.values()):
+        last = list(steps.values())[-1].result or {}
+        return last.get('action') or last.get('outcome') or 'done', None, \
+            last
+    return 'pending', None, None
+
+
+def item_rows(journal, items):
+    """Per plan item: outcome, destination id, reason (from the journal)."""
+    atoms = journal.atoms()
+    rows = []
+    for item in items:
+        if item.get('deferred'):
+            rows.append(dict(item, outcome='deferred',
+                             reason=item['deferred']))
+            continue
+        outcome, reason, result = _item_outcome(atoms, item['item'])
+        row = dict(item, outcome=outcome, reason=reason)
+        if result and result.get('dst_id'):
+            row['dst_id'] = result['dst_id']
+        rows.append(row)
+    return rows
