@@ -1,0 +1,197 @@
+"""The TaskFlow steps that copy data from the source to the destination.
+
+Images: ``transfer`` streams the bytes into the destination's image
+record (:mod:`~osmigcfg.crosscloud.transfer`).  Volumes, through the
+image services (cinder has no byte-level API between clouds):
+``clone`` (an in-use volume is cloned first: cinder uploads only detached
+volumes without ``force``), ``upload`` (upload-to-image in the source),
+``transfer`` (stream that image to the destination), ``create`` (a new
+destination volume from it, type and zone mapped) and ``cleanup`` (the
+temporary images and clone are deleted; a source volume never is).
+
+Every step first looks at the clouds, so a run resumed after a kill does
+not redo what is done: an image already ``active`` with the source's
+checksums is kept, a temporary image cinder is still uploading is waited
+for, a volume created from our temporary image is adopted.  What cannot
+be continued is a half-sent image: glance takes an upload in one PUT, so
+a partial destination image (ours) is deleted and streamed again.
+
+Steps are *portable* (:mod:`~osmigcfg.crosscloud.runtime`): a TaskFlow
+worker rebuilds them from their name alone.
+"""
+
+import contextlib
+import logging
+
+from taskflow import task
+
+from osmigcfg import engine
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import idmap
+from osmigcfg.crosscloud import runtime as runtime_mod
+from osmigcfg.crosscloud import storage_ops as ops
+
+LOG = logging.getLogger(__name__)
+
+
+class PortableStep(engine.Step):
+    """A Step a worker can rebuild from its name (inputs are JSON)."""
+
+    def __init__(self, item=None, context=None, requires=(), spec=None,
+                 deps=None, name=None):
+        if item is None:  # a TaskFlow worker: only the name is known
+            task.Task.__init__(self, name=name)
+            self.item = engine.split_atom_name(name)[0]
+            self.context = runtime_mod.current()
+            return
+        self.item = item
+        self.context = context
+        rebind = {r: engine.atom_name(item, r) for r in requires}
+        rebind.update(deps or {})
+        task.Task.__init__(self, name=engine.atom_name(item, self.step),
+                           provides=engine.atom_name(item, self.step),
+                           rebind=rebind, inject={'spec': spec})
+
+    @contextlib.contextmanager
+    def slot(self):
+        """Hold a copy slot (the ``global`` window) while inside."""
+        self.context.windows.acquire(
+            self.item, [], on_wait=lambda: self.emit('item.queued'))
+        try:
+            yield
+        finally:
+            self.context.windows.release(self.item)
+
+    def conns(self, spec):
+        """``(source, destination)`` connections from the runtime."""
+        return (self.context.conn(spec['src_cloud']),
+                self.context.conn(spec['dst_cloud']))
+
+    def revert(self, *args, **kwargs):
+        failures = kwargs.get('flow_failures') or {}
+        reasons = [f.exception_str for f in failures.values()]
+        if reasons:
+            self.emit('item.failed', reason='; '.join(reasons))
+
+
+class CopyImage(PortableStep):
+    """Stream an image's bytes into its destination record."""
+
+    step = 'transfer'
+
+    def execute(self, spec):
+        src, dst = self.conns(spec)
+        source = ops.image(src, spec['src_id'])
+        if source['status'] != 'active':
+            raise exceptions.CrossCloudFailed(
+                f'source image {spec["name"]} is {source["status"]}')
+        with self.slot():
+            dst_id, outcome, digest = ops.copy_image_bytes(
+                self, src, dst, source, spec['dst_id'], spec['owned'],
+                spec['create'], mapping=('image', spec['source_id']))
+        self.emit('item.copied', outcome=outcome, bytes=digest.get('size'))
+        return idmap.mapping_record('image', spec['source_id'], dst_id,
+                                    action=outcome, copied=True,
+                                    **ops.digest_fields(digest))
+
+
+class CloneVolume(PortableStep):
+    step = 'clone'
+
+    def execute(self, spec):
+        src, _ = self.conns(spec)
+        return ops.clone_if_attached(self, src, spec)
+
+
+class UploadVolume(PortableStep):
+    step = 'upload'
+
+    def execute(self, spec, clone):
+        src, _ = self.conns(spec)
+        with self.slot():
+            return ops.upload_volume(self, src, spec, clone['volume_id'])
+
+
+class TransferVolume(PortableStep):
+    step = 'transfer'
+
+    def execute(self, spec, upload):
+        src, dst = self.conns(spec)
+        source = ops.image(src, upload['image_id'])
+        with self.slot():
+            temp = ops.find_temp_image(dst, spec['temp_name'], source)
+            dst_id, outcome, digest = ops.copy_image_bytes(
+                self, src, dst, source, temp, True,
+                ops.temp_image_body(spec['temp_name']))
+        return dict(ops.digest_fields(digest), image_id=dst_id,
+                    action=outcome)
+
+
+class CreateVolume(PortableStep):
+    step = 'create'
+
+    def execute(self, spec, transfer):
+        _, dst = self.conns(spec)
+        with self.slot():
+            volume_id, outcome = ops.create_volume_from(
+                self, dst, spec, transfer['image_id'])
+        self.emit('item.copied', outcome=outcome, volume=volume_id)
+        return idmap.mapping_record('volume', spec['source_id'], volume_id,
+                                    action=outcome, copied=True,
+                                    size=transfer.get('size'),
+                                    checksum=transfer.get('checksum'))
+
+
+class CleanupVolume(PortableStep):
+    step = 'cleanup'
+
+    def execute(self, spec, clone, upload, transfer, create):
+        src, dst = self.conns(spec)
+        ops.delete_image(dst, transfer['image_id'])
+        ops.delete_image(src, upload['image_id'])
+        if clone.get('clone'):
+            ops.delete_volume(src, clone['clone'])
+        return create
+
+
+class SnapshotVolume(PortableStep):
+    """Snapshot a copied volume (its data as copied: see the README)."""
+
+    step = 'snapshot'
+
+    def execute(self, spec, volume=None):
+        _, dst = self.conns(spec)
+        volume_id = (volume or {}).get('dst_id') or spec.get('volume_id')
+        snap_id, outcome = ops.snapshot_volume(self, dst, spec, volume_id)
+        return idmap.mapping_record('volume_snapshot', spec['source_id'],
+                                    snap_id, action=outcome)
+
+
+def image_flow(context, item, spec):
+    """The flow of one image copy."""
+    return engine.item_flow(item, [CopyImage(item, context, spec=spec)])
+
+
+def volume_steps(context, item, spec):
+    """The steps of one volume copy (also used by cutover flows)."""
+    return [
+        CloneVolume(item, context, spec=spec),
+        UploadVolume(item, context, requires=('clone',), spec=spec),
+        TransferVolume(item, context, requires=('upload',), spec=spec),
+        CreateVolume(item, context, requires=('transfer',), spec=spec),
+        CleanupVolume(item, context, requires=(
+            'clone', 'upload', 'transfer', 'create'), spec=spec),
+    ]
+
+
+def volume_flow(context, item, spec):
+    """The flow of one volume copy."""
+    return engine.item_flow(item, volume_steps(context, item, spec))
+
+
+def snapshot_flow(context, item, spec, volume_item=None):
+    """The flow of one snapshot, after its volume's copy when in the run."""
+    deps = ({'volume': engine.atom_name(volume_item, 'cleanup')}
+            if volume_item else None)
+    return engine.item_flow(item, [SnapshotVolume(item, context, spec=spec,
+                                                  deps=deps)])

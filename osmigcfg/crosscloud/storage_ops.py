@@ -1,0 +1,239 @@
+"""Cloud operations behind the copy steps, each safe to run again.
+
+Every function looks before it acts (see :mod:`.copy_steps`): it adopts
+what a killed run left in a usable state, waits for what a service is
+still doing on its own (a cinder upload goes on without us), and deletes
+only the temporary or partial resources osmigcfg made.  ``step`` is the
+calling step: ``step.record(phase, **details)`` journals progress.
+"""
+
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import api
+from osmigcfg.crosscloud import transfer
+from osmigcfg.crosscloud import waits
+from osmigcfg.crosscloud import write_storage
+
+LOG = logging.getLogger(__name__)
+GiB = 1024 ** 3
+#: seconds allowed per GiB for a service-side upload or volume build
+SECONDS_PER_GIB = 300
+
+
+def image(conn, image_id):
+    """A glance image (dict), CloudRequestError(404) when missing."""
+    return api.get_json(conn.image, f'/images/{image_id}', 'read image')
+
+
+def image_or_none(conn, image_id):
+    try:
+        return image(conn, image_id)
+    except exceptions.CloudRequestError as e:
+        if e.status == 404:
+            return None
+        raise
+
+
+def delete_image(conn, image_id):
+    """Delete an image osmigcfg made (a missing one is fine)."""
+    try:
+        api.send_json(conn.image, 'DELETE', f'/images/{image_id}',
+                      'delete image')
+    except exceptions.CloudRequestError as e:
+        if e.status != 404:
+            raise
+
+
+def delete_volume(conn, volume_id):
+    """Delete a volume osmigcfg made (a missing one is fine)."""
+    try:
+        api.send_json(conn.block_storage, 'DELETE', f'/volumes/{volume_id}',
+                      'delete volume')
+    except exceptions.CloudRequestError as e:
+        if e.status != 404:
+            raise
+
+
+def digest_fields(digest):
+    return {k: digest.get(k) for k in ('size', 'checksum', 'os_hash_algo',
+                                       'os_hash_value')}
+
+
+def temp_image_body(name):
+    """The record of a temporary raw image."""
+    return {'name': name, 'disk_format': 'raw', 'container_format': 'bare',
+            'visibility': 'private'}
+
+
+def _recreate(step, dst, current, owned, create, mapping):
+    if current is not None:
+        if not owned:
+            raise exceptions.CrossCloudFailed(
+                f'destination image {current["id"]} is {current["status"]} '
+                'and was not made by osmigcfg: not replacing it')
+        step.record('deleting-partial', old=current['id'],
+                    status=current['status'])
+        delete_image(dst, current['id'])
+    made = api.send_json(dst.image, 'POST', '/images', 'create image',
+                         create)
+    details = {'dst_id': made['id']}
+    if mapping:
+        details.update(type=mapping[0], source_id=mapping[1])
+    step.record('created', **details)
+    return made['id']
+
+
+def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
+                     mapping=None):
+    """Make ``dst_id`` (or its replacement) hold ``source``'s bytes.
+
+    :returns: ``(dst_id, 'already copied' | 'copied', digest)``.
+    """
+    current = image_or_none(dst, dst_id) if dst_id else None
+    if current is not None and transfer.same_data(source, current):
+        step.record('verified', image=current['id'], reused=True)
+        return current['id'], 'already copied', current
+    if current is None or current['status'] != 'queued':
+        dst_id = _recreate(step, dst, current, owned, create, mapping)
+    step.record('streaming', image=dst_id, size=source.get('size'))
+    digest = transfer.stream_image(
+        src, source['id'], dst, dst_id, source.get('os_hash_algo'),
+        progress=lambda sent: step.emit('item.progress', sent=sent,
+                                        size=source.get('size')))
+    after = image(dst, dst_id)
+    transfer.verify(f'image {source.get("name") or source["id"]}', source,
+                    digest, after)
+    step.record('verified', image=dst_id, size=digest['size'])
+    return dst_id, 'copied', digest
+
+
+def find_temp_image(conn, name, source):
+    """A temporary image of ``name`` already holding ``source``'s bytes;
+    other images of that name (partial) are deleted.  Returns an id or
+    None."""
+    keep = None
+    for found in api.list_json(conn.image, '/images', 'images',
+                               'list images', {'name': name}):
+        if keep is None and transfer.same_data(source, found):
+            keep = found['id']
+        else:
+            delete_image(conn, found['id'])
+    return keep
+
+
+def volume(conn, volume_id):
+    return api.get_json(conn.block_storage, f'/volumes/{volume_id}',
+                        'read volume')['volume']
+
+
+def _timeout(size_gib):
+    return SECONDS_PER_GIB * max(1, int(size_gib or 1))
+
+
+def clone_if_attached(step, src, spec):
+    """The volume to upload: the source itself, or a clone if attached."""
+    source = volume(src, spec['src_id'])
+    if source['status'] == 'available':
+        return {'volume_id': source['id'], 'clone': None}
+    if source['status'] != 'in-use':
+        raise exceptions.CrossCloudFailed(
+            f'source volume {spec["name"]} is {source["status"]}')
+    for found in api.list_json(src.block_storage, '/volumes/detail',
+                               'volumes', 'list volumes',
+                               {'name': spec['temp_name']}):
+        if found['status'] in ('available', 'creating'):
+            write_storage.wait_volume(src, found['id'], 'clone',
+                                      _timeout(found['size']))
+            return {'volume_id': found['id'], 'clone': found['id']}
+        delete_volume(src, found['id'])
+    step.record('cloning', size=source['size'])
+    made = api.send_json(src.block_storage, 'POST', '/volumes',
+                         'clone volume', {'volume': {
+                             'source_volid': source['id'],
+                             'size': source['size'],
+                             'name': spec['temp_name']}})['volume']
+    step.record('cloned', clone=made['id'])
+    write_storage.wait_volume(src, made['id'], 'clone',
+                              _timeout(source['size']))
+    return {'volume_id': made['id'], 'clone': made['id']}
+
+
+def _wait_image(conn, image_id, size_gib, what):
+    return waits.wait_status(lambda: image(conn, image_id), ('active',),
+                             ('killed', 'deleted', 'deactivated'), what,
+                             _timeout(size_gib))
+
+
+def upload_volume(step, src, spec, volume_id):
+    """Upload-to-image in the source (or adopt the one under way)."""
+    vol = volume(src, volume_id)
+    for found in api.list_json(src.image, '/images', 'images',
+                               'list images', {'name': spec['temp_name']}):
+        busy = found['status'] in ('queued', 'saving') and \
+            vol['status'] == 'uploading'
+        if found['status'] == 'active' or busy:
+            done = _wait_image(src, found['id'], vol['size'], 'upload')
+            write_storage.wait_volume(src, volume_id, 'volume after upload')
+            return digest_fields(done) | {'image_id': done['id']}
+        delete_image(src, found['id'])
+    step.record('uploading', size=vol['size'])
+    answer = api.send_json(
+        src.block_storage, 'POST', f'/volumes/{volume_id}/action',
+        'upload volume to image', {'os-volume_upload_image': {
+            'image_name': spec['temp_name'], 'disk_format': 'raw',
+            'container_format': 'bare', 'force': False}})
+    image_id = answer['os-volume_upload_image']['image_id']
+    step.record('uploaded', image=image_id)
+    done = _wait_image(src, image_id, vol['size'], 'upload')
+    write_storage.wait_volume(src, volume_id, 'volume after upload')
+    return digest_fields(done) | {'image_id': image_id}
+
+
+def _adoptable(dst, spec, image_id):
+    name = spec['volume'].get('name')
+    query = {'name': name} if name else None
+    for found in api.list_json(dst.block_storage, '/volumes/detail',
+                               'volumes', 'list volumes', query):
+        meta = found.get('volume_image_metadata') or {}
+        if meta.get('image_id') == image_id and found['status'] not in (
+                'error', 'deleting'):
+            return found
+    return None
+
+
+def create_volume_from(step, dst, spec, image_id):
+    """A destination volume from the transferred image (adopted if made)."""
+    found = _adoptable(dst, spec, image_id)
+    outcome = 'adopted'
+    if found is None:
+        step.record('creating')
+        body = dict(spec['volume'], imageRef=image_id)
+        found = api.send_json(dst.block_storage, 'POST', '/volumes',
+                              'create volume', {'volume': body})['volume']
+        outcome = 'copied'
+    step.record('created', dst_id=found['id'], type='volume',
+                source_id=spec['source_id'])
+    write_storage.wait_volume(dst, found['id'], f'volume {spec["name"]}',
+                              _timeout(spec['volume'].get('size')))
+    write_storage.set_bootable(dst, found['id'], spec.get('bootable'))
+    return found['id'], outcome
+
+
+def snapshot_volume(step, dst, spec, volume_id):
+    """A snapshot of a copied volume (adopted if it exists)."""
+    for found in api.list_json(dst.block_storage, '/snapshots/detail',
+                               'snapshots', 'list snapshots',
+                               {'volume_id': volume_id}):
+        if found.get('name') == spec['snapshot'].get('name'):
+            return found['id'], 'adopted'
+    body = dict(spec['snapshot'], volume_id=volume_id, force=True)
+    made = api.send_json(dst.block_storage, 'POST', '/snapshots',
+                         'create snapshot', {'snapshot': body})['snapshot']
+    step.record('created', dst_id=made['id'], type='volume_snapshot',
+                source_id=spec['source_id'])
+    waits.wait_status(lambda: api.get_json(
+        dst.block_storage, f'/snapshots/{made["id"]}',
+        'read snapshot')['snapshot'], ('available',), ('error',),
+        f'snapshot {spec["name"]}')
+    return made['id'], 'copied'

@@ -1,0 +1,119 @@
+"""Stream an image's bytes from one glance to another, verified.
+
+The source's ``GET /v2/images/{id}/file`` is read in 1 MiB chunks
+(``stream=True``) and handed, as a generator, to the destination's
+``PUT /v2/images/{id}/file`` (chunked transfer encoding): no temporary
+file, and the process holds one chunk at a time whatever the image size.
+On the way the bytes are counted and hashed with MD5 (glance's
+``checksum``) and the source's ``os_hash_algo`` (``os_hash_value``).
+:func:`verify` then requires source, streamed bytes and destination to
+agree on size, checksum and hash: glance computed the destination's
+values from what it received, so equal values mean equal bytes end to
+end.
+
+Glance takes an upload in a single PUT: an interrupted transfer cannot be
+continued from its last byte.  The caller deletes the partial destination
+image and streams again (see :mod:`~osmigcfg.crosscloud.copy_steps`).
+"""
+
+import hashlib
+import logging
+import time
+
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import api
+
+LOG = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+OCTETS = {'Content-Type': 'application/octet-stream'}
+VERIFIED = ('size', 'checksum', 'os_hash_value')
+
+
+class HashingReader:
+    """Iterates a response's chunks, hashing and counting them."""
+
+    def __init__(self, response, algo, progress=None, every=64 * CHUNK):
+        self.response = response
+        self.algo = algo or 'sha512'
+        self.md5 = hashlib.md5(usedforsecurity=False)
+        self.hash = hashlib.new(self.algo)
+        self.size = 0
+        self.progress = progress
+        self.every = every
+        self.started = time.monotonic()
+
+    def __iter__(self):
+        reported = 0
+        for chunk in self.response.iter_content(CHUNK):
+            self.md5.update(chunk)
+            self.hash.update(chunk)
+            self.size += len(chunk)
+            if self.progress and self.size - reported >= self.every:
+                reported = self.size
+                self.progress(self.size)
+            yield chunk
+
+    def digest(self):
+        """``{size, checksum, os_hash_algo, os_hash_value}`` of the stream."""
+        return {'size': self.size, 'checksum': self.md5.hexdigest(),
+                'os_hash_algo': self.algo,
+                'os_hash_value': self.hash.hexdigest()}
+
+
+def _download(conn, image_id):
+    try:
+        response = conn.image.request(f'/images/{image_id}/file', 'GET',
+                                      stream=True, raise_exc=False)
+    except (ksa_exceptions.ClientException, sdk_exceptions.SDKException) as e:
+        raise exceptions.CloudUnreachableError('source image service',
+                                               str(e)) from None
+    if response.status_code >= 400:
+        raise exceptions.CloudRequestError(
+            f'download image {image_id}', response.status_code,
+            response.reason)
+    return response
+
+
+def stream_image(src_conn, src_id, dst_conn, dst_id, algo=None,
+                 progress=None):
+    """Stream ``src_id``'s bytes into the (queued) ``dst_id``.
+
+    :param algo: the hash algorithm (the source's ``os_hash_algo``).
+    :param progress: called with the bytes sent so far, every 64 MiB.
+    :returns: the streamed bytes' digest (see :meth:`HashingReader.digest`).
+    :raises CloudError: either side refused or went away.
+    """
+    response = _download(src_conn, src_id)
+    reader = HashingReader(response, algo, progress)
+    try:
+        api.send_raw(dst_conn.image, 'PUT', f'/images/{dst_id}/file',
+                     f'upload image {dst_id}', data=iter(reader),
+                     headers=OCTETS)
+    finally:
+        response.close()
+    digest = reader.digest()
+    seconds = max(time.monotonic() - reader.started, 1e-6)
+    LOG.info('streamed %d bytes to image %s at %.0f MB/s', digest['size'],
+             dst_id, digest['size'] / seconds / 1e6)
+    return dict(digest, seconds=round(seconds, 3))
+
+
+def verify(what, source, streamed, destination):
+    """Raise ChecksumMismatch unless the three agree (size, hashes)."""
+    for field in VERIFIED:
+        values = {source.get(field), streamed.get(field),
+                  destination.get(field)}
+        if len(values) != 1:
+            raise exceptions.ChecksumMismatch(
+                what, field, source.get(field), destination.get(field)
+                if destination.get(field) != source.get(field)
+                else streamed.get(field))
+
+
+def same_data(source, destination):
+    """Whether a destination image already holds the source's bytes."""
+    return destination.get('status') == 'active' and all(
+        source.get(f) == destination.get(f) for f in VERIFIED)
