@@ -1,14 +1,19 @@
-"""``export`` and ``import plan``: cross-cloud migration, first half.
+"""Cross-cloud migration: ``export``, ``import plan``, ``import``,
+``copy`` and ``status`` (``cutover`` and ``worker``: ``crosscloud_run``).
 
 ``osmigcfg export DIR --os-cloud SRC`` writes one YAML document per
 resource type; ``osmigcfg import plan DIR --dst-cloud DST`` diffs them
 against the destination (nothing is changed; without ``--dst-cloud`` only
-the documents are checked) and prints every problem as one line on
-stderr, exiting 1 when there is an error.  (``plan`` alone is the
-migrator's drain/server plan.)
+the documents are checked); ``import DIR --dst-cloud DST --yes`` applies
+them, ``copy DIR --dst-cloud DST`` moves the images' and volumes' data
+(the source is the documents' ``exported_from`` cloud, or
+``--src-cloud``), ``status DIR`` reads the journals back.  Every problem
+is one line on stderr; the exit status is 1 when there is an error or a
+resource failed.  (``plan`` alone is the migrator's drain/server plan.)
 """
 
 import logging
+import sys
 
 from cliff import lister
 import openstack
@@ -55,15 +60,63 @@ def finding_line(finding):
     return f'{text} ({finding.hint})' if finding.hint else text
 
 
-def connect_cloud(name):
+def connect_cloud(name, option='--dst-cloud'):
     """An openstacksdk connection to a clouds.yaml entry (InputError if none)."""
     try:
         return openstack.connect(cloud=name)
     except sdk_exceptions.ConfigException as e:
         raise exceptions.InputError(
-            f'--dst-cloud {name}: {e}',
+            f'{option} {name}: {e}',
             hint='name an entry of clouds.yaml (OS_CLIENT_CONFIG_FILE)'
         ) from None
+
+
+def write_findings(stream, report):
+    """Every finding of a report, one line each."""
+    for finding in report.sorted():
+        stream.write(finding_line(finding) + '\n')
+
+
+def progress_callbacks(parsed_args, stream):
+    """Event callbacks: one line per item event with ``--progress``."""
+    if not getattr(parsed_args, 'progress', False):
+        return []
+
+    def show(event):
+        if event['kind'].startswith(('item.', 'run.finished')) and \
+                event['kind'] != 'item.progress':
+            data = {k: v for k, v in event.items()
+                    if k not in ('ts', 'kind', 'item')}
+            stream.write(f'{event["kind"]} {event.get("item") or ""} '
+                         f'{data}\n')
+            stream.flush()
+    return [show]
+
+
+def add_run_arguments(parser, source=False):
+    """--dst-cloud (required), --src-cloud, --progress."""
+    parser.add_argument('--dst-cloud', metavar='<cloud>', required=True,
+                        help='the destination: a clouds.yaml entry')
+    if source:
+        parser.add_argument('--src-cloud', metavar='<cloud>',
+                            help='the source: a clouds.yaml entry (default: '
+                                 'the documents\' exported_from.cloud)')
+    parser.add_argument('--progress', action='store_true',
+                        help='print one line per item event on stderr')
+
+
+def run_rows(rows):
+    """Lister rows of a run's items."""
+    columns = ('Outcome', 'Type', 'Name', 'Destination id', 'Reason')
+    return columns, [(r['outcome'], r['type'], r.get('dst_name') or
+                      r.get('name'), r.get('dst_id') or '',
+                      r.get('reason') or '') for r in rows]
+
+
+def rows_status(rows):
+    """Exit status of a run: 1 when an item failed or did not finish."""
+    return 1 if any(r['outcome'] in ('failed', 'pending') for r in rows) \
+        else 0
 
 
 class ExportResources(base.ExitStatusMixin, lister.Lister):
@@ -126,3 +179,105 @@ class PlanImport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
             self.app.stderr.write(finding_line(finding) + '\n')
         self.exit_status = 1 if report.fails('error') else 0
         return ('Action', 'Type', 'Name', 'Changes'), rows
+
+
+def confirm(parsed_args, what):
+    if parsed_args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise exceptions.InputError(
+            f'not {what} without --yes',
+            hint='`import plan DIR --dst-cloud ...` shows what it would do')
+    answer = input(f'Go on with {what}? [y/N] ')
+    if answer.strip().lower() not in ('y', 'yes'):
+        raise exceptions.InputError('not started')
+
+
+class ImportResources(base.ExitStatusMixin, base.OfflineMixin,
+                      lister.Lister):
+    """Create and update DIR's resources in the destination (journaled;
+    run it again to resume or to check that nothing changes)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('directory', metavar='<dir>',
+                            help='the exported documents')
+        add_run_arguments(parser)
+        parser.add_argument('--yes', action='store_true',
+                            help='do not ask for confirmation')
+        _add_filter_arguments(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        from osmigcfg.crosscloud import importer
+        dst = connect_cloud(parsed_args.dst_cloud)
+        confirm(parsed_args, f'importing {parsed_args.directory} into '
+                              f'{parsed_args.dst_cloud}')
+        result = importer.import_documents(
+            parsed_args.directory, dst, parsed_args.dst_cloud,
+            _filters(parsed_args),
+            progress_callbacks(parsed_args, self.app.stderr))
+        write_findings(self.app.stderr, result.report)
+        if result.report.fails('error'):
+            self.exit_status = 1
+            return run_rows([])
+        self.exit_status = rows_status(result.rows)
+        return run_rows(result.rows)
+
+
+class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
+    """Copy the images' and volumes' data of DIR to the destination
+    (streamed, verified, journaled; run it again to resume)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('directory', metavar='<dir>',
+                            help='the exported (and imported) documents')
+        add_run_arguments(parser, source=True)
+        parser.add_argument('--parallel', metavar='<n>', type=int,
+                            default=2, help='transfers at once (default 2)')
+        parser.add_argument('--workers', metavar='<topic>',
+                            help='run the copies on TaskFlow workers '
+                                 'listening on this topic (broker URL in '
+                                 '$OSMIGCFG_TRANSPORT_URL)')
+        _add_filter_arguments(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        from osmigcfg.crosscloud import datacopy
+        from osmigcfg.crosscloud import scale
+        documents_cloud = parsed_args.src_cloud or datacopy.source_cloud_of(
+            parsed_args.directory)
+        src = connect_cloud(documents_cloud, '--src-cloud')
+        dst = connect_cloud(parsed_args.dst_cloud)
+        factory = scale.runner_factory(parsed_args.workers) \
+            if parsed_args.workers else None
+        result = datacopy.copy_data(
+            parsed_args.directory, dst, src, documents_cloud,
+            parsed_args.dst_cloud, _filters(parsed_args),
+            parsed_args.parallel,
+            progress_callbacks(parsed_args, self.app.stderr), factory)
+        write_findings(self.app.stderr, result.report)
+        if datacopy.relevant_errors(result.report):
+            self.exit_status = 1
+            return run_rows([])
+        self.exit_status = rows_status(result.rows)
+        return run_rows(result.rows)
+
+
+class ShowStatus(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
+    """What is imported, copied and cut over (from DIR's journals)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument('directory', metavar='<dir>',
+                            help='the documents directory')
+        parser.add_argument('--dst-cloud', metavar='<cloud>',
+                            help='only runs against this destination')
+        return parser
+
+    def take_action(self, parsed_args):
+        from osmigcfg.crosscloud import status
+        found = status.read_status(parsed_args.directory,
+                                   parsed_args.dst_cloud)
+        return status.COLUMNS, found.rows

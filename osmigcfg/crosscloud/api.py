@@ -19,6 +19,7 @@ LOG = logging.getLogger(__name__)
 #: methods safe to send again after a 5xx or a lost answer
 IDEMPOTENT = ('GET', 'HEAD', 'PUT', 'DELETE')
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
+CONNECT_RETRIES = 2
 
 
 def _reason(error):
@@ -69,8 +70,11 @@ def is_transient(error):
 
 
 def _send_once(proxy, method, path, what, kwargs):
+    # an idle kept-alive connection the server closed is retried (reads)
+    retries = CONNECT_RETRIES if method in IDEMPOTENT else 0
     try:
-        response = proxy.request(path, method, raise_exc=False, **kwargs)
+        response = proxy.request(path, method, raise_exc=False,
+                                 connect_retries=retries, **kwargs)
     except (ksa_exceptions.HttpError, sdk_exceptions.HttpException) as e:
         status = getattr(e, 'http_status', None) or getattr(
             e, 'status_code', None)

@@ -33,11 +33,17 @@ MISSING_ROLE = 'XCL308'
 CHECK_SKIPPED = 'XCL309'
 OTHER_PROJECT = 'XCL310'
 NO_DST_SERVICE = 'XCL311'
+POLICY_DENIES = 'XCL312'
+POLICY_UNKNOWN = 'XCL313'
 SKIPPED_ADMIN_TYPES = 'XCL401'
 SOURCE_REF_HIDDEN = 'XCL402'
 SOURCE_DUPLICATE = 'XCL403'
 NO_SERVICE = 'XCL404'
 NOT_IMPORTED = 'XCL501'
+NEEDS_IMPORT = 'XCL502'
+NEEDS_REIMAGE = 'XCL503'
+SERVER_EXISTS = 'XCL504'
+SOURCE_STATE = 'XCL505'
 
 register_codes(
     CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML',
@@ -103,6 +109,14 @@ register_codes(
              'service for this resource type (compute)',
              'import into a cloud with Nova, or leave the type out '
              '(--type)'),
+    CodeInfo(POLICY_DENIES, 'error', "a cloud's Nova policy does not let "
+             'the credential make a call the run needs (a warning when the '
+             "policy is Nova's default, not the cloud's own)",
+             'use a credential with the role the rule needs, or give the '
+             "cloud's policy (--src-policy-file, --dst-profile...)"),
+    CodeInfo(POLICY_UNKNOWN, 'warning', "the credential's roles are unknown: "
+             'the Nova policy could not be checked', 'use a keystone '
+             'credential, whose token lists its roles'),
     CodeInfo(SKIPPED_ADMIN_TYPES, 'info', 'admin-only types were not '
              'exported: the credential is not an admin', 'nothing to do, or '
              'export with an admin credential'),
@@ -114,6 +128,19 @@ register_codes(
              'ambiguous', 'rename them in the source or in the documents'),
     CodeInfo(NOT_IMPORTED, 'error', 'copy: an image record is not in the '
              'destination yet', 'run `import` first'),
+    CodeInfo(NEEDS_IMPORT, 'error', 'cutover: something the server needs '
+             '(flavor, keypair, port...) is not in the destination yet',
+             'run `import` first'),
+    CodeInfo(NEEDS_REIMAGE, 'error', 'cutover: the server boots from an '
+             'image; its disk cannot be copied through the APIs',
+             'set migration.boot: reimage (the disk is rebuilt from '
+             'params.image)'),
+    CodeInfo(SERVER_EXISTS, 'error', 'cutover: the destination already '
+             'has a server of that name that osmigcfg did not boot',
+             'rename the server (params.name) or delete the other one'),
+    CodeInfo(SOURCE_STATE, 'error', 'cutover: the source server cannot be '
+             'read, is gone, or is not SHUTOFF while source_state is '
+             'require_shutoff', 'stop it, or set source_state: stop'),
     CodeInfo(NO_SERVICE, 'info', 'a resource type was not exported: the '
              'source has no service for it (compute)', 'nothing to do'),
 )

@@ -22,6 +22,7 @@ worker rebuilds them from their name alone.
 
 import contextlib
 import logging
+import os
 
 from taskflow import task
 
@@ -38,19 +39,24 @@ class PortableStep(engine.Step):
     """A Step a worker can rebuild from its name (inputs are JSON)."""
 
     def __init__(self, item=None, context=None, requires=(), spec=None,
-                 deps=None, name=None):
+                 deps=None, name=None, prefix=''):
         if item is None:  # a TaskFlow worker: only the name is known
             task.Task.__init__(self, name=name)
-            self.item = engine.split_atom_name(name)[0]
+            self.item, self.step = engine.split_atom_name(name)
             self.context = runtime_mod.current()
             return
         self.item = item
         self.context = context
-        rebind = {r: engine.atom_name(item, r) for r in requires}
+        self.step = prefix + type(self).step
+        rebind = {r: engine.atom_name(item, prefix + r) for r in requires}
         rebind.update(deps or {})
         task.Task.__init__(self, name=engine.atom_name(item, self.step),
                            provides=engine.atom_name(item, self.step),
                            rebind=rebind, inject={'spec': spec})
+
+    def record(self, phase, progress=0.5, **details):
+        """Journal progress, saying which process did the work."""
+        super().record(phase, progress, pid=os.getpid(), **details)
 
     @contextlib.contextmanager
     def slot(self):
@@ -61,6 +67,10 @@ class PortableStep(engine.Step):
             yield
         finally:
             self.context.windows.release(self.item)
+
+    def earlier(self, spec):
+        """What this step journaled in a run that did not finish it."""
+        return (spec.get('earlier') or {}).get(self.name) or {}
 
     def conns(self, spec):
         """``(source, destination)`` connections from the runtime."""
@@ -172,15 +182,18 @@ def image_flow(context, item, spec):
     return engine.item_flow(item, [CopyImage(item, context, spec=spec)])
 
 
-def volume_steps(context, item, spec):
-    """The steps of one volume copy (also used by cutover flows)."""
+def volume_steps(context, item, spec, prefix=''):
+    """The steps of one volume copy (cutover flows name them with a
+    ``prefix`` per disk)."""
+    def make(cls, requires=()):
+        return cls(item, context, requires=requires, spec=spec,
+                   prefix=prefix)
     return [
-        CloneVolume(item, context, spec=spec),
-        UploadVolume(item, context, requires=('clone',), spec=spec),
-        TransferVolume(item, context, requires=('upload',), spec=spec),
-        CreateVolume(item, context, requires=('transfer',), spec=spec),
-        CleanupVolume(item, context, requires=(
-            'clone', 'upload', 'transfer', 'create'), spec=spec),
+        make(CloneVolume),
+        make(UploadVolume, ('clone',)),
+        make(TransferVolume, ('upload',)),
+        make(CreateVolume, ('transfer',)),
+        make(CleanupVolume, ('clone', 'upload', 'transfer', 'create')),
     ]
 
 

@@ -16,6 +16,7 @@ import dataclasses
 import logging
 
 from osmigcfg import engine
+from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import copy_plan
@@ -60,6 +61,17 @@ def prepare(directory, dst_conn, src_cloud, dst_cloud, filters=None):
         dst_cloud)
     report.extend(errors)
     return report, specs, selection, documents, dst
+
+
+def source_cloud_of(directory):
+    """The documents' ``exported_from.cloud`` (InputError when none)."""
+    documents, _ = documents_mod.read_directory(directory)
+    cloud = copy_plan.source_cloud(documents)
+    if not cloud:
+        raise exceptions.InputError(
+            f'{directory}: the documents do not name their source cloud',
+            hint='give --src-cloud')
+    return cloud
 
 
 def relevant_errors(report):
@@ -116,7 +128,7 @@ def copy_data(directory, dst_conn, src_conn, src_cloud=None, dst_cloud=None,
                  specs]
         result.run = _run(journal, specs, names, resumed, dst_conn,
                           src_conn, parallel, callbacks, runner_factory)
-        result.rows = runs.item_rows(journal, journal.plan['items'])
+        result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])
     finally:
         journal.close()
     return result

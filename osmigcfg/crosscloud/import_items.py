@@ -61,7 +61,7 @@ class ImportItem:
                 'deferred': self.deferred}
 
 
-def _defer_reason(item, deferred):
+def _defer_reason(item):
     entry = item.entry
     if item.action != plan_mod.CREATE:
         return None
@@ -90,23 +90,35 @@ def _ref_targets(resolver, params, names, skip_keys=()):
     return want, deps
 
 
+#: items of a type also wait for every item of these types (neutron
+#: refuses a floating IP until a router connects the port's subnet)
+AFTER_TYPES = {'floating_ip': ('router',)}
+
+
+def _after(items, item):
+    return [i.name for i in items if i.type in AFTER_TYPES.get(
+        item.type, ()) and not i.deferred and i.kind == 'apply']
+
+
 def build_items(plan):
     """The ImportItems of a plan (errors excluded), dependency-ordered."""
     resolver = plan.resolver
     planned = [p for p in plan.items if p.action != plan_mod.ERROR]
     names = {id(p.entry): item_name(p.entry) for p in planned}
-    items, deferred = [], set()
+    items, deferred = [], {}
     for p in planned:
         rtype = resources.get_type(p.type)
         params = rtype.effective_params(p.entry)
         skip = ('rules',) if p.type == 'security_group' else ()
         want, deps = _ref_targets(resolver, params, names, skip)
         item = ImportItem(names[id(p.entry)], p.entry, p.action, p.dst_id,
-                          want, tuple(dict.fromkeys(deps)))
-        item.deferred = _defer_reason(item, deferred) or next(
-            (f'waits for {d}' for d in item.deps if d in deferred), None)
+                          want)
+        item.deps = tuple(dict.fromkeys(deps + _after(items, item)))
+        item.deferred = _defer_reason(item) or next(
+            (f'waits for {deferred[d]}' for d in item.deps
+             if d in deferred), None)
         if item.deferred:
-            deferred.add(item.name)
+            deferred[item.name] = item.entry.label
         items.append(item)
         if p.type == 'security_group' and not item.deferred:
             items.append(_rules_item(p, resolver, names, item))

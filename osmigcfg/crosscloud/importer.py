@@ -28,6 +28,7 @@ from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import import_items
 from osmigcfg.crosscloud import import_steps
 from osmigcfg.crosscloud import plan as plan_mod
+from osmigcfg.crosscloud import preflight
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import state as state_mod
@@ -103,7 +104,8 @@ def _project_errors(plan):
     return errors
 
 
-def plan_run(directory, dst_conn, dst_cloud=None, filters=None):
+def plan_run(directory, dst_conn, dst_cloud=None, filters=None,
+             policies=None):
     """Plan an import: ``(ImportResult without rows, documents, dst)``."""
     documents, report = documents_mod.read_directory(directory)
     state = state_mod.StateDir(directory)
@@ -113,11 +115,13 @@ def plan_run(directory, dst_conn, dst_cloud=None, filters=None):
                                    known)
     report.extend(_project_errors(plan))
     items = import_items.build_items(plan) if plan.resolver else []
+    if not report.fails('error'):
+        report.extend(preflight.import_findings(items, dst_conn, policies))
     return ImportResult(plan, report, items), documents, dst
 
 
 def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
-                     callbacks=()):
+                     callbacks=(), policies=None):
     """Import ``directory`` into the destination (see the module doc).
 
     :returns: an :class:`ImportResult`; when its report has an error the
@@ -126,7 +130,7 @@ def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
     :raises JournalError: the journal cannot be written.
     """
     result, documents, dst = plan_run(directory, dst_conn, dst_cloud,
-                                      filters)
+                                      filters, policies)
     if result.report.fails('error'):
         return result
     work = [i for i in result.items if not i.deferred]
@@ -150,7 +154,7 @@ def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
                 reset_atoms=reset)
         finally:
             events.close()
-        result.rows = runs.item_rows(journal, journal.plan['items'])
+        result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])
     finally:
         journal.close()
     return result

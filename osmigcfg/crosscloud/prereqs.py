@@ -155,6 +155,10 @@ def _admin_errors(items, admin, resolver):
         if fields:
             errors.append(_finding(codes.NEEDS_ADMIN, item, (
                 f'setting {", ".join(fields)} needs an admin')))
+    for item in _creates(items, 'flavor'):
+        errors.append(_finding(codes.NEEDS_ADMIN, item, (
+            'creating a flavor needs an admin in the destination; ask one '
+            'to create it, or map the servers to an existing flavor')))
     for item in _creates(items, 'floating_ip'):
         if item.entry.migration.get('floating_ip_mode') == 'keep_address':
             errors.append(_finding(codes.NEEDS_ADMIN, item, (

@@ -79,9 +79,12 @@ def _item_outcome(atoms, name):
     return 'pending', None, None
 
 
-def item_rows(journal, items):
-    """Per plan item: outcome, destination id, reason (from the journal)."""
-    atoms = journal.atoms()
+def item_rows(atoms, items):
+    """Per plan item: outcome, destination id, reason.
+
+    :param atoms: a journal's atoms (``Journal.atoms()``).
+    :param items: its plan's items (dicts with ``item`` and ``deferred``).
+    """
     rows = []
     for item in items:
         if item.get('deferred'):

@@ -1,0 +1,113 @@
+"""Scale-out: run the copy steps on TaskFlow's worker-based engine.
+
+``osmigcfg worker --topic T`` (any number of them, on any machines that
+reach the broker and hold a clouds.yaml naming the two clouds) serves the
+portable steps of :mod:`~osmigcfg.crosscloud.copy_steps`;
+``osmigcfg copy DIR ... --workers T`` then runs the copy on
+``taskflow.engines.worker_based``: the conductor (the ``copy`` process)
+keeps the journal and sends each ready step, as JSON (its spec, the
+previous steps' results), to a worker over the message broker, whose URL
+comes from ``$OSMIGCFG_TRANSPORT_URL`` (never from the command line, where
+``ps`` would show its password, and never written to the journal).
+
+What the journal still gives: every step's state, result and progress
+records are saved by the conductor, so a killed ``copy`` resumes exactly
+as a local one (finished steps are skipped; steps that were running are
+sent again, and look at the clouds before acting).  What it cannot give:
+a worker keeps executing a request whose conductor died, so after a
+conductor kill the resumed run may send the same step again while the
+orphaned execution still runs (the step's look-first logic and glance's
+refusal to upload into a non-queued image keep this from duplicating
+data, but the two executions can race).  And a worker killed while it
+runs a step is not noticed by the conductor, which waits for that step's
+answer: stop the copy and run it again to resend it.
+"""
+
+import logging
+import os
+import signal
+
+from taskflow import engines
+from taskflow.types import notifier
+
+from osmigcfg import engine
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import runtime as runtime_mod
+
+LOG = logging.getLogger(__name__)
+TRANSPORT_ENV = 'OSMIGCFG_TRANSPORT_URL'
+EXCHANGE = 'osmigcfg'
+TASK_MODULES = ('osmigcfg.crosscloud.copy_steps',)
+#: seconds a step may wait for a worker to take it before it fails
+TRANSITION_TIMEOUT = 120
+
+
+def transport_url(url=None):
+    """The broker URL (argument, else ``$OSMIGCFG_TRANSPORT_URL``)."""
+    url = url or os.environ.get(TRANSPORT_ENV)
+    if not url:
+        raise exceptions.InputError(
+            f'no message broker: set {TRANSPORT_ENV}',
+            hint='e.g. amqp://user:password@broker:5672/vhost')
+    return url
+
+
+class WorkerRunner(engine.Runner):
+    """The engine's Runner, on TaskFlow's worker-based engine."""
+
+    def __init__(self, journal, flow, context, url, topics,
+                 exchange=EXCHANGE, transition_timeout=TRANSITION_TIMEOUT):
+        super().__init__(journal, flow, context)
+        self.url = url
+        self.topics = list(topics)
+        self.exchange = exchange
+        self.transition_timeout = transition_timeout
+
+    def _load(self, executor):
+        loaded = engines.load(
+            self.flow, flow_detail=self.journal.flow_detail,
+            book=self.journal.book, backend=self.journal.backend,
+            engine='worker-based', url=self.url, exchange=self.exchange,
+            topics=self.topics, transition_timeout=self.transition_timeout)
+        loaded.atom_notifier.register(notifier.Notifier.ANY, self._on_atom)
+        loaded.compile()
+        loaded.prepare()
+        return loaded
+
+
+def runner_factory(topic, url=None, exchange=EXCHANGE):
+    """A ``runner_factory`` for :func:`datacopy.copy_data`."""
+    url = transport_url(url)
+    return lambda journal, flow, context: WorkerRunner(
+        journal, flow, context, url, [topic], exchange)
+
+
+def _log_event(event):
+    LOG.info('%s %s', event['kind'], event.get('item') or '')
+
+
+def make_worker(topic, url=None, exchange=EXCHANGE, threads=2,
+                connections=None):
+    """A TaskFlow Worker serving the copy steps (not started).
+
+    Its runtime connects to clouds by name from this process's
+    clouds.yaml (``connections`` may pre-seed them).
+    """
+    from taskflow.engines.worker_based import worker as worker_mod
+    runtime_mod.install(runtime_mod.Runtime(
+        connections, events=engine.EventStream(callbacks=[_log_event])))
+    return worker_mod.Worker(exchange, topic, list(TASK_MODULES),
+                             url=transport_url(url), threads_count=threads)
+
+
+def run_worker(topic, url=None, exchange=EXCHANGE, threads=2):
+    """Serve copy steps until SIGTERM/SIGINT."""
+    worker = make_worker(topic, url, exchange, threads)
+
+    def stop(signum, frame):
+        LOG.info('worker stopping (signal %s)', signum)
+        worker.stop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
+    LOG.info('worker on topic %s, %d threads', topic, threads)
+    worker.run(display_banner=False)
