@@ -19,8 +19,9 @@ import sqlite3
 import time
 import uuid
 
-from taskflow.persistence import backends
+import sqlalchemy
 from taskflow.persistence import models
+from taskflow.persistence.backends import impl_sqlalchemy
 
 from osmigcfg import exceptions
 from osmigcfg.engine import events as events_mod
@@ -44,8 +45,52 @@ class AtomRecord:
     details: dict              # the last progress details a task recorded
 
 
-def _fetch_backend(path):
-    return backends.fetch({'connection': f'sqlite:///{os.path.abspath(path)}'})
+def _sqlite_engine(path, synchronous):
+    """A SQLAlchemy engine on the journal file in WAL mode.
+
+    TaskFlow's own engine opens a new connection for every write and uses
+    SQLite's rollback journal: two fsyncs per state change.  In WAL mode a
+    committed change survives a killed process as soon as ``commit``
+    returns (it is in the WAL file); ``synchronous=FULL`` also makes it
+    survive a power cut, at one fsync per commit.
+    """
+    engine = sqlalchemy.create_engine(
+        f'sqlite:///{os.path.abspath(path)}',
+        connect_args={'check_same_thread': False, 'timeout': 30})
+
+    @sqlalchemy.event.listens_for(engine, 'connect')
+    def _pragmas(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute('PRAGMA journal_mode=WAL')
+        cursor.execute(f'PRAGMA synchronous={synchronous}')
+        cursor.close()
+    return engine
+
+
+class _Backend(impl_sqlalchemy.SQLAlchemyBackend):
+    """TaskFlow's SQLAlchemy backend, handing out one connection object.
+
+    Upstream builds a fresh ``MetaData`` and table set for every
+    connection, that is for every state change, and SQLAlchemy cannot then
+    reuse its compiled statements: most of a run's CPU went there.  Its
+    ``Connection`` keeps no state besides them (``close`` is a no-op and
+    every operation opens its own transaction), so one can be shared.
+    """
+
+    def __init__(self, conf, engine):
+        super().__init__(conf, engine=engine)
+        self._shared = None
+
+    def get_connection(self):
+        if self._shared is None:
+            self._shared = super().get_connection()
+        return self._shared
+
+
+def _fetch_backend(path, synchronous='FULL'):
+    url = f'sqlite:///{os.path.abspath(path)}'
+    return _Backend({'connection': url},
+                    engine=_sqlite_engine(path, synchronous))
 
 
 def _check_sqlite(path):
