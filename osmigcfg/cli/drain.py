@@ -33,7 +33,8 @@ def add_window_arguments(parser):
                         help='servers in flight overall (default: no limit)')
     parser.add_argument('--per-host', metavar='<N>', type=int,
                         help='servers in flight per source and per '
-                             'destination host (default: nova-limit + 1)')
+                             'destination host (default: max(k+2, 2k) '
+                             'for --nova-limit k)')
     parser.add_argument('--nova-limit', metavar='<k>', type=int, default=1,
                         help="Nova's max_concurrent_live_migrations on the "
                              'computes (default: 1, Nova\'s default)')

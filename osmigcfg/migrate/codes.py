@@ -1,4 +1,4 @@
-"""Finding codes of the migrator (MIG0xx preflight, MIG1xx plan, MIG2xx run).
+"""Finding codes of the migrator (MIG0xx preflight, MIG1xx plan).
 
 Registered once here; the README lists them and a test keeps both in step.
 """
@@ -19,11 +19,6 @@ CAPACITY_UNKNOWN = 'MIG111'
 SERVICE_DOWN = 'MIG112'
 NO_TARGET_HOST = 'MIG113'
 EMPTY_PLAN = 'MIG114'
-QUEUED_IN_NOVA = 'MIG120'
-MIGRATION_FAILED = 'MIG201'
-MIGRATION_TIMEOUT = 'MIG202'
-ROLLED_BACK = 'MIG203'
-LEFT_UNCONFIRMED = 'MIG204'
 
 register_codes(
     CodeInfo(POLICY_DENIED, 'error', 'the effective policy does not let the '
@@ -57,17 +52,4 @@ register_codes(
     CodeInfo(NO_TARGET_HOST, 'error', 'no other enabled compute host can '
              'receive servers', 'enable a compute service first'),
     CodeInfo(EMPTY_PLAN, 'info', 'nothing to migrate', 'nothing to do'),
-    CodeInfo(QUEUED_IN_NOVA, 'info', 'more live migrations per host than '
-             "Nova's max_concurrent_live_migrations: the extra ones wait "
-             'queued in Nova', 'intended: it keeps Nova\'s slots busy'),
-    CodeInfo(MIGRATION_FAILED, 'error', 'a migration failed', 'read the '
-             'reason; the server is back on its source host'),
-    CodeInfo(MIGRATION_TIMEOUT, 'warning', 'a migration was still running '
-             'when we stopped waiting', 'run `resume` to carry on'),
-    CodeInfo(ROLLED_BACK, 'error', 'a live migration rolled back: the '
-             'server is still on its source host', 'read the reason in the '
-             "server's instance actions, fix, and migrate it again"),
-    CodeInfo(LEFT_UNCONFIRMED, 'info', 'a cold migration waits for confirm '
-             'or revert (VERIFY_RESIZE)', 'run `server confirm` or '
-             '`server revert`'),
 )

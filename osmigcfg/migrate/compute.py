@@ -84,6 +84,26 @@ class Compute:
                 return result
             params['marker'] = page[-1]['id']
 
+    def changed_servers(self, since, all_projects=False):
+        """``(servers changed since `since`, the server's clock)``.
+
+        ``since`` is a datetime on the cloud's clock; deleted servers come
+        back with status DELETED.
+        """
+        params = {'changes-since': since.isoformat(), 'limit': PAGE}
+        if all_projects:
+            params['all_tenants'] = '1'
+        found, date = [], None
+        while True:
+            response = self.session.get('/servers/detail', 'list changed '
+                                        'servers', params=params, full=True)
+            page = response.body['servers']
+            date = date or response.date
+            found.extend(server_view(s) for s in page)
+            if len(page) < PAGE:
+                return found, date
+            params['marker'] = page[-1]['id']
+
     def server_or_gone(self, server_id):
         """The server, or None when it no longer exists."""
         try:
@@ -161,6 +181,12 @@ class Compute:
         found = self.session.get('/os-migrations', 'list migrations',
                                  params=params)['migrations']
         return sorted(found, key=lambda m: m.get('id') or 0, reverse=True)
+
+    def newest_migration_id(self):
+        """The id of the newest migration record in the cloud (0 if none)."""
+        found = self.session.get('/os-migrations', 'list migrations',
+                                 params={'limit': 1})['migrations']
+        return found[0]['id'] if found else 0
 
     def actions(self, server_id):
         """The server's migration instance actions, newest first."""

@@ -25,8 +25,9 @@ class Windows:
 
     :param nova_limit: Nova's ``max_concurrent_live_migrations`` (k).
     :param per_host: in flight per source and per destination host;
-        default k + 1, so one migration always waits queued in Nova and
-        its k slots never idle while we poll.
+        default max(k + 2, 2k): Nova runs k, the others wait queued in
+        Nova, past its pre-checks, so its k slots never idle while we
+        notice a migration ended and start the next one.
     :param max_parallel: in flight overall (default: no limit).
     """
 
@@ -35,7 +36,8 @@ class Windows:
     max_parallel: int | None = None
 
     def limits(self):
-        per_host = self.per_host or self.nova_limit + 1
+        per_host = self.per_host or max(self.nova_limit + 2,
+                                        2 * self.nova_limit)
         return {'global': self.max_parallel, 'source': per_host,
                 'dest': per_host}
 

@@ -17,61 +17,28 @@ import logging
 import time
 
 from osmigcfg import exceptions
+from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import session as session_mod
 from osmigcfg.migrate import stall as stall_mod
 
 LOG = logging.getLogger(__name__)
 
 START_ATTEMPTS = 3
-FAILED = ('error', 'failed', 'cancelled')
+LOOK_EVERY = 5.0
+IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
+               'pre-migrating', 'migrating', 'confirming', 'reverting')
 BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
-STARTED_STATUSES = BUSY_STATUSES + ('VERIFY_RESIZE',)
+STARTED_STATUSES = facts_mod.STARTED_STATUSES
+snapshot = facts_mod.snapshot
+moved = facts_mod.moved
+where = facts_mod.where
+noop = facts_mod.noop
+_optional = facts_mod.optional
 
 
-def noop(*args, **kwargs):
-    return None
-
-
-def _optional(call, *args):
-    """``call(*args)``, or None when the policy hides it (403)."""
-    try:
-        return call(*args)
-    except exceptions.CloudRequestError as e:
-        if e.status in (403, 404):
-            return None
-        raise
-
-
-def snapshot(compute, server_id):
-    """The facts a migration is judged against, taken before it starts."""
-    server = compute.server_or_gone(server_id)
-    if server is None:
-        raise exceptions.NotFoundError('server', server_id)
-    actions = _optional(compute.actions, server_id) or []
-    migrations = (_optional(compute.migrations, server_id) or []
-                  if server['host'] else [])
-    return dict(server, taken=time.time(),
-                last_action=actions[0]['request_id'] if actions else None,
-                last_migration=migrations[0]['id'] if migrations else None)
-
-
-def find_started(compute, facts):
-    """The migration action started since ``facts`` were taken, or None."""
-    actions = _optional(compute.actions, facts['id']) or []
-    if actions and actions[0]['request_id'] != facts.get('last_action'):
-        return actions[0]
-    return None
-
-
-def moved(facts, server):
-    """True when ``server`` is on another host than in ``facts``."""
-    if facts.get('host') and server.get('host'):
-        return server['host'] != facts['host']
-    return bool(server.get('host_id')) and server['host_id'] != facts['host_id']
-
-
-def where(server):
-    return server.get('host') or f'hostId {str(server.get("host_id"))[:12]}'
+def _deleted(facts):
+    return exceptions.MigrationFailed(
+        f'server {facts["name"]} was deleted during its migration')
 
 
 class Driver:
@@ -81,12 +48,13 @@ class Driver:
     operation = None
 
     def __init__(self, compute, preflight, sleep=time.sleep, clock=time.time,
-                 poll=(0.5, 1.5, 3.0)):
+                 poll=(0.5, 1.5, 3.0), watch=None):
         self.compute = compute
         self.preflight = preflight
         self.sleep = sleep
         self.clock = clock
         self.poll = poll
+        self.watch = watch  # a ServerWatch shared by a run, or None
 
     # -- start -------------------------------------------------------
     def start(self, facts, host=None, resumed=False, record=noop, **options):
@@ -124,16 +92,15 @@ class Driver:
             f'{last}')
 
     def _started(self, facts):
-        action = find_started(self.compute, facts)
-        if action is None:
+        found = facts_mod.find_started(self.compute, facts)
+        if found is None:
             server = self.compute.server_or_gone(facts['id'])
             if not (server and server['status'] in STARTED_STATUSES):
                 return None
+            found = {'request_id': None}
         LOG.info('%s migration of %s already started in Nova (%s)',
-                 self.method, facts['id'],
-                 action['request_id'] if action else 'server busy')
-        return {'request_id': action['request_id'] if action else None,
-                'started': self.clock(), 'reconciled': True}
+                 self.method, facts['id'], found)
+        return dict(found, started=self.clock(), reconciled=True)
 
     def _refused(self, facts, host, error):
         if error.status == 403:
@@ -154,8 +121,7 @@ class Driver:
     def _server(self, facts):
         server = self.compute.server_or_gone(facts['id'])
         if server is None:
-            raise exceptions.MigrationFailed(
-                f'server {facts["name"]} was deleted during its migration')
+            raise _deleted(facts)
         return server
 
     def _intervals(self):
@@ -165,6 +131,25 @@ class Driver:
             yield interval
             interval = min(interval * factor, top)
 
+    def _await(self, facts, done, deadline, on_view=noop):
+        """The server once ``done(server)``; MigrationTimeout at the
+        deadline.  Uses the run's shared watch, else polls on its own."""
+        if self.watch is not None:
+            server = self.watch.wait(facts['id'], done, deadline=deadline,
+                                     on_view=on_view)
+            if server is None:
+                raise _deleted(facts)
+            if not done(server):
+                self._deadline_passed(facts, 0, server)
+            return server
+        for interval in self._intervals():
+            server = self._server(facts)
+            on_view(server)
+            if done(server):
+                return server
+            self._deadline_passed(facts, deadline, server)
+            self.sleep(interval)
+
     def _deadline_passed(self, facts, deadline, server):
         if deadline is not None and self.clock() >= deadline:
             raise exceptions.MigrationTimeout(
@@ -172,9 +157,23 @@ class Driver:
                 f'{server["status"]} when we stopped waiting',
                 hint='run `resume` to carry on waiting')
 
+    def settled_record(self, facts, timeout=60.0):
+        """The migration record once Nova has finished with it, or None.
+
+        The server leaves MIGRATING (and shows its new host) a moment
+        before Nova marks the record ``completed``: wait for the record.
+        """
+        deadline = self.clock() + timeout
+        for interval in self._intervals():
+            record = self.migration_record(facts)
+            if record is None or record.get('status') not in IN_PROGRESS \
+                    or self.clock() >= deadline:
+                return record
+            self.sleep(interval)
+
     def migration_record(self, facts):
         """The migration record Nova made for this move (admins), or None."""
-        if not facts.get('host'):
+        if 'last_migration' not in facts:
             return None
         records = _optional(self.compute.migrations, facts['id']) or []
         last = facts.get('last_migration') or 0
@@ -208,19 +207,22 @@ class LiveDriver(Driver):
                                          block_migration=block_migration)
 
     def wait(self, facts, start, deadline=None, stall=None, progress=noop):
-        """Wait until the server leaves MIGRATING; returns the server."""
-        watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
-        next_look = 0.0
-        for interval in self._intervals():
-            server = self._server(facts)
-            if server['task_state'] != 'migrating' and \
-                    server['status'] != 'MIGRATING':
-                return server
-            if facts.get('host') and self.clock() >= next_look:
-                next_look = self.clock() + 5.0
-                self._look(facts, watch, progress)
-            self._deadline_passed(facts, deadline, server)
-            self.sleep(interval)
+        """Wait until the server leaves MIGRATING; returns the server.
+
+        Callers who may read the migration record get its progress (and
+        the stall policy) every ``LOOK_EVERY`` seconds after the first.
+        """
+        stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
+        next_look = [self.clock() + LOOK_EVERY]
+
+        def on_view(server):
+            if 'last_migration' in facts and self.clock() >= next_look[0]:
+                next_look[0] = self.clock() + LOOK_EVERY
+                self._look(facts, stall_watch, progress)
+
+        return self._await(facts, lambda s: (
+            s['task_state'] != 'migrating' and s['status'] != 'MIGRATING'),
+            deadline, on_view)
 
     def _look(self, facts, watch, progress):
         records = _optional(self.compute.live_migrations, facts['id']) or []
@@ -240,7 +242,7 @@ class LiveDriver(Driver):
 
     def verify(self, facts, start, server):
         """Check the move really happened; returns the result record."""
-        record = self.migration_record(facts)
+        record = self.settled_record(facts)
         if not moved(facts, server):
             self._fail(facts, server, record, 'rolled back: the server is '
                        'still on its source host')
@@ -263,12 +265,7 @@ class ColdDriver(Driver):
         return self.compute.migrate(facts['id'], host=host)
 
     def _settle(self, facts, deadline, done):
-        for interval in self._intervals():
-            server = self._server(facts)
-            if done(server):
-                return server
-            self._deadline_passed(facts, deadline, server)
-            self.sleep(interval)
+        return self._await(facts, done, deadline)
 
     def wait(self, facts, start, deadline=None, **unused):
         """Wait until VERIFY_RESIZE (or a failure); returns the server."""
@@ -330,7 +327,7 @@ class ColdDriver(Driver):
 
     def verify(self, facts, start, server, confirmed=True):
         """Check the move really happened; returns the result record."""
-        record = self.migration_record(facts)
+        record = self.settled_record(facts)
         if not moved(facts, server):
             self._fail(facts, server, record, 'left the server on its '
                        'source host')

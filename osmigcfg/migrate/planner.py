@@ -118,6 +118,18 @@ def _policy_findings(preflight, items):
             yield finding
 
 
+def _microversion_findings(compute, items):
+    """MIG005 for moves the cloud's microversion cannot express."""
+    for method, feature in (('cold', 'cold migration to a chosen host'),
+                            ('live', 'live migration to a host checked by '
+                                     'the scheduler')):
+        if any(i['method'] == method and i['host'] for i in items):
+            try:
+                compute.session.require(feature)
+            except exceptions.MicroversionError as e:
+                yield findings.make_finding(codes.MICROVERSION, e.message)
+
+
 def filter_servers(servers, name_regex=None, flavor=None, project=None):
     """Servers matching a name regex, a flavor name and a project id."""
     pattern = re.compile(name_regex) if name_regex else None
@@ -177,6 +189,7 @@ def plan_servers(compute, preflight, refs=(), method='auto', host=None,
     plan = Plan('migrate', None, items)
     plan.report.extend(_skip_findings(items))
     plan.report.extend(_policy_findings(preflight, items))
+    plan.report.extend(_microversion_findings(compute, items))
     if not plan.movers:
         plan.report.add(findings.make_finding(
             codes.EMPTY_PLAN, 'no server to move'))

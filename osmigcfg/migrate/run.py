@@ -18,10 +18,12 @@ from taskflow import states
 from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import steps
+from osmigcfg.migrate import watch as watch_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -29,7 +31,7 @@ DEFAULT_OPTIONS = {
     'windows': {'global': None, 'source': 2, 'dest': 2},
     'timeout': None,
     'stall': {'action': 'wait', 'after': 300.0},
-    'poll': [0.5, 1.5, 3.0],
+    'poll': [1.0, 1.5, 3.0],
 }
 
 
@@ -46,8 +48,16 @@ class MigrationContext(engine.Context):
         self.preflight = preflight
         self.clock = clock
         self.resumed = set()
+        self.watch = watch_mod.ServerWatch(
+            compute, all_projects=plan.get('kind') == 'drain' or len(
+                {i['project_id'] for i in plan['items']}) > 1,
+            interval=options['poll'][0], clock=clock)
+        self.fact_cache = facts_mod.FactCache(compute, plan['host'],
+                                              clock=clock) \
+            if plan.get('kind') == 'drain' else None
         self.drivers = {name: cls(compute, preflight, sleep=sleep,
-                                  clock=clock, poll=tuple(options['poll']))
+                                  clock=clock, poll=tuple(options['poll']),
+                                  watch=self.watch)
                         for name, cls in drivers.DRIVERS.items()}
 
     def window_keys(self, item):
@@ -56,6 +66,13 @@ class MigrationContext(engine.Context):
         if item.get('host'):
             keys.append(('dest', item['host']))
         return keys
+
+    def facts(self, item):
+        """The facts of a server about to move (shared list calls for a
+        drain, else two reads of its own)."""
+        cached = self.fact_cache.facts(item['id']) if self.fact_cache \
+            else None
+        return cached or drivers.snapshot(self.compute, item['id'])
 
     def still_to_move(self, item, facts):
         """Why a server planned to move should not move now (or None)."""

@@ -15,6 +15,7 @@ clouds.yaml, OS_* and every auth plugin work).  It
 """
 
 import dataclasses
+import email.utils
 import logging
 import threading
 import time
@@ -66,6 +67,7 @@ class Response:
     status: int
     body: dict
     request_id: str | None
+    date: object = None  # the server's clock (``Date``), a datetime
 
 
 class ComputeSession:
@@ -80,6 +82,7 @@ class ComputeSession:
         self.proxy = None
         self.sleep = sleep
         self.requests = 0
+        self.last_date = None  # the server's clock at the last answer
         self._lock = threading.Lock()
         self.max_version = self._negotiate()
         self.version = min(self.max_version, TARGET)
@@ -128,16 +131,17 @@ class ComputeSession:
                 feature, format_version(needed),
                 format_version(self.max_version))
 
-    def get(self, url, what, params=None, version=None):
-        """GET with retries; returns the JSON body.
+    def get(self, url, what, params=None, version=None, full=False):
+        """GET with retries; returns the JSON body (the Response if full).
 
         :param version: a lower microversion for this call only (a tuple),
             for data later microversions dropped.
         """
         for attempt in range(READ_RETRIES + 1):
             try:
-                return self._send('GET', url, what, params=params,
-                                  version=version).body
+                response = self._send('GET', url, what, params=params,
+                                      version=version)
+                return response if full else response.body
             except (TransientError, exceptions.CloudUnreachableError) as e:
                 if attempt == READ_RETRIES:
                     raise _as_final(e, self.endpoint) from None
@@ -175,6 +179,9 @@ class ComputeSession:
 
     def _check(self, resp, what):
         request_id = resp.headers.get('x-openstack-request-id')
+        date = _date(resp)
+        if date is not None:
+            self.last_date = date
         if resp.status_code < 400:
             body = {}
             if resp.content:
@@ -182,7 +189,7 @@ class ComputeSession:
                     body = resp.json()
                 except ValueError:
                     body = {}
-            return Response(resp.status_code, body, request_id)
+            return Response(resp.status_code, body, request_id, date)
         reason = _reason(resp)
         if resp.status_code >= 500:
             raise TransientError(f'{what}: {reason} (HTTP {resp.status_code})')
@@ -209,6 +216,13 @@ def _reason(resp):
         text = resp.text if resp.text and len(resp.text) < 300 else \
             resp.reason
     return ' '.join(str(text or '').split()) or f'HTTP {resp.status_code}'
+
+
+def _date(resp):
+    try:
+        return email.utils.parsedate_to_datetime(resp.headers['Date'])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _short(error):

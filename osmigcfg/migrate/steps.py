@@ -15,7 +15,6 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.engine import flows as engine_flows
-from osmigcfg.migrate import drivers
 
 LOG = logging.getLogger(__name__)
 
@@ -49,14 +48,21 @@ class Preflight(MigrationStep):
         item = self.plan_item
         self.context.preflight.require(item['method'], host=item.get('host'),
                                        project_id=item.get('project_id'))
-        facts = drivers.snapshot(self.context.compute, item['id'])
+        # the slot first: facts are taken just before the move, and only
+        # as many servers are looked at as may move
+        self.context.windows.acquire(
+            self.item, self.context.window_keys(item),
+            on_wait=lambda: self.emit('item.queued'))
+        facts = self.context.facts(item)
         reason = self.context.still_to_move(item, facts)
         if reason:
+            self.context.windows.release(self.item)
             self.emit('item.skipped', reason=reason, name=item.get('name'))
             return {'skip': reason, **facts}
         return facts
 
     def revert(self, result, flow_failures, **kwargs):
+        self.context.windows.release(self.item)
         reasons = [f.exception_str for f in flow_failures.values()]
         self.emit('item.failed', name=self.plan_item.get('name'),
                   reason='; '.join(reasons) or 'failed')
@@ -69,9 +75,8 @@ class Start(MigrationStep):
         if _skipped(preflight):
             return {'skip': True}
         item = self.plan_item
-        self.context.windows.acquire(
-            self.item, self.context.window_keys(item),
-            on_wait=lambda: self.emit('item.queued'))
+        self.context.windows.acquire(  # held since preflight; re-taken
+            self.item, self.context.window_keys(item))  # after a resume
         start = self.driver.start(
             preflight, host=item.get('host'),
             resumed=self.item in self.context.resumed,

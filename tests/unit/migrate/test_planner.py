@@ -67,8 +67,26 @@ def test_flavor_needs_count_ephemeral_disk():
         'VCPU': 2, 'MEMORY_MB': 2048, 'DISK_GB': 15}
 
 
-def test_default_windows_keep_one_more_than_nova_runs():
-    assert drain.Windows(nova_limit=2).limits() == {
+def test_default_windows_keep_novas_queue_filled():
+    assert drain.Windows(nova_limit=1).limits() == {
         'global': None, 'source': 3, 'dest': 3}
+    assert drain.Windows(nova_limit=4).limits()['source'] == 8
     assert drain.Windows(per_host=1, max_parallel=4).limits() == {
         'global': 4, 'source': 1, 'dest': 1}
+
+
+def test_a_host_on_a_cloud_older_than_2_56_is_a_plan_error(conn, nova_http):
+    from osmigcfg.migrate import compute as compute_mod
+    from osmigcfg.migrate import preflight as pf
+    from tests.unit.migrate.conftest import ENDPOINT, version_document
+    nova_http.get(ENDPOINT, json=version_document('2.53'))
+    nova_http.get(ENDPOINT + '/', json=version_document('2.53'))
+    sid = '11111111-2222-3333-4444-555555555555'
+    nova_http.get(f'{ENDPOINT}/servers/{sid}', json={'server': {
+        'id': sid, 'name': 'vm', 'status': 'ACTIVE', 'tenant_id': 'p',
+        'hostId': 'x', 'OS-EXT-STS:task_state': None}})
+    plan = planner.plan_servers(
+        compute_mod.Compute(conn), pf.Preflight(None, pf.Caller(None, None)),
+        [sid], method='cold', host='host2')
+    assert 'MIG005' in plan.report.codes()
+    assert plan.report.fails('error')
