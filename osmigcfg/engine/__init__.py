@@ -38,14 +38,16 @@ TaskFlow flow per *item* and hand it to this engine.  The API is small:
     left RUNNING run again, so steps must be idempotent against the cloud.
 """
 
-import warnings
+import importlib as _importlib
+import warnings as _warnings
 
-with warnings.catch_warnings():
+with _warnings.catch_warnings():
     # TaskFlow (through oslo.utils) imports eventlet when it is installed,
     # for green executors we never use; eventlet warns on import that it is
     # deprecated, which would print nine lines on every command.
-    warnings.filterwarnings('ignore', message=r'(?s).*Eventlet is deprecated')
-    import taskflow.engines  # noqa: F401
+    _warnings.filterwarnings('ignore',
+                             message=r'(?s).*Eventlet is deprecated')
+    _importlib.import_module('taskflow.engines')
 
 from osmigcfg.engine.events import EventStream
 from osmigcfg.engine.events import read_events

@@ -17,3 +17,19 @@ def test_every_migration_code_is_in_the_readme_table():
 def test_every_code_has_a_hint():
     assert all(info.hint for code, info in findings.CODES.items()
                if code.startswith('MIG'))
+
+
+def test_migrate_api_is_exactly_its_all():
+    from osmigcfg import migrate
+    public = {n for n in dir(migrate) if not n.startswith('_')}
+    modules = {n for n in public
+               if type(getattr(migrate, n)).__name__ == 'module'}
+    assert public - modules == set(migrate.__all__)
+
+
+def test_engine_api_is_exactly_its_all():
+    from osmigcfg import engine
+    public = {n for n in dir(engine) if not n.startswith('_')}
+    modules = {n for n in public
+               if type(getattr(engine, n)).__name__ == 'module'}
+    assert public - modules == set(engine.__all__)
