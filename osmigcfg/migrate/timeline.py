@@ -88,6 +88,14 @@ def _tick_step(span, room):
     return 7200
 
 
+def _legend(canvas, width, outcomes):
+    x = width - RIGHT - sum(12 + 6 * len(o) + 10 for o in outcomes)
+    for outcome in outcomes:
+        canvas.rect(x, 6, x + 8, 13, COLOURS.get(outcome, COLOURS['pending']))
+        canvas.text(x + 12, 6, outcome)
+        x += 12 + 6 * len(outcome) + 10
+
+
 def render_timeline(bars, width=900):
     """PNG bytes of a Gantt chart of ``(label, start, end, outcome)`` bars."""
     height = TOP + BOTTOM + ROW * max(1, len(bars))
@@ -100,6 +108,7 @@ def render_timeline(bars, width=900):
         canvas.rect(x, TOP - 4, x + 1, height - BOTTOM, GRID)
         canvas.text(x - 3, height - BOTTOM + 6, f'{tick}s')
     canvas.text(4, 6, 'seconds since the first start; one bar per server')
+    _legend(canvas, width, sorted({outcome for *_, outcome in bars}))
     for n, (label, start, end, outcome) in enumerate(bars):
         y = TOP + n * ROW
         canvas.text(4, y + 2, label[:20])

@@ -198,3 +198,26 @@ def test_preflight_and_nova_agree_on_every_operation(nova, profile):
                 if ours != theirs:
                     disagreements.append((who, operation, host, ours, theirs))
     assert disagreements == []
+
+
+def test_openstack_migration_commands_run_through_osc(nova, tmp_path):
+    """The same command through the OpenStackClient plugin."""
+    import os
+    import subprocess
+    server = nova.boot(nova.admin, 'osc-1', host='host1')
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(nova.token_env(*ms.ADMIN), OSMIGCFG_STATE_DIR=str(tmp_path),
+               PYTHONWARNINGS='ignore')
+    openstack = os.path.join(os.path.dirname(ms.OSMIGCFG), 'openstack')
+    proc = subprocess.run(
+        [openstack, 'migration', 'server', 'migrate', 'osc-1', '--live',
+         '--wait', *ADMIN_ARGS], env=env, capture_output=True, text=True,
+        timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith('migrated      osc-1 (live, host1 -> ')
+    assert ms.host_of(nova.admin, server) != 'host1'
+    journal = proc.stdout.split('journal: ')[1].strip()
+    report = subprocess.run([openstack, 'migration', 'report', journal,
+                             '-f', 'value', '-c', 'Outcome'], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert report.stdout.split() == ['migrated'], report.stderr
