@@ -19,7 +19,6 @@ LOG = logging.getLogger(__name__)
 #: methods safe to send again after a 5xx or a lost answer
 IDEMPOTENT = ('GET', 'HEAD', 'PUT', 'DELETE')
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)
-CONNECT_RETRIES = 2
 
 
 def _reason(error):
@@ -39,7 +38,8 @@ def send_json(proxy, method, path, what, body=None, params=None,
               headers=None, microversion=None):
     """One request on a service proxy; the JSON answer (``{}`` if empty).
 
-    GET, PUT and DELETE are sent again after a 5xx answer (a busy API);
+    GET, PUT and DELETE are sent again after a 5xx answer (a busy API)
+    or a dropped connection;
     a POST never is: its outcome is unknown, and the caller reconciles
     with the cloud (the import looks before it creates again).
 
@@ -64,17 +64,19 @@ def send_json(proxy, method, path, what, body=None, params=None,
 
 
 def is_transient(error):
-    """A 5xx answer: worth another try for idempotent calls."""
+    """A 5xx answer, or a connection the server dropped (a kept-alive
+    connection it closed): worth another try for idempotent calls.  A
+    refused connection is not: the service is down."""
+    if isinstance(error, exceptions.CloudUnreachableError):
+        return 'refused' not in error.message.lower()
     status = getattr(error, 'status', None)
     return status is not None and status >= 500
 
 
 def _send_once(proxy, method, path, what, kwargs):
-    # an idle kept-alive connection the server closed is retried (reads)
-    retries = CONNECT_RETRIES if method in IDEMPOTENT else 0
     try:
         response = proxy.request(path, method, raise_exc=False,
-                                 connect_retries=retries, **kwargs)
+                                 connect_retries=0, **kwargs)
     except (ksa_exceptions.HttpError, sdk_exceptions.HttpException) as e:
         status = getattr(e, 'http_status', None) or getattr(
             e, 'status_code', None)

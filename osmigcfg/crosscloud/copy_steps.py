@@ -23,16 +23,20 @@ worker rebuilds them from their name alone.
 import contextlib
 import logging
 import os
+import time
 
 from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg import exceptions
+from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud import storage_ops as ops
 
 LOG = logging.getLogger(__name__)
+ATTEMPTS = 4
+RETRY_DELAYS = (1.0, 3.0, 6.0)
 
 
 class PortableStep(engine.Step):
@@ -56,7 +60,13 @@ class PortableStep(engine.Step):
 
     def record(self, phase, progress=0.5, **details):
         """Journal progress, saying which process did the work."""
+        if details.get('dst_id'):
+            self.made = details['dst_id']
         super().record(phase, progress, pid=os.getpid(), **details)
+
+    def dst_id(self, spec):
+        """The destination id: one this step made, else the spec's."""
+        return getattr(self, 'made', None) or spec.get('dst_id')
 
     @contextlib.contextmanager
     def slot(self):
@@ -67,6 +77,22 @@ class PortableStep(engine.Step):
             yield
         finally:
             self.context.windows.release(self.item)
+
+    def again(self, func, attempts=ATTEMPTS):
+        """``func()``, called again after a 5xx or a dropped connection.
+
+        Every operation behind a step looks at the clouds before it acts
+        (module doc), so calling it again continues rather than repeats.
+        """
+        for attempt in range(attempts):
+            try:
+                return func()
+            except exceptions.CloudError as e:
+                if not api.is_transient(e) or attempt + 1 == attempts:
+                    raise
+                self.record('retrying', reason=e.message, attempt=attempt + 1)
+                time.sleep(RETRY_DELAYS[attempt])
+        raise AssertionError('unreachable')
 
     def earlier(self, spec):
         """What this step journaled in a run that did not finish it."""
@@ -96,9 +122,9 @@ class CopyImage(PortableStep):
             raise exceptions.CrossCloudFailed(
                 f'source image {spec["name"]} is {source["status"]}')
         with self.slot():
-            dst_id, outcome, digest = ops.copy_image_bytes(
-                self, src, dst, source, spec['dst_id'], spec['owned'],
-                spec['create'], mapping=('image', spec['source_id']))
+            dst_id, outcome, digest = self.again(lambda: ops.copy_image_bytes(
+                self, src, dst, source, self.dst_id(spec), spec['owned'],
+                spec['create'], mapping=('image', spec['source_id'])))
         self.emit('item.copied', outcome=outcome, bytes=digest.get('size'))
         return idmap.mapping_record('image', spec['source_id'], dst_id,
                                     action=outcome, copied=True,
@@ -110,7 +136,7 @@ class CloneVolume(PortableStep):
 
     def execute(self, spec):
         src, _ = self.conns(spec)
-        return ops.clone_if_attached(self, src, spec)
+        return self.again(lambda: ops.clone_if_attached(self, src, spec))
 
 
 class UploadVolume(PortableStep):
@@ -119,7 +145,8 @@ class UploadVolume(PortableStep):
     def execute(self, spec, clone):
         src, _ = self.conns(spec)
         with self.slot():
-            return ops.upload_volume(self, src, spec, clone['volume_id'])
+            return self.again(lambda: ops.upload_volume(
+                self, src, spec, clone['volume_id']))
 
 
 class TransferVolume(PortableStep):
@@ -129,10 +156,10 @@ class TransferVolume(PortableStep):
         src, dst = self.conns(spec)
         source = ops.image(src, upload['image_id'])
         with self.slot():
-            temp = ops.find_temp_image(dst, spec['temp_name'], source)
-            dst_id, outcome, digest = ops.copy_image_bytes(
-                self, src, dst, source, temp, True,
-                ops.temp_image_body(spec['temp_name']))
+            dst_id, outcome, digest = self.again(lambda: ops.copy_image_bytes(
+                self, src, dst, source, ops.find_temp_image(
+                    dst, spec['temp_name'], source), True,
+                ops.temp_image_body(spec['temp_name'])))
         return dict(ops.digest_fields(digest), image_id=dst_id,
                     action=outcome)
 
@@ -143,8 +170,8 @@ class CreateVolume(PortableStep):
     def execute(self, spec, transfer):
         _, dst = self.conns(spec)
         with self.slot():
-            volume_id, outcome = ops.create_volume_from(
-                self, dst, spec, transfer['image_id'])
+            volume_id, outcome = self.again(lambda: ops.create_volume_from(
+                self, dst, spec, transfer['image_id']))
         self.emit('item.copied', outcome=outcome, volume=volume_id)
         return idmap.mapping_record('volume', spec['source_id'], volume_id,
                                     action=outcome, copied=True,
@@ -172,7 +199,8 @@ class SnapshotVolume(PortableStep):
     def execute(self, spec, volume=None):
         _, dst = self.conns(spec)
         volume_id = (volume or {}).get('dst_id') or spec.get('volume_id')
-        snap_id, outcome = ops.snapshot_volume(self, dst, spec, volume_id)
+        snap_id, outcome = self.again(lambda: ops.snapshot_volume(
+            self, dst, spec, volume_id))
         return idmap.mapping_record('volume_snapshot', spec['source_id'],
                                     snap_id, action=outcome)
 

@@ -46,15 +46,16 @@ class Stop(copy_steps.PortableStep):
                 f'source server {spec["name"]} is {server["status"]}; '
                 'source_state: require_shutoff')
         self.record('stopping', stopping=True, was=server['status'])
+        self.stopped = True  # for a revert in this run
         nova_ops.stop(src, spec['src_id'])
         self.record('stopped', stopping=True)
         return {'stopped_by_us': True, 'status': 'SHUTOFF'}
 
     def revert(self, spec, result=None, **kwargs):
         super().revert(spec, result=result, **kwargs)
-        stopped = (isinstance(result, dict) and result.get(
-            'stopped_by_us')) or self.earlier(spec).get(
-                'stopping')
+        stopped = getattr(self, 'stopped', False) or (
+            isinstance(result, dict) and result.get('stopped_by_us')) or \
+            self.earlier(spec).get('stopping')
         if not stopped:
             return
         src, _ = self.conns(spec)
@@ -78,15 +79,15 @@ class Boot(copy_steps.PortableStep):
             dst_id = nova_ops.create_server(dst, body)
             self.record('created', dst_id=dst_id, type='server',
                         source_id=spec['source_id'])
+        self.booted = dst_id  # for a revert in this run
         nova_ops.wait_active(dst, dst_id, spec['name'])
         return {'dst_id': dst_id,
                 'volumes': {k: v['dst_id'] for k, v in volumes.items()}}
 
     def revert(self, spec, result=None, **kwargs):
         super().revert(spec, result=result, **kwargs)
-        dst_id = (result or {}).get('dst_id') if isinstance(
-            result, dict) else None
-        dst_id = dst_id or self.earlier(spec).get('dst_id')
+        dst_id = getattr(self, 'booted', None) or self.earlier(spec).get(
+            'dst_id')
         if dst_id:
             _, dst = self.conns(spec)
             self.record('deleting-destination', dst_id=None)

@@ -117,7 +117,7 @@ def copy_data(directory, dst_conn, src_conn, src_cloud=None, dst_cloud=None,
         return result
     src_cloud = src_cloud or copy_plan.source_cloud(documents)
     plan = {'kind': KIND, 'digest': state_mod.documents_digest(documents),
-            'filters': dataclasses.asdict(filters) if filters else {},
+            'filters': state_mod.filters_key(filters),
             'items': [copy_plan.plan_row(specs[n]) for n in selection]}
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, None, plan,

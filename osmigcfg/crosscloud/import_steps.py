@@ -111,10 +111,10 @@ class Apply(ItemStep):
                 action = self._adopt(w, writer, rtype, item, want)
                 return idmap.mapping_record(item.type, sid, item.dst_id,
                                             action=action)
-            dst_id = self._create(w, writer, rtype, item, want, sid)
+            dst_id, how = self._create(w, writer, rtype, item, want, sid)
         ctx.resolver.forget(item.type)
-        self.emit('item.created', type=item.type, dst_id=dst_id)
-        return idmap.mapping_record(item.type, sid, dst_id, action='created')
+        self.emit(f'item.{how}', type=item.type, dst_id=dst_id)
+        return idmap.mapping_record(item.type, sid, dst_id, action=how)
 
     def _recorder(self, type_name, sid):
         def record(phase, **details):
@@ -149,10 +149,11 @@ class Apply(ItemStep):
                 time.sleep(RETRY_DELAYS[attempt])
             found = self._find_again(item)
             if found:
-                w.record('created', dst_id=found, adopted=True)
+                w.record('adopted', dst_id=found)
                 item.dst_id = found
                 self._adopt(w, writer, rtype, item, want)
-                return found
+                return found, 'adopted'
+
         raise AssertionError('unreachable')
 
     def _find_again(self, item):
@@ -166,17 +167,17 @@ class Apply(ItemStep):
             item.entry, self.context.resolver.dst_id) is None
         if not marked:
             self.record('creating')
-            return writer.create(w, rtype, want, item.entry)
+            return writer.create(w, rtype, want, item.entry), 'created'
         marker = writers.marker_for(item.type, sid)
-        dst_id = writer.find_marked(w, marker)
+        dst_id, how = writer.find_marked(w, marker), 'adopted'
         if dst_id:
-            w.record('created', dst_id=dst_id, adopted=True)
+            w.record('adopted', dst_id=dst_id)
         else:
             self.record('creating', marker=marker)
-            dst_id = writer.create(w, rtype, {**want, writer.marker_field:
-                                              marker}, item.entry)
+            dst_id, how = writer.create(w, rtype, {
+                **want, writer.marker_field: marker}, item.entry), 'created'
         writer.clear_marker(w, rtype, dst_id, want)
-        return dst_id
+        return dst_id, how
 
 
 class SyncRules(ItemStep):

@@ -135,7 +135,7 @@ def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
         return result
     work = [i for i in result.items if not i.deferred]
     plan = {'kind': KIND, 'digest': state_mod.documents_digest(documents),
-            'filters': dataclasses.asdict(filters) if filters else {},
+            'filters': state_mod.filters_key(filters),
             'items': [i.to_plan() for i in result.items]}
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, None, plan, {'dst': dst})

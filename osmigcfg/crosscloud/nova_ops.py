@@ -107,14 +107,17 @@ def wait_active(conn, server_id, name):
     return _wait(conn, server_id, 'ACTIVE', f'booting {name}', BOOT_TIMEOUT)
 
 
-def delete_server(conn, server_id):
-    """Delete a destination server osmigcfg booted (404 is fine)."""
+def delete_server(conn, server_id, timeout=STOP_TIMEOUT):
+    """Delete a destination server osmigcfg booted; wait until gone."""
     try:
         compute.nova(conn).write('DELETE', f'/servers/{server_id}',
                                  'delete server')
     except exceptions.CloudRequestError as e:
         if e.status != 404:
             raise
+    waits.wait_status(
+        lambda: server(conn, server_id) or {'status': 'gone'}, ('gone',),
+        (), f'deleting server {server_id}', timeout)
 
 
 def _attached(found):

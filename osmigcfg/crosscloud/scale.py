@@ -26,8 +26,10 @@ answer: stop the copy and run it again to resend it.
 import logging
 import os
 import signal
+import uuid
 
 from taskflow import engines
+from taskflow.engines.worker_based import executor as worker_executor
 from taskflow.types import notifier
 
 from osmigcfg import engine
@@ -64,11 +66,20 @@ class WorkerRunner(engine.Runner):
         self.transition_timeout = transition_timeout
 
     def _load(self, executor):
+        # TaskFlow names the conductor's reply queue after the flow detail
+        # by default: a resumed run would share it with the killed one and
+        # receive the replies of its orphaned requests (same atom ids),
+        # whose state transitions TaskFlow 6.5 then fails to log (a typo,
+        # ``logger.warnng``) and its dispatcher thread dies.  A new queue
+        # per conductor process keeps the orphans' replies away.
+        wbe = worker_executor.WorkerTaskExecutor(
+            uuid=f'osmigcfg-{uuid.uuid4()}', exchange=self.exchange,
+            topics=self.topics, transition_timeout=self.transition_timeout,
+            url=self.url)
         loaded = engines.load(
             self.flow, flow_detail=self.journal.flow_detail,
             book=self.journal.book, backend=self.journal.backend,
-            engine='worker-based', url=self.url, exchange=self.exchange,
-            topics=self.topics, transition_timeout=self.transition_timeout)
+            engine='worker-based', executor=wbe)
         loaded.atom_notifier.register(notifier.Notifier.ANY, self._on_atom)
         loaded.compile()
         loaded.prepare()

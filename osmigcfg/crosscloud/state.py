@@ -11,6 +11,7 @@ same destination.  ``*.yaml`` lives in ``DIR`` itself, so the state
 folder never looks like a document.
 """
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import pathlib
 import re
 
 from osmigcfg import exceptions
+from osmigcfg.crosscloud import filters as filters_mod
 
 LOG = logging.getLogger(__name__)
 STATE = '.osmigcfg'
@@ -31,6 +33,13 @@ def documents_digest(documents):
         (json.dumps(e.to_yaml(), sort_keys=True, default=str)
          for d in documents for e in d.entries))
     return hashlib.sha256('\n'.join(entries).encode()).hexdigest()[:16]
+
+
+def filters_key(filters):
+    """Filters as the journal keeps them (JSON: lists, not tuples)."""
+    if filters is None or filters == filters_mod.Filters():
+        return {}
+    return json.loads(json.dumps(dataclasses.asdict(filters)))
 
 
 def destination_identity(conn, cloud_name=None):

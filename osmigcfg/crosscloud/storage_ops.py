@@ -134,6 +134,11 @@ def _timeout(size_gib):
 def clone_if_attached(step, src, spec):
     """The volume to upload: the source itself, or a clone if attached."""
     source = volume(src, spec['src_id'])
+    if source['status'] in ('uploading', 'backing-up'):
+        # an upload a killed run started goes on in cinder: let it end
+        source = waits.wait_status(
+            lambda: volume(src, spec['src_id']), ('available', 'in-use'),
+            ('error',), f'volume {spec["name"]}', _timeout(source['size']))
     if source['status'] == 'available':
         return {'volume_id': source['id'], 'clone': None}
     if source['status'] != 'in-use':
@@ -212,7 +217,8 @@ def create_volume_from(step, dst, spec, image_id):
         found = api.send_json(dst.block_storage, 'POST', '/volumes',
                               'create volume', {'volume': body})['volume']
         outcome = 'copied'
-    step.record('created', dst_id=found['id'], type='volume',
+    step.record('created' if outcome == 'copied' else 'adopted',
+                dst_id=found['id'], type='volume',
                 source_id=spec['source_id'])
     write_storage.wait_volume(dst, found['id'], f'volume {spec["name"]}',
                               _timeout(spec['volume'].get('size')))

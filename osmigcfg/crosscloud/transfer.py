@@ -63,13 +63,20 @@ class HashingReader:
                 'os_hash_value': self.hash.hexdigest()}
 
 
-def _download(conn, image_id):
-    try:
-        response = conn.image.request(f'/images/{image_id}/file', 'GET',
-                                      stream=True, raise_exc=False)
-    except (ksa_exceptions.ClientException, sdk_exceptions.SDKException) as e:
-        raise exceptions.CloudUnreachableError('source image service',
-                                               str(e)) from None
+def _download(conn, image_id, attempts=3):
+    for attempt in range(attempts):
+        try:
+            response = conn.image.request(f'/images/{image_id}/file', 'GET',
+                                          stream=True, raise_exc=False,
+                                          connect_retries=0)
+            break
+        except (ksa_exceptions.ClientException,
+                sdk_exceptions.SDKException) as e:
+            # a kept-alive connection the server closed: try a new one
+            if 'refused' in str(e).lower() or attempt + 1 == attempts:
+                raise exceptions.CloudUnreachableError(
+                    'source image service', str(e)) from None
+            time.sleep(0.2)
     if response.status_code >= 400:
         raise exceptions.CloudRequestError(
             f'download image {image_id}', response.status_code,

@@ -1,0 +1,92 @@
+"""The pure parts of a cutover and its preflight: the boot request, the
+Nova calls it will make, and what an effective policy says of them."""
+
+import types
+
+import pytest
+
+from osmigcfg import policy
+from osmigcfg.crosscloud import nova_ops
+from osmigcfg.crosscloud import preflight
+
+
+def _spec(**extra):
+    spec = {'dst_name': 'vm1', 'flavor_id': 'f1', 'image_id': None,
+            'source_state': 'stop', 'networks': [{'port': 'p1'}],
+            'volumes': [{'boot_index': 0, 'copy': {'x': 1}},
+                        {'boot_index': None, 'copy': {'x': 2}}],
+            'security_groups': ['web'], 'key_name': 'k1',
+            'server_group': 'g1', 'metadata': {'role': 'db'},
+            'description': None, 'tags': None, 'availability_zone': None}
+    spec.update(extra)
+    return spec
+
+
+def test_boot_request_uses_the_copied_volumes_and_kept_ports():
+    body = nova_ops.boot_body(_spec(), {'vol0': 'd0', 'vol1': 'd1'})
+    server = body['server']
+    assert server['networks'] == [{'port': 'p1'}]
+    assert 'security_groups' not in server  # a kept port carries its own
+    assert [(b['uuid'], b['boot_index']) for b in
+            server['block_device_mapping_v2']] == [('d0', 0), ('d1', None)]
+    assert 'imageRef' not in server
+    assert body['os:scheduler_hints'] == {'group': 'g1'}
+    assert (server['key_name'], server['metadata']) == ('k1', {'role': 'db'})
+
+
+def test_a_reimaged_server_without_nics_asks_for_none():
+    spec = _spec(image_id='i1', networks=[], volumes=[
+        {'boot_index': None, 'copy': {}}], server_group=None)
+    body = nova_ops.boot_body(spec, {'vol0': 'd1'})
+    assert body['server']['networks'] == 'none'
+    assert body['server']['imageRef'] == 'i1'
+    assert body['server']['security_groups'] == [{'name': 'web'}]
+    assert 'os:scheduler_hints' not in body
+
+
+def test_cutover_steps_follow_the_knobs():
+    rules = {r for _, r, _ in preflight.cutover_steps(_spec())}
+    assert 'os_compute_api:servers:stop' in rules
+    assert 'os_compute_api:servers:create:attach_network' in rules
+    shutoff = preflight.cutover_steps(_spec(
+        source_state='require_shutoff', networks=[], volumes=[]))
+    assert {r for _, r, _ in shutoff} == {
+        'os_compute_api:servers:show', 'os_compute_api:servers:start',
+        'os_compute_api:servers:create', 'os_compute_api:servers:delete'}
+
+
+def _conn(roles, project='p1'):
+    access = types.SimpleNamespace(role_names=roles, project_id=project,
+                                   user_id='u1')
+    auth = types.SimpleNamespace(get_access=lambda session: access)
+    return types.SimpleNamespace(session=types.SimpleNamespace(auth=auth))
+
+
+@pytest.fixture(scope='module')
+def admin_boots_only(tmp_path_factory):
+    path = tmp_path_factory.mktemp('p') / 'policy.yaml'
+    path.write_text('"os_compute_api:servers:create": "role:admin"\n')
+    return policy.load_effective_policy(str(path))
+
+
+def test_the_cloud_policy_denying_the_boot_is_an_error(admin_boots_only):
+    found = preflight.policy_findings(
+        preflight.cutover_steps(_spec()),
+        {'src': _conn(['member', 'reader']),
+         'dst': _conn(['member', 'reader'])},
+        {'src': admin_boots_only, 'dst': admin_boots_only})
+    assert [(f.code, f.severity, f.location.subject) for f in found] == [
+        ('XCL312', 'error', 'os_compute_api:servers:create')]
+    assert "may not boot the destination server" in found[0].message
+    assert "'role:admin'" in found[0].message
+
+
+def test_an_admin_passes_and_unknown_roles_are_a_warning(admin_boots_only):
+    steps = [('dst', 'os_compute_api:servers:create', 'boot')]
+    assert preflight.policy_findings(
+        steps, {'dst': _conn(['admin'])}, {'dst': admin_boots_only}) == []
+    unknown = types.SimpleNamespace(session=types.SimpleNamespace(
+        auth=types.SimpleNamespace(get_access=lambda s: 1 / 0)))
+    [found] = preflight.policy_findings(steps, {'dst': unknown},
+                                        {'dst': admin_boots_only})
+    assert (found.code, found.severity) == ('XCL313', 'warning')
