@@ -1,4 +1,5 @@
-"""Cross-cloud migration: export a project to editable YAML, plan it.
+"""Cross-cloud migration: export a project to editable YAML, plan it,
+import it, copy its data, cut its servers over.
 
 ::
 
@@ -6,12 +7,17 @@
     result = crosscloud.export_resources(src_conn, 'exported/')
     plan = crosscloud.plan_import('exported/', dst_conn)
     for item in plan.items: print(item.action, item.entry.label)
+    crosscloud.import_documents('exported/', dst_conn, 'dst')
+    crosscloud.copy_data('exported/', dst_conn, src_conn, 'src', 'dst')
+    crosscloud.cutover_server('exported/', 'web1', src_conn, dst_conn,
+                              'src', 'dst')
+    crosscloud.read_status('exported/').rows
 
 The resource types (``network`` ... ``quota``) are declared in
-:mod:`.network`, :mod:`.storage` and :mod:`.identity` and registered in
-:data:`REGISTRY`; Nova's types slot in the same way.  Import, data copy
-and cutover build on the shared engine (``osmigcfg.engine``) from the
-plan's items.
+:mod:`.network`, :mod:`.storage`, :mod:`.identity`, :mod:`.compute` and
+:mod:`.compute_server` and registered in :data:`REGISTRY`.  Import, data
+copy and cutover run on the shared engine (``osmigcfg.engine``),
+journaled in ``DIR/.osmigcfg/``; the README tells what resumes how.
 """
 
 from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)
@@ -20,11 +26,14 @@ from osmigcfg.crosscloud import compute_server  # noqa: F401
 from osmigcfg.crosscloud import identity  # noqa: F401  (registers types)
 from osmigcfg.crosscloud import network  # noqa: F401
 from osmigcfg.crosscloud import storage  # noqa: F401
+from osmigcfg.crosscloud.cutover import cutover_server
+from osmigcfg.crosscloud.datacopy import copy_data
 from osmigcfg.crosscloud.documents import read_directory
 from osmigcfg.crosscloud.documents import write_documents
 from osmigcfg.crosscloud.export import ExportResult
 from osmigcfg.crosscloud.export import export_resources
 from osmigcfg.crosscloud.filters import Filters
+from osmigcfg.crosscloud.importer import import_documents
 from osmigcfg.crosscloud.model import VERSION
 from osmigcfg.crosscloud.model import Document
 from osmigcfg.crosscloud.model import Entry
@@ -39,10 +48,12 @@ from osmigcfg.crosscloud.resources import Param
 from osmigcfg.crosscloud.resources import ResourceType
 from osmigcfg.crosscloud.resources import ordered_types
 from osmigcfg.crosscloud.resources import register
+from osmigcfg.crosscloud.status import read_status
 
 __all__ = [
     'REGISTRY', 'VERSION', 'Document', 'Entry', 'ExportResult', 'Filters',
-    'Knob', 'Param', 'Plan', 'PlanItem', 'Ref', 'ResourceType',
-    'export_resources', 'ordered_types', 'plan_documents', 'plan_import',
-    'read_directory', 'register', 'write_documents',
+    'Knob', 'Param', 'Plan', 'PlanItem', 'Ref', 'ResourceType', 'copy_data',
+    'cutover_server', 'export_resources', 'import_documents',
+    'ordered_types', 'plan_documents', 'plan_import', 'read_directory',
+    'read_status', 'register', 'write_documents',
 ]

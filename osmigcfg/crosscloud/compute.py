@@ -14,7 +14,6 @@ import weakref
 
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud.resources import Knob
 from osmigcfg.crosscloud.resources import Param
 from osmigcfg.crosscloud.resources import ResourceType
 from osmigcfg.crosscloud.resources import register

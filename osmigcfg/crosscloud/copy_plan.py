@@ -106,9 +106,12 @@ def build_specs(plan, history, src_cloud, dst_cloud):
         name = import_items.item_name(p.entry, f'copy-{p.type}')
         key = (p.type, import_items.source_key(p.entry))
         if p.type == 'image' and rtype.knob(p.entry, 'copy_data'):
-            if p.action == plan_mod.CREATE:
+            if p.action == plan_mod.CREATE and key not in made:
                 errors.append(_not_imported(p))
                 continue
+            # imported, but its record is gone (a copy killed between
+            # deleting a partial image and making its new record): the
+            # step makes a new record
             specs[name] = image_spec(p, made, clouds)
             selection.append(name)
         elif p.type == 'volume' and rtype.knob(p.entry, 'copy_data'):

@@ -88,7 +88,9 @@ class PortableStep(engine.Step):
             try:
                 return func()
             except exceptions.CloudError as e:
-                if not api.is_transient(e) or attempt + 1 == attempts:
+                again = api.is_transient(e) or isinstance(
+                    e, exceptions.CrossCloudTimeout)
+                if not again or attempt + 1 == attempts:
                     raise
                 self.record('retrying', reason=e.message, attempt=attempt + 1)
                 time.sleep(RETRY_DELAYS[attempt])
@@ -184,10 +186,11 @@ class CleanupVolume(PortableStep):
 
     def execute(self, spec, clone, upload, transfer, create):
         src, dst = self.conns(spec)
-        ops.delete_image(dst, transfer['image_id'])
-        ops.delete_image(src, upload['image_id'])
+        for conn in (dst, src):  # every temporary image, however many
+            self.again(lambda: ops.delete_images_named(
+                conn, spec['temp_name']))
         if clone.get('clone'):
-            ops.delete_volume(src, clone['clone'])
+            self.again(lambda: ops.delete_volume(src, clone['clone']))
         return create
 
 

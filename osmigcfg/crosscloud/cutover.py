@@ -135,7 +135,8 @@ def _run(journal, spec, resumed, src_conn, dst_conn, callbacks):
         flow = engine.run_flow(KIND, [cutover_steps.server_flow(
             context, spec['item'], spec)])
         events.emit('run.plan', items=1, resumed=resumed)
-        reset = runs.failed_atoms(journal) if resumed else []
-        return engine.Runner(journal, flow, context).run(reset_atoms=reset)
+        if resumed:
+            runs.reset_failed(journal)
+        return engine.Runner(journal, flow, context).run()
     finally:
         events.close()

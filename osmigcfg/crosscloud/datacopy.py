@@ -145,8 +145,9 @@ def _run(journal, specs, names, resumed, dst_conn, src_conn, parallel,
         runtime_mod.install(context)
         flow = build_flow(context, specs, names)
         events.emit('run.plan', items=len(names), resumed=resumed)
-        reset = runs.failed_atoms(journal) if resumed else []
+        if resumed:
+            runs.reset_failed(journal)
         factory = runner_factory or (lambda j, f, c: engine.Runner(j, f, c))
-        return factory(journal, flow, context).run(reset_atoms=reset)
+        return factory(journal, flow, context).run()
     finally:
         events.close()

@@ -141,13 +141,12 @@ def export_resources(conn, directory=None, filters=None, all_projects=False,
             continue
         if rtype.service and not api.has_service(conn, rtype.service):
             no_service.append(type_name)
-            continue
-        if rtype.admin_only and not admin:
+        elif rtype.admin_only and not admin:
             skipped.append(type_name)
-            continue
-        entries = _export_type(rtype, book, filters, names)
-        if entries:
-            documents.append(model.Document(type_name, entries, origin))
+        else:
+            entries = _export_type(rtype, book, filters, names)
+            if entries:
+                documents.append(model.Document(type_name, entries, origin))
     result = ExportResult(documents, _notes(documents, book, skipped,
                                             no_service))
     if directory is not None:

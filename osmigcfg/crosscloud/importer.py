@@ -149,9 +149,9 @@ def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
             flow.add(*[import_steps.item_flow(context, i) for i in work])
             events.emit('run.plan', items=len(result.items), work=len(work),
                         resumed=resumed)
-            reset = runs.failed_atoms(journal) if resumed else []
-            result.run = engine.Runner(journal, flow, context).run(
-                reset_atoms=reset)
+            if resumed:
+                runs.reset_failed(journal)
+            result.run = engine.Runner(journal, flow, context).run()
         finally:
             events.close()
         result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])

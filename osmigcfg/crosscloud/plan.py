@@ -141,6 +141,21 @@ def _plan_entry(rtype, entry, resolver, selected):
                     changes), errors
 
 
+def _refusals(rtype, typed, dst_conn, admin):
+    """Findings refusing a whole type: no service, or admins only."""
+    if not typed:
+        return []
+    if rtype.service and not api.has_service(dst_conn, rtype.service):
+        return [_finding(codes.NO_DST_SERVICE, e, (
+            f'the destination has no {rtype.service} service'))
+            for e in typed]
+    if rtype.admin_only and not admin:
+        return [_finding(codes.NEEDS_ADMIN, e, (
+            f'creating a {rtype.type} needs an admin in the destination'))
+            for e in typed]
+    return []
+
+
 def plan_documents(documents, dst_conn, filters=None, report=None,
                    known_ids=None):
     """Plan ``documents`` (already read) against the destination.
@@ -169,17 +184,9 @@ def plan_documents(documents, dst_conn, filters=None, report=None,
         rtype = resources.get_type(type_name)
         typed = [e for e in entries if e.type == type_name
                  and id(e) in selected]
-        if rtype.service and typed and not api.has_service(
-                dst_conn, rtype.service):
-            report.extend(_finding(codes.NO_DST_SERVICE, e, (
-                f'the destination has no {rtype.service} service'))
-                for e in typed)
-            items.extend(PlanItem(e, ERROR, {}) for e in typed)
-            continue
-        if rtype.admin_only and not admin and typed:
-            report.extend(_finding(codes.NEEDS_ADMIN, e, (
-                f'creating a {type_name} needs an admin in the destination'))
-                for e in typed)
+        refused = _refusals(rtype, typed, dst_conn, admin)
+        if refused:
+            report.extend(refused)
             items.extend(PlanItem(e, ERROR, {}) for e in typed)
             continue
         for entry in typed:

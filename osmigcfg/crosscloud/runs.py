@@ -62,6 +62,24 @@ def failed_atoms(journal):
     return [n for n in atoms if engine.split_atom_name(n)[0] in failed_items]
 
 
+def reset_failed(journal):
+    """Make the failed items of a resumed run run again; returns them.
+
+    Their atoms are reset in the journal (state PENDING, results and
+    failures cleared; the progress records stay, so steps still see what
+    they did before).  Resetting only the state, as the engine's
+    ``reset_atoms`` does, leaves the failures in TaskFlow's storage, and
+    a flow with failures is reverted again at once.
+    """
+    names = set(failed_atoms(journal))
+    for detail in journal.flow_detail:
+        if detail.name in names:
+            detail.reset(states.PENDING)
+    if names:
+        journal.update_meta()  # saves the book, flow and atom details
+    return sorted(names)
+
+
 def _item_outcome(atoms, name):
     mine = {engine.split_atom_name(n)[1]: a for n, a in atoms.items()
             if engine.split_atom_name(n)[0] == name}

@@ -14,13 +14,13 @@ What the journal still gives: every step's state, result and progress
 records are saved by the conductor, so a killed ``copy`` resumes exactly
 as a local one (finished steps are skipped; steps that were running are
 sent again, and look at the clouds before acting).  What it cannot give:
-a worker keeps executing a request whose conductor died, so after a
-conductor kill the resumed run may send the same step again while the
-orphaned execution still runs (the step's look-first logic and glance's
-refusal to upload into a non-queued image keep this from duplicating
-data, but the two executions can race).  And a worker killed while it
-runs a step is not noticed by the conductor, which waits for that step's
-answer: stop the copy and run it again to resend it.
+a worker keeps executing a request whose conductor died (and those still
+queued), so the resumed run may send the same step again while the
+orphaned execution runs; the steps cope (an upload under way is waited
+for, glance refuses a second upload into one record, twin volumes are
+reduced to the oldest) but the work is done twice.  And a worker killed
+while it runs a step is not noticed by the conductor, which waits for
+that step's answer: stop the copy and run it again to resend it.
 """
 
 import logging

@@ -84,23 +84,48 @@ def _recreate(step, dst, current, owned, create, mapping):
     return made['id']
 
 
+def _settled(dst, dst_id, size_gib):
+    """The image once no upload is under way into it (glance puts an
+    interrupted upload's record back to ``queued``)."""
+    return waits.wait_status(
+        lambda: image_or_none(dst, dst_id) or {'status': 'gone'},
+        ('queued', 'active', 'killed', 'deactivated', 'gone'), (),
+        f'the upload under way into image {dst_id}', _timeout(size_gib))
+
+
 def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
                      mapping=None):
     """Make ``dst_id`` (or its replacement) hold ``source``'s bytes.
 
+    An image another process is uploading into (``saving``) is waited
+    for; a ``queued`` one is uploaded into (glance discards a partial
+    upload); a ``killed`` one, or one with other bytes, is replaced.
+
     :returns: ``(dst_id, 'already copied' | 'copied', digest)``.
     """
     current = image_or_none(dst, dst_id) if dst_id else None
+    if current is not None and current['status'] in ('saving',
+                                                     'importing'):
+        step.record('waiting', image=dst_id)
+        current = _settled(dst, dst_id, (source.get('size') or 0) / GiB)
+        current = None if current['status'] == 'gone' else current
     if current is not None and transfer.same_data(source, current):
         step.record('verified', image=current['id'], reused=True)
         return current['id'], 'already copied', current
     if current is None or current['status'] != 'queued':
         dst_id = _recreate(step, dst, current, owned, create, mapping)
     step.record('streaming', image=dst_id, size=source.get('size'))
-    digest = transfer.stream_image(
-        src, source['id'], dst, dst_id, source.get('os_hash_algo'),
-        progress=lambda sent: step.emit('item.progress', sent=sent,
-                                        size=source.get('size')))
+    try:
+        digest = transfer.stream_image(
+            src, source['id'], dst, dst_id, source.get('os_hash_algo'),
+            progress=lambda sent: step.emit('item.progress', sent=sent,
+                                            size=source.get('size')))
+    except exceptions.CloudRequestError as e:
+        if e.status != 409:
+            raise
+        # someone else began an upload into it first: let it finish
+        raise exceptions.CrossCloudTimeout(
+            f'image {dst_id}: another upload is under way') from None
     after = image(dst, dst_id)
     transfer.verify(f'image {source.get("name") or source["id"]}', source,
                     digest, after)
@@ -109,17 +134,26 @@ def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
 
 
 def find_temp_image(conn, name, source):
-    """A temporary image of ``name`` already holding ``source``'s bytes;
-    other images of that name (partial) are deleted.  Returns an id or
-    None."""
-    keep = None
+    """The temporary image of ``name`` to copy into (or None): one that
+    holds ``source``'s bytes, else one being uploaded or waiting for its
+    bytes; ``killed`` ones are deleted."""
+    found = api.list_json(conn.image, '/images', 'images', 'list images',
+                          {'name': name})
+    for candidate in found:
+        if candidate['status'] in ('killed', 'deactivated'):
+            delete_image(conn, candidate['id'])
+    rank = {'active': 0, 'saving': 1, 'queued': 2}
+    usable = sorted((f for f in found if f['status'] in rank and (
+        f['status'] != 'active' or transfer.same_data(source, f))),
+        key=lambda f: rank[f['status']])
+    return usable[0]['id'] if usable else None
+
+
+def delete_images_named(conn, name):
+    """Delete every image of ``name`` (osmigcfg's temporary images)."""
     for found in api.list_json(conn.image, '/images', 'images',
                                'list images', {'name': name}):
-        if keep is None and transfer.same_data(source, found):
-            keep = found['id']
-        else:
-            delete_image(conn, found['id'])
-    return keep
+        delete_image(conn, found['id'])
 
 
 def volume(conn, volume_id):
@@ -207,6 +241,23 @@ def _adoptable(dst, spec, image_id):
     return None
 
 
+def _oldest_twin(dst, spec, image_id, mine):
+    """Two processes racing (an orphaned worker step) may both have made
+    a volume from our temporary image: keep the oldest, delete the rest."""
+    twins = [v for v in api.list_json(
+        dst.block_storage, '/volumes/detail', 'volumes', 'list volumes',
+        {'name': spec['volume'].get('name')} if spec['volume'].get('name')
+        else None) if (v.get('volume_image_metadata') or {}).get(
+            'image_id') == image_id and v['status'] not in ('error',
+                                                            'deleting')]
+    if len(twins) < 2:
+        return mine
+    keep = min(twins, key=lambda v: (v.get('created_at') or '', v['id']))
+    if keep['id'] != mine['id']:
+        delete_volume(dst, mine['id'])
+    return keep
+
+
 def create_volume_from(step, dst, spec, image_id):
     """A destination volume from the transferred image (adopted if made)."""
     found = _adoptable(dst, spec, image_id)
@@ -222,6 +273,11 @@ def create_volume_from(step, dst, spec, image_id):
                 source_id=spec['source_id'])
     write_storage.wait_volume(dst, found['id'], f'volume {spec["name"]}',
                               _timeout(spec['volume'].get('size')))
+    kept = _oldest_twin(dst, spec, image_id, found)
+    if kept['id'] != found['id']:
+        found, outcome = kept, 'adopted'
+        step.record('adopted', dst_id=kept['id'], type='volume',
+                    source_id=spec['source_id'])
     write_storage.set_bootable(dst, found['id'], spec.get('bootable'))
     return found['id'], outcome
 

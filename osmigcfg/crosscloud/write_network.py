@@ -10,6 +10,7 @@ to other groups.
 
 import logging
 
+from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud.writers import Writer
 from osmigcfg.crosscloud.writers import body_of
@@ -191,31 +192,44 @@ class RouterWriter(NeutronWriter):
         w.send('network', 'PUT', f'/routers/{dst_id}', 'update router',
                {'router': body})
 
-    def add_interfaces(self, w, dst_id, interfaces):
-        """Attach each wanted subnet at its address (once)."""
-        have = {(f['subnet_id'], f['ip_address'])
+    @staticmethod
+    def _attached(w, dst_id):
+        return {(f['subnet_id'], f['ip_address'])
                 for p in api.list_json(w.conn.network, '/ports', 'ports',
                                        'list router ports',
                                        {'device_id': dst_id})
                 for f in p.get('fixed_ips') or ()}
+
+    def add_interfaces(self, w, dst_id, interfaces):
+        """Attach each wanted subnet at its address (once)."""
+        have = self._attached(w, dst_id)
         for iface in interfaces or ():
             if (iface['subnet'], iface.get('ip_address')) in have:
                 continue
-            subnet = api.get_json(w.conn.network,
-                                  f'/subnets/{iface["subnet"]}',
-                                  'read subnet')['subnet']
-            if iface.get('ip_address') in (None, subnet.get('gateway_ip')):
-                body = {'subnet_id': iface['subnet']}
-            else:
-                port = w.send('network', 'POST', '/ports',
-                              'create router port', {'port': {
-                                  'network_id': subnet['network_id'],
-                                  'fixed_ips': [{
-                                      'subnet_id': iface['subnet'],
-                                      'ip_address': iface['ip_address']}]}})
-                body = {'port_id': port['port']['id']}
-            w.send('network', 'PUT', f'/routers/{dst_id}/add_router_interface',
-                   'add router interface', body)
+            try:
+                self._add_interface(w, dst_id, iface)
+            except exceptions.CloudError:
+                # an answer lost to a 5xx may hide a done attach: look
+                if not any(s == iface['subnet'] for s, _ in
+                           self._attached(w, dst_id)):
+                    raise
+
+    def _add_interface(self, w, dst_id, iface):
+        subnet = api.get_json(w.conn.network,
+                              f'/subnets/{iface["subnet"]}',
+                              'read subnet')['subnet']
+        if iface.get('ip_address') in (None, subnet.get('gateway_ip')):
+            body = {'subnet_id': iface['subnet']}
+        else:
+            port = w.send('network', 'POST', '/ports',
+                          'create router port', {'port': {
+                              'network_id': subnet['network_id'],
+                              'fixed_ips': [{
+                                  'subnet_id': iface['subnet'],
+                                  'ip_address': iface['ip_address']}]}})
+            body = {'port_id': port['port']['id']}
+        w.send('network', 'PUT', f'/routers/{dst_id}/add_router_interface',
+               'add router interface', body)
 
     def update(self, w, rtype, dst_id, changed, want, entry):
         changed = dict(changed)

@@ -44,8 +44,9 @@ def _run(state, digest, results):
     flow = engine.run_flow('import', [engine.item_flow(
         f'network/{s}', [_Map(f'network/{s}', context, s, d, fail)])
         for s, d, fail in results])
-    reset = runs.failed_atoms(journal) if resumed else []
-    engine.Runner(journal, flow, context).run(reset_atoms=reset)
+    if resumed:
+        runs.reset_failed(journal)
+    engine.Runner(journal, flow, context).run()
     rows = runs.item_rows(journal.atoms(), journal.plan['items'])
     journal.close()
     return journal.path, resumed, rows
