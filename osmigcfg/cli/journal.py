@@ -25,6 +25,9 @@ class ResumeRun(mb.MigrationCommand):
         parser.add_argument('--json-events', action='store_true',
                             help='print events as JSON lines instead of '
                                  'the progress display')
+        parser.add_argument('--timeout', metavar='<seconds>', type=float,
+                            help='wait this long for each migration from '
+                                 "now (default: the journal's; 0: no limit)")
         mb.add_preflight_arguments(parser)
         return parser
 
@@ -37,7 +40,7 @@ class ResumeRun(mb.MigrationCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         found, _ = self.run_guarded(lambda: drain_mod.resume_run(
-            compute, preflight, path,
+            compute, preflight, path, timeout=parsed_args.timeout,
             callbacks=self.display(parsed_args, movers)), path)
         mb.print_outcomes(self.app.stdout, found, path)
         return mb.outcome_status(found)

@@ -166,3 +166,8 @@ def print_outcomes(stream, found, journal_path):
     stream.write('summary: ' + ', '.join(
         f'{n} {k}' for k, n in sorted(counts.items())) +
         f'\njournal: {journal_path}\n')
+    unfinished = sum(counts.get(k, 0) for k in ('timeout', 'in-flight',
+                                                 'pending'))
+    if unfinished:
+        stream.write(f'{unfinished} not finished yet: run `resume '
+                     f'{journal_path}` to carry on\n')

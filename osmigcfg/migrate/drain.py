@@ -99,10 +99,15 @@ def run_servers(compute, preflight, plan, journal_path, windows,
                            options=options, callbacks=callbacks)
 
 
-def resume_run(compute, preflight, journal_path, callbacks=()):
-    """Resume any migration journal, then finish a drain (re-enable)."""
+def resume_run(compute, preflight, journal_path, callbacks=(),
+               timeout=None):
+    """Resume any migration journal, then finish a drain (re-enable).
+
+    :param timeout: per-migration wait from now on (None: the journal's,
+        0: no limit).
+    """
     found, result = run_mod.resume(compute, journal_path, preflight,
-                                   callbacks=callbacks)
+                                   callbacks=callbacks, timeout=timeout)
     options = engine.Journal.open(journal_path).options
     finish(compute, preflight, options, found)
     return found, result

@@ -24,7 +24,7 @@ from osmigcfg.migrate import stall as stall_mod
 LOG = logging.getLogger(__name__)
 
 START_ATTEMPTS = 3
-LOOK_EVERY = 5.0
+LOOK_EVERY = 15.0
 IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
                'pre-migrating', 'migrating', 'confirming', 'reverting')
 BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
@@ -206,11 +206,13 @@ class LiveDriver(Driver):
         return self.compute.live_migrate(facts['id'], host=host,
                                          block_migration=block_migration)
 
-    def wait(self, facts, start, deadline=None, stall=None, progress=noop):
+    def wait(self, facts, start, deadline=None, stall=None, progress=noop,
+             record=noop):
         """Wait until the server leaves MIGRATING; returns the server.
 
         Callers who may read the migration record get its progress (and
-        the stall policy) every ``LOOK_EVERY`` seconds after the first.
+        the stall policy, journaled through ``record``) every
+        ``LOOK_EVERY`` seconds after the first.
         """
         stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
         next_look = [self.clock() + LOOK_EVERY]
@@ -218,13 +220,13 @@ class LiveDriver(Driver):
         def on_view(server):
             if 'last_migration' in facts and self.clock() >= next_look[0]:
                 next_look[0] = self.clock() + LOOK_EVERY
-                self._look(facts, stall_watch, progress)
+                self._look(facts, stall_watch, progress, record)
 
         return self._await(facts, lambda s: (
             s['task_state'] != 'migrating' and s['status'] != 'MIGRATING'),
             deadline, on_view)
 
-    def _look(self, facts, watch, progress):
+    def _look(self, facts, watch, progress, record_phase):
         records = _optional(self.compute.live_migrations, facts['id']) or []
         if not records:
             return
@@ -234,11 +236,15 @@ class LiveDriver(Driver):
         if watch.observe(record, self.clock()):
             action = watch.policy.action
             progress(status='stalled', action=action)
+            if action == 'wait':
+                return
+            record_phase('stalled', action=action, migration=record['id'])
             if action == 'force-complete':
                 self.compute.force_complete(facts['id'], record['id'])
-            elif action == 'abort':
+            else:
                 self.compute.abort(facts['id'], record['id'],
                                    record.get('status'))
+            record_phase(f'stall-{action}-sent', migration=record['id'])
 
     def verify(self, facts, start, server):
         """Check the move really happened; returns the result record."""

@@ -113,8 +113,11 @@ def execute(compute, plan, journal_path, preflight, options=None,
 
 
 def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
-           sleep=time.sleep):
+           sleep=time.sleep, timeout=None):
     """Carry on a journaled run after a crash, a stop or a timeout.
+
+    :param timeout: seconds to wait for each migration from now on
+        (None: the journal's; 0: no limit).
 
     :raises JournalError: for a missing, foreign or corrupt journal, or
         one written against another cloud endpoint.
@@ -128,15 +131,17 @@ def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
         raise exceptions.JournalError(
             journal_path, f'written against {recorded}, not '
             f'{compute.session.endpoint}')
+    override = {} if timeout is None else {'timeout': timeout or None}
     return _run(journal, compute, preflight, callbacks, clock, sleep,
-                reconcile_first=True)
+                reconcile_first=True, override=override)
 
 
 def _run(journal, compute, preflight, callbacks, clock, sleep,
-         reconcile_first):
+         reconcile_first, override=None):
     events = engine.EventStream(journal.events_path, callbacks, clock=clock)
     try:
-        context = MigrationContext(journal.plan, journal.options, compute,
+        options = dict(journal.options, **(override or {}))  # this run only
+        context = MigrationContext(journal.plan, options, compute,
                                    preflight, events, clock=clock,
                                    sleep=sleep)
         flow = build_flow(context, journal.plan)

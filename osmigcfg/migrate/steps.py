@@ -34,11 +34,13 @@ class MigrationStep(engine_flows.Step):
     def driver(self):
         return self.context.drivers[self.plan_item['method']]
 
-    def deadline(self, start):
+    def deadline(self):
+        """When to stop waiting: ``timeout`` seconds from now (a resumed
+        wait gets a fresh period), or never."""
         timeout = self.context.options.get('timeout')
         if not timeout:
             return None
-        return (start.get('started') or self.context.clock()) + timeout
+        return self.context.clock() + timeout
 
 
 class Preflight(MigrationStep):
@@ -104,10 +106,13 @@ class Wait(MigrationStep):
         self.context.windows.occupy(self.item, self.context.window_keys(
             self.plan_item))  # a resumed run re-takes running items' slots
         try:
+            extra = {'stall': self.context.options.get('stall_policy'),
+                     'record': lambda phase, **d: self.record(phase, **d)} \
+                if self.plan_item['method'] == 'live' else {}
             server = self.driver.wait(
-                preflight, start, deadline=self.deadline(start),
-                stall=self.context.options.get('stall_policy'),
-                progress=lambda **d: self.emit('item.progress', **d))
+                preflight, start, deadline=self.deadline(),
+                progress=lambda **d: self.emit('item.progress', **d),
+                **extra)
         except exceptions.MigrationTimeout as e:
             self.record('timeout', message=e.message)
             self.emit('item.timeout', reason=e.message)

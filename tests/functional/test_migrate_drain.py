@@ -79,6 +79,9 @@ def test_drain_moves_live_and_cold_reports_a_failure_and_keeps_states(
                                    str(tmp_path / 'drain.png'), '-f', 'csv')
     assert status == 1 and out.count('"migrated"') == 4, err
     assert (tmp_path / 'drain.png').read_bytes().startswith(b'\x89PNG')
+    secret = nova.token_env(*ms.ADMIN)['OS_TOKEN'].encode()
+    for path in tmp_path.glob('drain.journal*'):  # with -wal, events
+        assert secret not in path.read_bytes(), path
 
 
 def test_a_compute_going_down_mid_drain_fails_the_rest_with_a_reason(
@@ -154,3 +157,22 @@ def test_drain_run_from_a_thread_can_be_watched_by_events(nova, tmp_path):
     worker.join(120)
     assert kinds[0] == 'run.plan' and kinds[-1] == 'run.outcomes'
     assert kinds.count('item.migrated') == 2
+
+
+def test_a_timed_out_migration_is_resumed_not_restarted(nova, capsys,
+                                                        tmp_path):
+    admin = nova.admin
+    made = ms.boot_many(admin, ['slow-a'], host='host2',
+                        flavor=ms.micro_flavor(admin))
+    nova.set_migration_duration(live=6)
+    journal = str(tmp_path / 'slow.journal')
+    status, out, err = ms.osmigcfg(capsys, 'drain', 'host2', '--yes',
+                                   '--timeout', '1', '--journal', journal,
+                                   *ADMIN_ARGS)
+    assert status == 1 and out.startswith('timeout       slow-a'), err
+    assert 'run `resume ' in out
+    status, out, err = ms.osmigcfg(capsys, 'resume', journal, '--timeout',
+                                   '0', *ADMIN_ARGS)
+    assert status == 0 and out.startswith('migrated      slow-a'), err
+    assert ms.host_of(admin, made[0]) != 'host2'
+    assert len(ms.migration_actions(admin, made[0])) == 1  # not re-sent
