@@ -9,7 +9,9 @@ TaskFlow flow per *item* and hand it to this engine.  The API is small:
     are rebuilt from, and one flow detail where TaskFlow records every
     atom's state, result and failure.  ``journal.atoms()`` reads them back
     as :class:`AtomRecord` values; ``journal.events_path`` names the
-    JSON-lines events file kept beside it.
+    JSON-lines events file kept beside it.  The file is in SQLite's WAL
+    mode (one fsync per state change): while a run is unfinished, its
+    ``-wal`` file belongs with it.
 
 ``Windows({'global': G, 'source': S, 'dest': D})``
     Concurrency limits.  A step calls ``windows.acquire(item, [('source',
