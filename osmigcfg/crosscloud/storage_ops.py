@@ -130,7 +130,7 @@ def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
     transfer.verify(f'image {source.get("name") or source["id"]}', source,
                     digest, after)
     step.record('verified', image=dst_id, size=digest['size'])
-    return dst_id, 'copied', digest
+    return dst_id, 'copied', after
 
 
 def find_temp_image(conn, name, source):
