@@ -68,10 +68,44 @@ class FindingsLister(ExitStatusMixin, OfflineMixin, lister.Lister):
         return FINDING_COLUMNS, rows
 
 
-def add_release_argument(parser):
+def add_release_argument(parser, help_text=None):
     parser.add_argument(
         '--release', metavar='<N>', type=int, default=None,
-        help='Nova major release (29..34); default: 34')
+        help=help_text or 'Nova major release (29..34); default: 34')
+
+
+def add_policy_source_arguments(parser, positional=False, profile=True,
+                                release=True, release_help=None):
+    """Where a Nova policy comes from, the same for every command.
+
+    The policy file (a positional or ``--policy-file``), ``--policy-dir``
+    (repeatable, applied in order), ``--profile`` (a shipped profile instead
+    of a file), ``--release`` and ``--no-enforce-new-defaults``.
+    """
+    from osmigcfg.policy import profiles  # reads only the data directory
+
+    if positional:
+        parser.add_argument('policy_file', metavar='<policy-file>', nargs='?',
+                            help='policy.yaml to read (optional with '
+                                 '--policy-dir' +
+                                 (' or --profile)' if profile else ')'))
+    else:
+        parser.add_argument('--policy-file', metavar='<file>',
+                            help="the cloud's Nova policy.yaml")
+    add_policy_dir_argument(parser)
+    if profile:
+        parser.add_argument(
+            '--profile', metavar='<name>',
+            help='a shipped policy profile instead of a policy file '
+                 f'({", ".join(profiles.profile_names())}; upstream = '
+                 "Nova's defaults)")
+    if release:
+        add_release_argument(parser, release_help)
+    parser.add_argument(
+        '--no-enforce-new-defaults', dest='enforce_new_defaults',
+        action='store_false', default=True,
+        help='evaluate as with [oslo_policy] enforce_new_defaults=false '
+             '(legacy defaults ORed in; MOSK pins this)')
 
 
 def add_policy_dir_argument(parser):

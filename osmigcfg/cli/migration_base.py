@@ -17,6 +17,7 @@ import time
 from cliff import command
 
 from osmigcfg import exceptions
+from osmigcfg.cli import base
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import preflight as preflight_mod
 from osmigcfg.migrate import progress as progress_mod
@@ -56,18 +57,11 @@ def latest_journal():
 
 
 def add_preflight_arguments(parser):
-    """--policy-file/--profile/--policy-dir/--release/--roles/--project-id."""
+    """The policy source (file/profile/policy.d/release/enforce flag) and
+    --roles/--project-id."""
     group = parser.add_argument_group('policy preflight')
-    group.add_argument('--policy-file', metavar='<file>',
-                       help="the cloud's Nova policy.yaml")
-    group.add_argument('--profile', metavar='<name>',
-                       help='a shipped policy profile (upstream, mosk-24.3, '
-                            'admin-only, manager) instead of a file')
-    group.add_argument('--policy-dir', metavar='<dir>', action='append',
-                       default=[], dest='policy_dirs',
-                       help='a policy.d directory (repeatable)')
-    group.add_argument('--release', metavar='<N>', type=int,
-                       help="Nova release (29..34); default: the cloud's")
+    base.add_policy_source_arguments(
+        group, release_help="Nova release (29..34); default: the cloud's")
     group.add_argument('--roles', metavar='<role,role>',
                        type=lambda v: [r for r in v.split(',') if r],
                        help='your roles (default: from the token)')
@@ -117,6 +111,7 @@ class MigrationCommand(command.Command):
         policy, authoritative = preflight_mod.load_policy(
             policy_file=parsed_args.policy_file, profile=parsed_args.profile,
             policy_dirs=parsed_args.policy_dirs, release=parsed_args.release,
+            enforce_new_defaults=parsed_args.enforce_new_defaults,
             max_version=compute.session.max_version)
         caller = preflight_mod.caller_from_connection(
             compute.session.conn, roles=parsed_args.roles,

@@ -7,30 +7,6 @@ from osmigcfg import policy
 from osmigcfg.cli import base
 
 
-def _add_source_arguments(parser, positional=True):
-    if positional:
-        parser.add_argument('policy_file', metavar='<policy-file>', nargs='?',
-                            help='policy.yaml to read (optional with '
-                                 '--policy-dir or --profile)')
-    else:
-        parser.add_argument('--policy-file', metavar='<file>',
-                            help='policy.yaml to read')
-    base.add_policy_dir_argument(parser)
-    base.add_release_argument(parser)
-    parser.add_argument(
-        '--no-enforce-new-defaults', dest='enforce_new_defaults',
-        action='store_false', default=True,
-        help='evaluate as with [oslo_policy] enforce_new_defaults=false '
-             '(legacy defaults ORed in; MOSK pins this)')
-
-
-def _add_profile_argument(parser):
-    parser.add_argument(
-        '--profile', metavar='<name>',
-        help='evaluate a shipped profile instead of a policy file '
-             f'({", ".join(policy.profile_names())})')
-
-
 def _load(parsed_args):
     return policy.load_effective_policy(
         policy_file=parsed_args.policy_file,
@@ -68,7 +44,8 @@ class ValidatePolicy(base.FindingsLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_source_arguments(parser)
+        base.add_policy_source_arguments(parser, positional=True,
+                                         profile=False)
         parser.add_argument('--fail-on', default='error',
                             choices=['error', 'warning', 'info'],
                             help='lowest severity that makes the exit '
@@ -91,8 +68,7 @@ class ShowEffectivePolicy(base.OfflineMixin, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_source_arguments(parser)
-        _add_profile_argument(parser)
+        base.add_policy_source_arguments(parser, positional=True)
         parser.add_argument('--all', action='store_true',
                             help='every rule, not only the migration rules')
         return parser
@@ -114,8 +90,7 @@ class CheckPolicy(base.OfflineMixin, lister.Lister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_source_arguments(parser, positional=False)
-        _add_profile_argument(parser)
+        base.add_policy_source_arguments(parser)
         parser.add_argument('--roles', metavar='<r1,r2>', required=True,
                             help='the token\'s roles, comma separated '
                                  '(as keystone would expand implied roles)')

@@ -15,27 +15,6 @@ FAIL_LEVELS = ['high', 'medium', 'info']
 LONG_COLUMNS = base.FINDING_COLUMNS + ('Details',)
 
 
-def _add_policy_arguments(parser, positional):
-    if positional:
-        parser.add_argument('policy_file', metavar='<policy-file>', nargs='?',
-                            help='policy.yaml to read (optional with '
-                                 '--policy-dir or --profile)')
-    else:
-        parser.add_argument('--policy-file', metavar='<file>',
-                            help='policy.yaml to read')
-    base.add_policy_dir_argument(parser)
-    parser.add_argument(
-        '--no-enforce-new-defaults', dest='enforce_new_defaults',
-        action='store_false', default=True,
-        help='as with [oslo_policy] enforce_new_defaults=false (legacy '
-             'defaults ORed in; MOSK pins this)')
-    parser.add_argument(
-        '--profile', metavar='<name>',
-        help='use a shipped profile instead of a policy file '
-             f'({", ".join(policy.profile_names())}; upstream = Nova\'s '
-             'defaults)')
-
-
 def _add_report_arguments(parser, default_fail='high'):
     parser.add_argument(
         '--fail-on', default=default_fail, choices=FAIL_LEVELS,
@@ -80,8 +59,7 @@ class AuditPolicy(_ReportLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_policy_arguments(parser, positional=False)
-        base.add_release_argument(parser)
+        base.add_policy_source_arguments(parser)
         parser.add_argument('--expect', metavar='<profile>',
                             help='report every decision that differs from '
                                  'this profile (info findings)')
@@ -122,7 +100,8 @@ class CheckUpgrade(_ReportLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_policy_arguments(parser, positional=True)
+        base.add_policy_source_arguments(parser, positional=True,
+                                         release=False)
         parser.add_argument('--from', dest='from_release', metavar='<N>',
                             type=int, required=True,
                             help='the Nova release running today')
@@ -148,8 +127,7 @@ class RehearsePolicy(_ReportLister):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_policy_arguments(parser, positional=True)
-        base.add_release_argument(parser)
+        base.add_policy_source_arguments(parser, positional=True)
         parser.add_argument('--persona', metavar='<name>', action='append',
                             dest='personas', help='rehearse only these '
                             'personas (repeatable; default: all)')
