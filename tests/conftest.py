@@ -16,3 +16,14 @@ def require_or_skip(reason):
     if os.environ.get('OSMIGCFG_REQUIRE_SLOW') == '1':
         pytest.fail(f'required for this run: {reason}')
     pytest.skip(reason)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file under tmp_path (parents made); return its path."""
+    def _write(name, text):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+    return _write

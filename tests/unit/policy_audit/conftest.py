@@ -9,17 +9,6 @@ LIVE_ONLY = f'"{catalog.MIGRATE_LIVE}": "rule:project_member_or_admin"\n'
 
 
 @pytest.fixture
-def write(tmp_path):
-    """Write a file under tmp_path and return its path."""
-    def _write(name, text):
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-    return _write
-
-
-@pytest.fixture
 def mosk_dir(write):
     """A policy.d holding MOSK's preset migrate overrides."""
     return write('policy.d/01-controller-default.yaml', MOSK_PRESET).parent
