@@ -113,10 +113,16 @@ def run_rows(rows):
                       r.get('reason') or '') for r in rows]
 
 
-def rows_status(rows):
-    """Exit status of a run: 1 when an item failed or did not finish."""
-    return 1 if any(r['outcome'] in ('failed', 'pending') for r in rows) \
-        else 0
+def rows_status(rows, stream=None):
+    """Exit status of a run: 1 when an item failed or did not finish
+    (each such item is one line on ``stream``)."""
+    bad = [r for r in rows if r['outcome'] in ('failed', 'pending')]
+    for row in bad if stream is not None else ():
+        why = row.get('reason') or 'did not run: something it needs failed'
+        name = row.get('dst_name') or row.get('name')
+        stream.write(f'error {row["type"]} {name}: {row["outcome"]}: '
+                     f'{why}\n')
+    return 1 if bad else 0
 
 
 class ExportResources(base.ExitStatusMixin, lister.Lister):
@@ -182,6 +188,7 @@ class PlanImport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
 
 
 def confirm(parsed_args, what):
+    """Go on with ``--yes``, or after a yes on a terminal; else refuse."""
     if parsed_args.yes:
         return
     if not sys.stdin.isatty():
@@ -221,7 +228,7 @@ class ImportResources(base.ExitStatusMixin, base.OfflineMixin,
         if result.report.fails('error'):
             self.exit_status = 1
             return run_rows([])
-        self.exit_status = rows_status(result.rows)
+        self.exit_status = rows_status(result.rows, self.app.stderr)
         return run_rows(result.rows)
 
 
@@ -261,7 +268,7 @@ class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         if datacopy.relevant_errors(result.report):
             self.exit_status = 1
             return run_rows([])
-        self.exit_status = rows_status(result.rows)
+        self.exit_status = rows_status(result.rows, self.app.stderr)
         return run_rows(result.rows)
 
 

@@ -98,5 +98,5 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         if result.report.fails('error'):
             self.exit_status = 1
             return cc.run_rows([])
-        self.exit_status = cc.rows_status(result.rows)
+        self.exit_status = cc.rows_status(result.rows, self.app.stderr)
         return cc.run_rows(result.rows)

@@ -61,6 +61,7 @@ def _base(p, clouds):
 
 
 def image_spec(p, made, clouds):
+    """The spec of an image copy (``owned``: osmigcfg made the record)."""
     rtype = resources.get_type('image')
     spec = _base(p, clouds)
     spec.update(dst_id=p.dst_id, owned=('image', spec['source_id']) in made,
@@ -71,6 +72,7 @@ def image_spec(p, made, clouds):
 
 
 def volume_spec(p, clouds):
+    """The spec of a volume copy (type and zone knobs applied)."""
     rtype = resources.get_type('volume')
     spec = _base(p, clouds)
     params = rtype.effective_params(p.entry)
@@ -81,6 +83,7 @@ def volume_spec(p, clouds):
 
 
 def snapshot_spec(p, clouds, volume_item, volume_id):
+    """The spec of a copied volume's snapshot."""
     rtype = resources.get_type('volume_snapshot')
     spec = _base(p, clouds)
     spec.update(snapshot=body_of(rtype, p.entry.params, ('volume',)),

@@ -30,6 +30,8 @@ class _Resolver:
         self.errors = []
 
     def need(self, ref, what):
+        """The ref's Resolution if it exists in the destination, else a
+        finding (and None)."""
         if not ref:
             return None
         found = self.plan.resolver.resolve(ref)
@@ -42,10 +44,12 @@ class _Resolver:
         return found
 
     def id(self, ref, what):
+        """The destination id of an existing ref (None: see errors)."""
         found = self.need(ref, what)
         return found.dst_id if found else None
 
     def name(self, ref, what):
+        """The destination name of an existing ref."""
         found = self.need(ref, what)
         return (found.dst_name or ref.get('name')) if found else None
 

@@ -44,6 +44,7 @@ class CopyResult:
 
     @property
     def ok(self):
+        """No error and no failed or unfinished item."""
         return not self.report.fails('error') and all(
             r['outcome'] not in ('failed', 'pending') for r in self.rows)
 

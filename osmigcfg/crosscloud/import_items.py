@@ -49,6 +49,7 @@ class ImportItem:
 
     @property
     def type(self):
+        """The resource type."""
         return self.entry.type
 
     def to_plan(self):

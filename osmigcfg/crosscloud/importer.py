@@ -80,6 +80,7 @@ class ImportResult:
 
     @property
     def ok(self):
+        """No error and no failed or unfinished item."""
         return not self.report.fails('error') and all(
             r['outcome'] != 'failed' and r['outcome'] != 'pending'
             for r in self.rows)

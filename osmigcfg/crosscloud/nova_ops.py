@@ -104,6 +104,7 @@ def create_server(conn, body):
 
 
 def wait_active(conn, server_id, name):
+    """Wait until a server is ACTIVE (CrossCloudFailed on ERROR)."""
     return _wait(conn, server_id, 'ACTIVE', f'booting {name}', BOOT_TIMEOUT)
 
 

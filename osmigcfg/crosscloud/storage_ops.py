@@ -19,6 +19,8 @@ LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3
 #: seconds allowed per GiB for a service-side upload or volume build
 SECONDS_PER_GIB = 300
+#: seconds an image may stay ``saving`` before it counts as stale
+SAVING_GRACE = 20.0
 
 
 def image(conn, image_id):
@@ -27,6 +29,7 @@ def image(conn, image_id):
 
 
 def image_or_none(conn, image_id):
+    """A glance image (dict), or None when it does not exist."""
     try:
         return image(conn, image_id)
     except exceptions.CloudRequestError as e:
@@ -56,6 +59,7 @@ def delete_volume(conn, volume_id):
 
 
 def digest_fields(digest):
+    """The size and hash fields of an image or a stream digest."""
     return {k: digest.get(k) for k in ('size', 'checksum', 'os_hash_algo',
                                        'os_hash_value')}
 
@@ -66,7 +70,8 @@ def temp_image_body(name):
             'visibility': 'private'}
 
 
-def _recreate(step, dst, current, owned, create, mapping):
+def _recreate(step, dst, current, owned, create, mapping, source):
+    """Replace an unusable destination image (only one osmigcfg made)."""
     if current is not None:
         if not owned:
             raise exceptions.CrossCloudFailed(
@@ -75,22 +80,47 @@ def _recreate(step, dst, current, owned, create, mapping):
         step.record('deleting-partial', old=current['id'],
                     status=current['status'])
         delete_image(dst, current['id'])
-    made = api.send_json(dst.image, 'POST', '/images', 'create image',
-                         create)
-    details = {'dst_id': made['id']}
+    gone = current['id'] if current else None
+    image_id = _twin(dst, create, gone, source) if mapping else None
+    phase = 'adopted'
+    if image_id is None:
+        image_id = api.send_json(dst.image, 'POST', '/images',
+                                 'create image', create)['id']
+        phase = 'created'
+    details = {'dst_id': image_id}
     if mapping:
         details.update(type=mapping[0], source_id=mapping[1])
-    step.record('created', **details)
-    return made['id']
+    step.record(phase, **details)
+    return image_id
 
 
-def _settled(dst, dst_id, size_gib):
-    """The image once no upload is under way into it (glance puts an
-    interrupted upload's record back to ``queued``)."""
-    return waits.wait_status(
-        lambda: image_or_none(dst, dst_id) or {'status': 'gone'},
-        ('queued', 'active', 'killed', 'deactivated', 'gone'), (),
-        f'the upload under way into image {dst_id}', _timeout(size_gib))
+def _settled(dst, dst_id, grace=SAVING_GRACE):
+    """The image once no upload is under way into it, or still ``saving``
+    after ``grace`` seconds (then it is stale: glance puts an interrupted
+    upload's record back to ``queued`` within seconds, but a failure on
+    its side can leave it ``saving`` for ever)."""
+    try:
+        return waits.wait_status(
+            lambda: image_or_none(dst, dst_id) or {'status': 'gone'},
+            ('queued', 'active', 'killed', 'deactivated', 'gone'), (),
+            f'image {dst_id}', grace)
+    except exceptions.CrossCloudTimeout:
+        return image(dst, dst_id)
+
+
+def _twin(dst, create, gone, source):
+    """An image of the wanted name osmigcfg may take over instead of
+    making one more (another process's replacement, after a kill): one
+    still waiting for its bytes, or already holding the source's."""
+    project = dst.session.auth.get_project_id(dst.session)
+    for found in api.list_json(dst.image, '/images', 'images',
+                               'list images', {'name': create['name']}):
+        if found['id'] == gone or found.get('owner') != project:
+            continue
+        if found['status'] in ('queued', 'saving') or \
+                transfer.same_data(source, found):
+            return found['id']
+    return None
 
 
 def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
@@ -107,13 +137,20 @@ def copy_image_bytes(step, src, dst, source, dst_id, owned, create,
     if current is not None and current['status'] in ('saving',
                                                      'importing'):
         step.record('waiting', image=dst_id)
-        current = _settled(dst, dst_id, (source.get('size') or 0) / GiB)
+        current = _settled(dst, dst_id)
         current = None if current['status'] == 'gone' else current
     if current is not None and transfer.same_data(source, current):
         step.record('verified', image=current['id'], reused=True)
         return current['id'], 'already copied', current
     if current is None or current['status'] != 'queued':
-        dst_id = _recreate(step, dst, current, owned, create, mapping)
+        dst_id = _recreate(step, dst, current, owned, create, mapping,
+                           source)
+        current = image(dst, dst_id)
+        if transfer.same_data(source, current):  # a twin got there first
+            return dst_id, 'already copied', current
+        if current['status'] != 'queued':
+            raise exceptions.CrossCloudTimeout(
+                f'image {dst_id}: another upload is under way')
     step.record('streaming', image=dst_id, size=source.get('size'))
     try:
         digest = transfer.stream_image(
@@ -157,6 +194,7 @@ def delete_images_named(conn, name):
 
 
 def volume(conn, volume_id):
+    """A cinder volume (dict)."""
     return api.get_json(conn.block_storage, f'/volumes/{volume_id}',
                         'read volume')['volume']
 

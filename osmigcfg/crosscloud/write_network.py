@@ -184,9 +184,23 @@ class RouterWriter(NeutronWriter):
 
     def after_create(self, w, rtype, dst_id, want, entry):
         super().after_create(w, rtype, dst_id, want, entry)
+        self.ensure_gateway(w, dst_id, want)
         self.add_interfaces(w, dst_id, want.get('interfaces'))
         if want.get('routes'):
             self._put(w, dst_id, {'routes': want['routes']})
+
+    def ensure_gateway(self, w, dst_id, want):
+        """Set the wanted gateway if the router does not have it (a busy
+        neutron may answer the create and drop the gateway)."""
+        network = (want.get('external_gateway') or {}).get('network')
+        if not network:
+            return
+        router = api.get_json(w.conn.network, f'/routers/{dst_id}',
+                              'read router')['router']
+        if (router.get('external_gateway_info') or {}).get(
+                'network_id') != network:
+            self._put(w, dst_id, {'external_gateway_info': {
+                'network_id': network}})
 
     def _put(self, w, dst_id, body):
         w.send('network', 'PUT', f'/routers/{dst_id}', 'update router',
@@ -194,10 +208,14 @@ class RouterWriter(NeutronWriter):
 
     @staticmethod
     def _attached(w, dst_id):
+        """``{(subnet, ip)}`` of the router's interfaces (a port a failed
+        attach left behind, without the interface owner, is not one)."""
         return {(f['subnet_id'], f['ip_address'])
                 for p in api.list_json(w.conn.network, '/ports', 'ports',
                                        'list router ports',
                                        {'device_id': dst_id})
+                if (p.get('device_owner') or '').startswith(
+                    'network:router_interface')
                 for f in p.get('fixed_ips') or ()}
 
     def add_interfaces(self, w, dst_id, interfaces):
@@ -213,6 +231,12 @@ class RouterWriter(NeutronWriter):
                 if not any(s == iface['subnet'] for s, _ in
                            self._attached(w, dst_id)):
                     raise
+        missing = [i['subnet'] for i in interfaces or () if not any(
+            s == i['subnet'] for s, _ in self._attached(w, dst_id))]
+        if missing:
+            raise exceptions.CrossCloudFailed(
+                f'router {dst_id}: no interface on subnet(s) '
+                f'{", ".join(missing)} after attaching them')
 
     def _add_interface(self, w, dst_id, iface):
         subnet = api.get_json(w.conn.network,

@@ -38,6 +38,7 @@ class StitchedConnection:
 
     @property
     def compute(self):
+        """The NovaSandbox's compute proxy."""
         return self._compute.compute
 
     def __getattr__(self, name):

@@ -10,9 +10,11 @@ The edit renames the network and maps the volume type gold -> silver.
 """
 
 import json
+import shutil
 import types
 
 import pytest
+import yaml
 
 from osmigcfg.crosscloud import state as state_mod
 from tests.cli_runner import run_cli
@@ -147,3 +149,52 @@ def test_status_reads_the_journals(cli, moved):
         'import', 'import', 'copy', 'copy']
     text = ''.join(open(p + '.events.jsonl').read() for p in journals)
     assert 'password' not in text.lower()
+
+
+def test_bad_input_is_one_line_each_and_creates_nothing(moved, local_clouds,
+                                                       tmp_path):
+    docs = tmp_path / 'bad'
+    shutil.copytree(moved.dir, docs,
+                    ignore=shutil.ignore_patterns(state_mod.STATE))
+    _, _, fresh = ms.new_project(local_clouds, 'bad')
+    (docs / 'broken.yaml').write_text('resources: [\n')
+    (docs / 'lbs.yaml').write_text(yaml.safe_dump({
+        'osmigcfg_crosscloud_version': 1, 'type': 'loadbalancer',
+        'resources': []}))
+    text = (docs / 'images.yaml').read_text()
+    (docs / 'images.yaml').write_text(text.replace(
+        'osmigcfg_crosscloud_version: 1', 'osmigcfg_crosscloud_version: 2'))
+    ms.edit(docs, 'volumes.yaml', lambda rs: ms.by_name(rs, 'app-vol')[
+        'params']['metadata'].update(api_token='s3cr3t-t0ken'))
+    ms.edit(docs, 'subnets.yaml', lambda rs: rs[0]['params'][
+        'network'].update(name='nope'))
+    for argv in (('import', '--yes'), ('copy',)):
+        status, out, err = ms.run_osmigcfg(
+            local_clouds, argv[0], str(docs), '--dst-cloud', fresh,
+            *argv[1:])
+        lines = err.strip().splitlines()
+        assert status == 1, (argv, out, err)
+        # the snapshot's volume is refused (a secret): its ref fails too
+        assert sorted(line.split()[1] for line in lines) == [
+            'XCL101', 'XCL102', 'XCL103', 'XCL109', 'XCL201', 'XCL201'], err
+        assert 'Traceback' not in err + out and 's3cr3t' not in err + out
+    found = ms.inventory(local_clouds.connect(fresh))
+    assert found['security_groups'] == ['default']
+    assert not any(v for k, v in found.items() if k not in (
+        'security_groups', 'rules'))
+    assert not (docs / state_mod.STATE).exists()  # no run was journaled
+
+
+def test_an_edited_field_is_updated_in_place(cli, moved, local_clouds):
+    ms.edit(moved.dir, 'networks.yaml', lambda rs: rs[0]['params'].update(
+        mtu=1350, description='moved by osmigcfg'))
+    status, out, err = cli('import', str(moved.dir), '--dst-cloud',
+                           moved.dst, '--yes', '-f', 'json')
+    assert (status, err) == (0, ''), out
+    rows = _rows(out)
+    assert rows[('network', 'app-net-moved')]['Outcome'] == 'updated'
+    assert {r['Outcome'] for k, r in rows.items()
+            if k[0] in ('subnet', 'router', 'port')} == {'unchanged'}
+    net = local_clouds.connect(moved.dst).network.find_network(
+        'app-net-moved', ignore_missing=False)
+    assert (net.mtu, net.description) == (1350, 'moved by osmigcfg')
