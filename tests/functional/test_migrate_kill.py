@@ -36,7 +36,7 @@ def _command(journal):
     if os.path.exists(journal):
         return ['resume', journal, '--json-events']
     return ['drain', 'host1', '--yes', '--journal', journal, '--per-host',
-            '2', '--json-events']
+            '1', '--json-events']
 
 
 def _kill_after(nova, argv, delay, state_dir):
@@ -68,7 +68,10 @@ def test_sigkill_at_20_random_points_then_resume_keeps_every_invariant(
     for server in made[:SHUTOFF]:
         servers.wait_for_status(admin, server, 'SHUTOFF')
     print(f'booted {SERVERS} in {time.monotonic() - began:.0f} s')
-    nova.set_migration_duration(live=1.0, cold=0.5)  # the drain lasts
+    # One move at a time, 4 s each: 25 live moves need at least 100 s, more
+    # than 20 rounds can last (at most 4.5 s each), so every kill lands
+    # before the drain ends, whatever the seed.
+    nova.set_migration_duration(live=4.0, cold=0.5)
     journal = str(tmp_path / 'drain.journal')
     kills = rounds = 0
     while kills < KILLS and rounds < 3 * KILLS:
@@ -78,6 +81,7 @@ def test_sigkill_at_20_random_points_then_resume_keeps_every_invariant(
             kills += 1
         elif os.path.exists(journal):
             break  # the drain ended before this round's kill
+    nova.set_migration_duration(live=0.5, cold=0.5)  # the rest, quickly
     final = ms.osmigcfg_process(nova, ms.ADMIN, *_command(journal),
                                 *ms.identity_args(ms.ADMIN),
                                 state_dir=tmp_path, timeout=600)
