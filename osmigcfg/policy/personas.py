@@ -13,6 +13,7 @@ import dataclasses
 
 from oslo_policy import _checks
 
+from osmigcfg import roles as roles_mod
 from osmigcfg.policy import checkstr
 
 #: The project that owns the servers, and the one a foreign member is in.
@@ -21,12 +22,7 @@ OTHER_PROJECT = 'project-b'
 #: The user that owns the home project's servers (evacuate's target).
 SERVER_OWNER = 'owner-a'
 
-#: Keystone's default role implications.
-IMPLIED_ROLES = {
-    'admin': ('manager',),
-    'manager': ('member',),
-    'member': ('reader',),
-}
+IMPLIED_ROLES = roles_mod.IMPLIED_ROLES
 STANDARD_ROLES = frozenset({'admin', 'manager', 'member', 'reader',
                             'service'})
 
@@ -34,15 +30,7 @@ STANDARD_ROLES = frozenset({'admin', 'manager', 'member', 'reader',
 UNTRUSTED_KINDS = frozenset({'reader', 'no-roles', 'foreign'})
 
 
-def expand_roles(roles):
-    """``roles`` plus every role they imply, in a stable order."""
-    seen, todo = [], list(roles)
-    while todo:
-        role = todo.pop(0)
-        if role not in seen:
-            seen.append(role)
-            todo.extend(IMPLIED_ROLES.get(role, ()))
-    return tuple(seen)
+expand_roles = roles_mod.expand_roles
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,27 +6,14 @@ parses them (:func:`parse_token`) into the headers keystonemiddleware would
 set.  Pure Python, used on both sides.
 """
 
-#: Keystone's default role implications (``keystone-manage bootstrap``).
-IMPLIED_ROLES = {
-    'admin': ('manager',),
-    'manager': ('member',),
-    'member': ('reader',),
-}
+from osmigcfg import roles as roles_mod
+
+IMPLIED_ROLES = roles_mod.IMPLIED_ROLES
 
 
 def expand_roles(roles):
-    """``roles`` plus every role they imply, in a stable order.
-
-    >>> expand_roles(['admin'])
-    ['admin', 'manager', 'member', 'reader']
-    """
-    seen, todo = [], list(roles)
-    while todo:
-        role = todo.pop(0)
-        if role not in seen:
-            seen.append(role)
-            todo.extend(IMPLIED_ROLES.get(role, ()))
-    return seen
+    """``roles`` plus every role they imply, as a list."""
+    return list(roles_mod.expand_roles(roles))
 
 
 def make_token(user, project, roles=(), implied=True):
