@@ -6,6 +6,7 @@ It is osc-lib's OpenStackShell (so ``--os-cloud``, clouds.yaml and the
 ``osmigcfg policy render`` is ``openstack migration policy render``.
 """
 
+import importlib.metadata
 import sys
 
 from cliff import commandmanager
@@ -18,12 +19,21 @@ PREFIX = 'migration '
 
 
 class CommandManager(commandmanager.CommandManager):
-    """Loads the plugin's command group without its ``migration`` prefix."""
+    """Loads the plugin's command group without its ``migration`` prefix.
+
+    Entry points are recorded, not loaded: cliff loads the one command it
+    runs (``find_command``), so ``osmigcfg policy render`` does not import
+    the migrator's TaskFlow/SQLAlchemy stack (stevedore, which cliff uses
+    here, would import every command module at start-up).
+    """
 
     def load_commands(self, namespace):
-        super().load_commands(namespace)
-        for name in [n for n in self.commands if n.startswith(PREFIX)]:
-            self.commands[name[len(PREFIX):]] = self.commands.pop(name)
+        self.group_list.append(namespace)
+        for entry_point in importlib.metadata.entry_points(group=namespace):
+            name = entry_point.name.replace('_', ' ')
+            if name.startswith(PREFIX):
+                name = name[len(PREFIX):]
+            self.commands[name] = entry_point
 
 
 class OsmigcfgShell(shell.OpenStackShell):

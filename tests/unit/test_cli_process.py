@@ -37,3 +37,33 @@ def test_good_run_prints_nothing_on_stderr(tmp_path):
     assert proc.returncode == 0
     assert proc.stderr == ''
     assert 'os_compute_api:os-migrate-server:migrate' in proc.stdout
+
+
+LOADED_AFTER = '''
+import sys
+from osmigcfg.cli import app
+code = app.main(sys.argv[1:])
+print(",".join(sorted(m for m in ("taskflow", "sqlalchemy", "eventlet",
+                                   "osmigcfg.crosscloud", "osmigcfg.engine")
+                      if m in sys.modules)))
+'''
+
+
+def test_a_policy_command_does_not_load_the_migrator_stack(tmp_path):
+    """Start-up cost: only the command that runs is imported."""
+    proc = subprocess.run(
+        [sys.executable, '-c', LOADED_AFTER, 'policy', 'profiles', '-f',
+         'value', '-c', 'name'], capture_output=True, text=True, timeout=120,
+        cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert 'mosk-24.3' in lines
+    assert lines[-1] == '', lines[-1]
+
+
+def test_help_still_lists_every_command(tmp_path):
+    proc = run('help', cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for command in ('policy render', 'config check-tls', 'drain', 'resume',
+                    'export', 'cutover', 'worker'):
+        assert command in proc.stdout, command
