@@ -67,6 +67,14 @@ class FindingsLister(ExitStatusMixin, OfflineMixin, lister.Lister):
         ]
         return FINDING_COLUMNS, rows
 
+    def produce_output(self, parsed_args, column_names, data):
+        data = list(data)
+        if not data and parsed_args.formatter == 'table':
+            # an empty table prints nothing at all; say the check ran clean
+            self.app.stdout.write('no findings\n')
+            return 0
+        return super().produce_output(parsed_args, column_names, data)
+
 
 def add_release_argument(parser, help_text=None):
     parser.add_argument(

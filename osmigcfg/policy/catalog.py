@@ -23,6 +23,9 @@ MIGRATE_HOST = 'os_compute_api:os-migrate-server:migrate:host'
 MIGRATE_LIVE = 'os_compute_api:os-migrate-server:migrate_live'
 MIGRATE_LIVE_HOST = 'os_compute_api:os-migrate-server:migrate_live:host'
 
+#: The rules that let a caller choose the destination host.
+HOST_TARGETED_RULES = frozenset({MIGRATE_HOST, MIGRATE_LIVE_HOST})
+
 #: The rules a migration needs, in the order we show them.
 MIGRATION_RULES = (
     MIGRATE,

@@ -90,6 +90,9 @@ def _check_findings(entry, catalog, merged):
     deprecated = info.deprecated_rule
     pinned = deprecated is not None and deprecated.name in merged and (
         deprecated.name != entry.name)  # written to stop inheritance
+    # Choosing the host stays admin-only on purpose: pinning it guards the
+    # file against a future default that would open it (not redundant).
+    pinned = pinned or entry.name in catalog_mod.HOST_TARGETED_RULES
     if not pinned and str(check) == str(
             checkstr.parse_check(info.check_str)[0]):
         yield make_finding(codes.REDUNDANT, f'{entry.name} equals the Nova '

@@ -106,6 +106,14 @@ def test_override_equal_to_default_is_info(write):
     assert f.severity == 'info'
 
 
+def test_host_targeted_rule_pinned_to_its_admin_default_is_not_redundant(
+        write):
+    # the MOSK profile writes it on purpose: a later default cannot open it
+    report = findings(write, '"os_compute_api:os-migrate-server:migrate:host"'
+                             ': "rule:context_is_admin"\n')
+    assert 'POL130' not in report.codes()
+
+
 @pytest.mark.parametrize('check', ['', '@'])
 def test_migration_rule_open_to_everyone_is_an_error(write, check):
     f = only(findings(write, f'"{LIVE}": "{check}"\n'), 'POL201')
