@@ -29,8 +29,9 @@ from osmigcfg.crosscloud import write_network
 from osmigcfg.crosscloud import writers
 
 LOG = logging.getLogger(__name__)
-CREATE_ATTEMPTS = 3
-RETRY_DELAYS = (0.5, 1.5)
+#: a busy API (5xx, dropped connection) gets about 11 s to recover
+CREATE_ATTEMPTS = 5
+RETRY_DELAYS = (0.5, 1.5, 3.0, 6.0)
 #: the API service a type's writes go to (one write window per service)
 SERVICES = {'image': 'image', 'volume': 'volume', 'volume_snapshot':
             'volume', 'project': 'identity', 'user': 'identity',

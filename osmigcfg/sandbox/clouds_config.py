@@ -52,7 +52,9 @@ class CloudSpec:
                 f'@127.0.0.1:{self.rabbit_port}/{self.name}')
 
     def db_url(self, service):
-        return f'sqlite:///{self.root / (service + ".db")}'
+        # API threads (and cinder's three processes) share one sqlite file:
+        # wait up to 30 s for its write lock instead of sqlite's 5 s
+        return f'sqlite:///{self.root / (service + ".db")}?timeout=30'
 
     def etc(self, service):
         """The directory of a service's configuration files."""
@@ -187,8 +189,7 @@ def render_cinder(spec):
             'backend_stats_polling_interval': 5,
             'use_stderr': True,
         },
-        # three processes share this sqlite file: wait for its lock longer
-        'database': {'connection': spec.db_url('cinder') + '?timeout=30'},
+        'database': {'connection': spec.db_url('cinder')},
         'keystone_authtoken': _authtoken(spec, 'cinder'),
         'oslo_concurrency': _locks(spec, 'cinder'),
         'file': {

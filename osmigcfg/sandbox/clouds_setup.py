@@ -32,8 +32,10 @@ LOG = logging.getLogger(__name__)
 SHIMS_DIR = os.path.join(os.path.dirname(__file__), 'service_shims')
 CINDER_DAEMONS = {'cinder-scheduler': 'cinder.cmd.scheduler:main',
                   'cinder-volume': 'cinder.cmd.volume:main'}
-#: cinder's three processes share one sqlite file (see sqlite_immediate).
-CINDER_PRELOAD = 'sqlite_immediate'
+#: Every service's API threads (and cinder's three processes) share one
+#: sqlite file per service: transactions take the write lock at BEGIN
+#: (see sqlite_immediate), or concurrent writers fail "database is locked".
+SQLITE_PRELOAD = 'sqlite_immediate'
 #: neutron's migration-seeded default security group rule templates
 DEFAULT_SG_RULES = [
     {'direction': direction, 'ethertype': ethertype,
@@ -175,7 +177,8 @@ class LocalCloud:
                 f'127.0.0.1:{self.spec.ports[service]}', 'wsgi_shim:application']
         return clouds_proc.ServiceProcess(
             f'{self.spec.name} {service}-api', argv,
-            self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service], **env),
+            self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service],
+                      OSMIGCFG_PRELOAD=SQLITE_PRELOAD, **env),
             self.log_dir / f'{service}-api.log').start()
 
     def start_apis(self):
@@ -194,13 +197,12 @@ class LocalCloud:
         """Start cinder's API, scheduler and volume service (need the broker)."""
         conf = ['--config-file', self._conf('cinder')]
         self.services['cinder'] = self._gunicorn(
-            'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf),
-            OSMIGCFG_PRELOAD=CINDER_PRELOAD)
+            'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf))
         for daemon, entry in CINDER_DAEMONS.items():
             self.services[daemon] = clouds_proc.ServiceProcess(
                 f'{self.spec.name} {daemon}',
                 [self._bin('python'), '-m', 'launch', daemon, entry, *conf],
-                self._env(OSMIGCFG_PRELOAD=CINDER_PRELOAD),
+                self._env(OSMIGCFG_PRELOAD=SQLITE_PRELOAD),
                 self.log_dir / f'{daemon}.log').start()
 
     def wait_apis(self, timeout=180):

@@ -82,19 +82,24 @@ def test_sigkill_import_and_copy_10_times_then_resume(local_clouds,
     seed = int(os.environ.get('OSMIGCFG_KILL_SEED') or time.time())
     rng = random.Random(seed)
     kills, verbs = 0, []
-    for _ in range(KILLS):
+    while kills < KILLS and len(verbs) < 2 * KILLS:
         argv = _next_command(directory, dst)
         verbs.append(argv[0])
-        if _kill_after(local_clouds, argv, rng.uniform(1.5, 8.0)) is None:
+        # an import takes a few seconds, a copy longer: kill both mid-way
+        delay = rng.uniform(1.0, 3.5) if argv[0] == 'import' else \
+            rng.uniform(1.5, 6.0)
+        if _kill_after(local_clouds, argv, delay) is None:
             kills += 1
+        elif argv[0] == 'copy':
+            break  # the copy ended before this round's kill
     for verb in ('import', 'copy'):
         status, out, err = ms.run_osmigcfg(
             local_clouds, verb, str(directory), '--dst-cloud', dst,
             *(['--yes'] if verb == 'import' else []), '-f', 'json')
         assert (status, err) == (0, ''), (seed, verb, out, err)
     print(f'seed {seed}: {kills} kills, rounds {verbs}')
-    assert kills >= KILLS // 2, (seed, kills)
-    assert 'import' in verbs and 'copy' in verbs, (seed, verbs)
+    assert kills == KILLS, (seed, kills, verbs)
+    assert verbs.count('import') >= 2 and 'copy' in verbs, (seed, verbs)
     state = state_mod.StateDir(directory)
     # killed runs were resumed, not restarted: one run per verb, plus the
     # final one when the loop had already finished that verb
