@@ -94,16 +94,22 @@ def _fetch_backend(path, synchronous='FULL'):
 
 
 def _check_sqlite(path):
-    try:
-        with open(path, 'rb') as f:
-            magic = f.read(16)
-    except FileNotFoundError:
-        raise exceptions.JournalError(path, 'no such file') from None
-    except IsADirectoryError:
-        raise exceptions.JournalError(path, 'is a directory') from None
-    except OSError as e:
-        raise exceptions.JournalError(path, e.strerror) from None
-    if magic != b'SQLite format 3\x00':
+    """The file exists and is a SQLite database.
+
+    Checked through SQLite itself, never by reading the file with
+    ``open()``: closing any other descriptor of a database file drops the
+    POSIX locks this process's SQLite connections hold on it, and another
+    process may then checkpoint and remove the WAL under them (SQLite's
+    "How To Corrupt" section 2.2; seen as "database disk image is
+    malformed" after a killed run).
+    """
+    if not os.path.exists(path):
+        raise exceptions.JournalError(path, 'no such file')
+    if os.path.isdir(path):
+        raise exceptions.JournalError(path, 'is a directory')
+    if not os.access(path, os.R_OK):
+        raise exceptions.JournalError(path, 'permission denied')
+    if os.path.getsize(path) == 0:
         raise exceptions.JournalError(
             path, 'not a journal (not a SQLite database)')
 
@@ -121,6 +127,11 @@ def _check_tables(path):
                 "select name from sqlite_master where type = 'table'")}
             columns = {row[1] for row in db.execute(
                 'pragma table_info(logbooks)')}
+    except sqlite3.DatabaseError as e:
+        if 'not a database' in str(e):
+            raise exceptions.JournalError(
+                path, 'not a journal (not a SQLite database)') from None
+        raise exceptions.JournalError(path, f'unreadable ({e})') from None
     except sqlite3.Error as e:
         raise exceptions.JournalError(path, f'unreadable ({e})') from None
     if not {'logbooks', 'flowdetails', 'atomdetails'} <= tables or \
@@ -246,6 +257,12 @@ class Journal:
         return records
 
     def close(self):
-        """Release the backend's resources."""
+        """Close the journal's SQLite connections.
+
+        TaskFlow leaves an engine it was handed open; a journal left with
+        pooled connections keeps the file in use by this process.
+        """
         with contextlib.suppress(Exception):
             self.backend.close()
+        with contextlib.suppress(Exception):
+            self.backend.engine.dispose()

@@ -49,3 +49,33 @@ def test_open_refuses_another_kind(tmp_path):
     journal.Journal.create(path, 'import', {})
     with pytest.raises(exceptions.JournalError, match='not drain'):
         journal.Journal.open(path, kind='drain')
+
+
+def test_close_releases_every_sqlite_connection(tmp_path):
+    # TaskFlow does not dispose an engine it was handed: a journal that kept
+    # pooled connections kept the file in use after close()
+    path = tmp_path / 'run.journal'
+    journal.Journal.create(path, 'drain', {}).close()
+    j = journal.Journal.open(path)
+    j.atoms()
+    pool = j.backend.engine.pool
+    j.close()
+    assert pool.checkedin() == 0 and pool.checkedout() == 0
+
+
+def test_open_never_reads_the_database_file_outside_sqlite(tmp_path,
+                                                           monkeypatch):
+    # closing another descriptor of the file would drop the POSIX locks of
+    # this process's SQLite connections (how a killed run's journal read
+    # as "malformed")
+    import builtins
+    path = tmp_path / 'run.journal'
+    journal.Journal.create(path, 'drain', {}).close()
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        assert str(file) != str(path), 'the journal was opened with open()'
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, 'open', guarded)
+    journal.Journal.open(path).close()
