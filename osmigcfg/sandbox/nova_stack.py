@@ -4,7 +4,7 @@ Child-process only: importing this module imports nova, and nova must have
 patched the process first (``nova_server`` imports ``nova.tests.functional``
 before anything else).
 
-The recipe (``/work/shared/notes/realnova.md``): a ``nova.test.TestCase``
+The recipe (``shared/notes/realnova.md`` beside the project): a ``nova.test.TestCase``
 instance set up outside any test runner gives sqlite API/cell0/cell1
 databases, cell mappings, the fake RPC transport and the default flavors;
 on top of it come a real-policy fixture pointed at our policy file, nova's
