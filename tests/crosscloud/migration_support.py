@@ -29,6 +29,31 @@ def new_project(local_clouds, prefix):
         local_clouds.add_project('dst', name)
 
 
+def new_project_with_types(local_clouds, prefix):
+    """:func:`new_project`, with volume type ``gold`` in src and ``silver``
+    in dst (what the documents are edited to map)."""
+    project = new_project(local_clouds, prefix)
+    scenario.ensure_volume_type(local_clouds.connect('src', admin=True),
+                                'gold')
+    scenario.ensure_volume_type(local_clouds.connect('dst', admin=True),
+                                'silver')
+    return project
+
+
+def write_bad_documents(docs, secret_volume):
+    """Spoil ``docs`` four ways: invalid YAML, an unknown resource type,
+    another format version, and a secret in ``secret_volume``'s metadata."""
+    (docs / 'broken.yaml').write_text('resources: [\n')
+    (docs / 'lbs.yaml').write_text(yaml.safe_dump({
+        'osmigcfg_crosscloud_version': 1, 'type': 'loadbalancer',
+        'resources': []}))
+    text = (docs / 'images.yaml').read_text()
+    (docs / 'images.yaml').write_text(text.replace(
+        'osmigcfg_crosscloud_version: 1', 'osmigcfg_crosscloud_version: 2'))
+    edit(docs, 'volumes.yaml', lambda rs: by_name(rs, secret_volume)[
+        'params']['metadata'].update(api_token='s3cr3t-t0ken'))
+
+
 def volume_path(local_clouds, cloud, volume_id):
     """The file the sandbox's cinder keeps a volume's bytes in."""
     spec = local_clouds.clouds[cloud].spec

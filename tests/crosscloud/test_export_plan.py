@@ -9,13 +9,13 @@ import json
 import re
 import shutil
 import types
-import uuid
 
 import pytest
 import yaml
 
 from osmigcfg import crosscloud
 from tests.cli_runner import run_cli
+from tests.crosscloud import migration_support as ms
 from tests.crosscloud import scenario
 
 pytestmark = pytest.mark.clouds
@@ -26,12 +26,7 @@ UUID = re.compile(r'[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?'
 @pytest.fixture(scope='module')
 def project(local_clouds, tmp_path_factory):
     """A populated project in src, its empty twin in dst, and an export."""
-    name = f'xcl{uuid.uuid4().hex[:6]}'
-    src, dst = (local_clouds.add_project(c, name) for c in ('src', 'dst'))
-    scenario.ensure_volume_type(local_clouds.connect('src', admin=True),
-                                'gold')
-    scenario.ensure_volume_type(local_clouds.connect('dst', admin=True),
-                                'silver')
+    name, src, dst = ms.new_project_with_types(local_clouds, 'xcl')
     scenario.build_project(local_clouds.connect(src), 'app', 'gold')
     exported = tmp_path_factory.mktemp('exported')
     result = crosscloud.export_resources(local_clouds.connect(src), exported,
@@ -53,19 +48,8 @@ def _copy(project, tmp_path):
     return target
 
 
-def _edit(directory, filename, func):
-    path = directory / filename
-    data = yaml.safe_load(path.read_text())
-    func(data['resources'])
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-
-
-def _by_name(resources, name):
-    return next(r for r in resources if r['source']['name'] == name)
-
-
 def _map_volume_type(directory):
-    _edit(directory, 'volumes.yaml', lambda rs: _by_name(rs, 'app-vol')[
+    ms.edit(directory, 'volumes.yaml', lambda rs: ms.by_name(rs, 'app-vol')[
         'migration'].update(volume_type='silver'))
 
 
@@ -124,7 +108,7 @@ def test_an_unmapped_volume_type_is_the_only_error(cli, project):
 
 def test_rename_and_type_mapping_give_a_clean_plan(cli, project, tmp_path):
     docs = _copy(project, tmp_path)
-    _edit(docs, 'networks.yaml', lambda rs: rs[0]['params'].update(
+    ms.edit(docs, 'networks.yaml', lambda rs: rs[0]['params'].update(
         name='app-net-moved'))
     _map_volume_type(docs)
     status, rows, errors = _plan_rows(cli, docs, project.dst)
@@ -157,16 +141,8 @@ def test_every_bad_input_is_one_line_and_nothing_is_created(
         cli, local_clouds, project, tmp_path):
     docs = _copy(project, tmp_path)
     _map_volume_type(docs)
-    (docs / 'broken.yaml').write_text('resources: [\n')
-    (docs / 'lbs.yaml').write_text(yaml.safe_dump({
-        'osmigcfg_crosscloud_version': 1, 'type': 'loadbalancer',
-        'resources': []}))
-    text = (docs / 'images.yaml').read_text()
-    (docs / 'images.yaml').write_text(text.replace(
-        'osmigcfg_crosscloud_version: 1', 'osmigcfg_crosscloud_version: 2'))
-    _edit(docs, 'volumes.yaml', lambda rs: _by_name(rs, 'app-boot')[
-        'params']['metadata'].update(api_token='s3cr3t-t0ken'))
-    _edit(docs, 'subnets.yaml', lambda rs: rs[0]['params']['network'].update(
+    ms.write_bad_documents(docs, 'app-boot')
+    ms.edit(docs, 'subnets.yaml', lambda rs: rs[0]['params']['network'].update(
         name='nope'))
     status, out, err = cli('import', 'plan', str(docs), '--dst-cloud',
                            project.dst)
@@ -200,7 +176,7 @@ def test_keeping_a_floating_address_needs_an_admin(local_clouds, project,
                                                    tmp_path):
     docs = _copy(project, tmp_path)
     _map_volume_type(docs)
-    _edit(docs, 'floating_ips.yaml', lambda rs: rs[0]['migration'].update(
+    ms.edit(docs, 'floating_ips.yaml', lambda rs: rs[0]['migration'].update(
         floating_ip_mode='keep_address'))
     plan = crosscloud.plan_import(docs, local_clouds.connect(project.dst))
     assert [f.code for f in plan.report] == ['XCL304']

@@ -19,7 +19,6 @@ import yaml
 from osmigcfg.crosscloud import state as state_mod
 from tests.cli_runner import run_cli
 from tests.crosscloud import migration_support as ms
-from tests.crosscloud import scenario
 
 pytestmark = pytest.mark.clouds
 
@@ -28,11 +27,7 @@ pytestmark = pytest.mark.clouds
 def moved(local_clouds, tmp_path_factory):
     """The project exported, edited, imported and copied (CLI calls are
     made by the tests; this only builds and exports)."""
-    name, src, dst = ms.new_project(local_clouds, 'imp')
-    scenario.ensure_volume_type(local_clouds.connect('src', admin=True),
-                                'gold')
-    scenario.ensure_volume_type(local_clouds.connect('dst', admin=True),
-                                'silver')
+    name, src, dst = ms.new_project_with_types(local_clouds, 'imp')
     src_conn = local_clouds.connect(src)
     images, volume = ms.build_project(src_conn, 'app', 'gold')
     directory = tmp_path_factory.mktemp('moved') / 'docs'
@@ -157,15 +152,7 @@ def test_bad_input_is_one_line_each_and_creates_nothing(moved, local_clouds,
     shutil.copytree(moved.dir, docs,
                     ignore=shutil.ignore_patterns(state_mod.STATE))
     _, _, fresh = ms.new_project(local_clouds, 'bad')
-    (docs / 'broken.yaml').write_text('resources: [\n')
-    (docs / 'lbs.yaml').write_text(yaml.safe_dump({
-        'osmigcfg_crosscloud_version': 1, 'type': 'loadbalancer',
-        'resources': []}))
-    text = (docs / 'images.yaml').read_text()
-    (docs / 'images.yaml').write_text(text.replace(
-        'osmigcfg_crosscloud_version: 1', 'osmigcfg_crosscloud_version: 2'))
-    ms.edit(docs, 'volumes.yaml', lambda rs: ms.by_name(rs, 'app-vol')[
-        'params']['metadata'].update(api_token='s3cr3t-t0ken'))
+    ms.write_bad_documents(docs, 'app-vol')
     ms.edit(docs, 'subnets.yaml', lambda rs: rs[0]['params'][
         'network'].update(name='nope'))
     for argv in (('import', '--yes'), ('copy',)):

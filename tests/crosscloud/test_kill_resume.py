@@ -21,7 +21,6 @@ from osmigcfg import engine
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import state as state_mod
 from tests.crosscloud import migration_support as ms
-from tests.crosscloud import scenario
 
 pytestmark = pytest.mark.clouds
 KILLS = 10
@@ -63,11 +62,7 @@ def _events(directory, kind):
 
 @pytest.fixture
 def project(local_clouds, tmp_path):
-    name, src, dst = ms.new_project(local_clouds, 'kill')
-    scenario.ensure_volume_type(local_clouds.connect('src', admin=True),
-                                'gold')
-    scenario.ensure_volume_type(local_clouds.connect('dst', admin=True),
-                                'silver')
+    name, src, dst = ms.new_project_with_types(local_clouds, 'kill')
     src_conn = local_clouds.connect(src)
     images, volume = ms.build_project(src_conn, 'k', 'gold', images=IMAGES)
     directory = tmp_path / 'docs'
