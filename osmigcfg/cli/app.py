@@ -10,6 +10,7 @@ import importlib.metadata
 import sys
 
 from cliff import commandmanager
+from osc_lib.api import auth
 from osc_lib import shell
 
 import osmigcfg
@@ -50,7 +51,9 @@ class OsmigcfgShell(shell.OpenStackShell):
     def build_option_parser(self, description, version):
         parser = super().build_option_parser(description, version)
         parser.set_defaults(os_compute_api_version=None)
-        return parser
+        # --os-auth-url, --os-token, --os-username...: OSC adds them in its
+        # own shell, osc-lib's base shell does not
+        return auth.build_auth_plugins_option_parser(parser)
 
 
 def main(argv=None):

@@ -67,3 +67,12 @@ def test_help_still_lists_every_command(tmp_path):
     for command in ('policy render', 'config check-tls', 'drain', 'resume',
                     'export', 'cutover', 'worker'):
         assert command in proc.stdout, command
+
+
+def test_openstack_global_auth_options_are_accepted(tmp_path):
+    # osc-lib's base shell lacks the auth plugin options OSC adds itself
+    proc = run('--os-auth-type', 'token', '--os-auth-url',
+               'http://127.0.0.1:9/v3', '--os-token', 'x', 'policy',
+               'profiles', '-f', 'value', '-c', 'name', cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert 'mosk-24.3' in proc.stdout.splitlines()
