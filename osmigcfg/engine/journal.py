@@ -94,9 +94,10 @@ def _fetch_backend(path, synchronous='FULL'):
 
 
 def _check_sqlite(path):
-    """The file exists and is a SQLite database.
+    """The file exists, is readable and is not empty.
 
-    Checked through SQLite itself, never by reading the file with
+    Whether it is a SQLite database is left to SQLite (see
+    :func:`_check_tables`), never checked by reading the file with
     ``open()``: closing any other descriptor of a database file drops the
     POSIX locks this process's SQLite connections hold on it, and another
     process may then checkpoint and remove the WAL under them (SQLite's
