@@ -123,6 +123,3 @@ def add_policy_dir_argument(parser):
         help='a policy.d directory, applied after the policy file '
              '(repeatable, in order)')
 
-
-def severity_choices():
-    return sorted(findings.SEVERITY_RANK, key=findings.SEVERITY_RANK.get)

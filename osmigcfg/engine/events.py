@@ -53,10 +53,6 @@ class EventStream:
             except OSError as e:
                 raise exceptions.OutputError(path, e.strerror) from None
 
-    def subscribe(self, callback):
-        """Add a callback receiving every later event."""
-        self.callbacks.append(callback)
-
     def emit(self, kind, item=None, **data):
         """Record one event and return it (as a dict)."""
         event = {'ts': round(self.clock(), 3), 'kind': kind, 'item': item}

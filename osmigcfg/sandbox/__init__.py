@@ -4,7 +4,6 @@ Parent side (import these; they never import nova):
 
 * ``nova``: :class:`NovaSandbox`, real Nova 34 in a child process.
 * ``servers``: boot / wait / host / migration helpers over openstacksdk.
-* ``pytest_fixtures``: session fixtures for test suites.
 
 Child side (imported only inside the Nova process, after nova patched it):
 ``nova_server`` (entry point), ``nova_stack``, ``control``, ``fake_driver``.

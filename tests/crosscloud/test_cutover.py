@@ -1,5 +1,5 @@
 """Cutover against stitched clouds: real Nova 34 for compute, real local
-glance/neutron/cinder for the data (``osmigcfg.sandbox.stitched``).
+glance/neutron/cinder for the data (``tests.harness.stitched``).
 
 Each side is a local cloud plus its own NovaSandbox.  The source server
 ``app-vm`` boots from a real src cinder volume and has a second one
@@ -25,7 +25,7 @@ from osmigcfg.crosscloud import importer
 from osmigcfg.crosscloud import status
 from osmigcfg.sandbox import nova as nova_mod
 from osmigcfg.sandbox import servers
-from osmigcfg.sandbox import stitched
+from tests.harness import stitched
 from tests.conftest import require_or_skip
 from tests.crosscloud import migration_support as ms
 

@@ -170,6 +170,7 @@ def test_migrate_live_override_is_inherited_by_the_host_variant(
     servers.wait_until(lambda: nova_sandbox.host_of(active_server) == target,
                        f'the server to reach {target}')
     servers.wait_for_status(nova_sandbox.admin, active_server, 'ACTIVE')
+    assert nova_sandbox.host_of(active_server) == target
 
 
 def test_policy_swaps_are_enforced_correctly_after_reload(

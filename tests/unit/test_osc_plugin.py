@@ -12,14 +12,22 @@ from osmigcfg.cli import policy as policy_cli
 BIN = pathlib.Path(sys.executable).parent
 
 
-def test_plugin_contract():
-    assert plugin.API_NAME == 'migration'
-    assert plugin.API_VERSION_OPTION == 'os_migration_api_version'
-    assert '1' in plugin.API_VERSIONS
+def test_osc_loads_the_plugin_and_adds_its_version_option():
+    # OpenStackClient's own loader: it finds the entry point, registers a
+    # ``migration`` client on its ClientManager and lets the plugin add its
+    # API-version option; make_client hands out the SDK connection.
+    from openstackclient.common import clientmanager as osc_clientmanager
+    from osc_lib import clientmanager as osc_lib_clientmanager
+    modules = {m.__name__: m for m in osc_clientmanager.PLUGIN_MODULES}
+    assert modules.get('osmigcfg.cli.plugin') is plugin
+    parser = osc_clientmanager.build_plugin_option_parser(
+        argparse.ArgumentParser())
+    args = parser.parse_args(['--os-migration-api-version', '1'])
+    assert getattr(args, plugin.API_VERSION_OPTION) == '1'
+    cache = vars(osc_clientmanager.ClientManager)[plugin.API_NAME]
+    assert isinstance(cache, osc_lib_clientmanager.ClientCache)
     instance = mock.Mock()
     assert plugin.make_client(instance) is instance.sdk_connection
-    parser = plugin.build_option_parser(argparse.ArgumentParser())
-    assert parser.parse_args([]).os_migration_api_version == '1'
 
 
 def test_render_parser_accepts_the_documented_options():

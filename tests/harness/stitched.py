@@ -26,8 +26,6 @@ What is real and what is stitched, precisely:
   only.
 """
 
-from osmigcfg.sandbox import identity
-
 
 class StitchedConnection:
     """``compute`` from one connection, everything else from another."""
@@ -57,9 +55,3 @@ def stitch(services, nova, user='stitched', roles=None):
                            implied=False)
     return StitchedConnection(services, compute)
 
-
-def token_of(services, user='stitched'):
-    """The sandbox token a stitched connection would use (for the CLI)."""
-    access = services.session.auth.get_access(services.session)
-    return identity.make_token(user, access.project_id,
-                               list(access.role_names), implied=False)

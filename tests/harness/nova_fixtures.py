@@ -1,8 +1,8 @@
-"""pytest fixtures for the real-Nova sandbox, reusable by any test suite.
+"""pytest fixtures for the real-Nova sandbox (test-only: not installed).
 
 Import them into a ``conftest.py``::
 
-    from osmigcfg.sandbox.pytest_fixtures import (  # noqa: F401
+    from tests.harness.nova_fixtures import (  # noqa: F401
         nova_missing, nova_policy, nova_sandbox, nova_sandbox_session)
 
 ``nova_missing`` (session)
