@@ -24,7 +24,7 @@ def test_osc_loads_the_plugin_and_adds_its_version_option():
         argparse.ArgumentParser())
     args = parser.parse_args(['--os-migration-api-version', '1'])
     assert getattr(args, plugin.API_VERSION_OPTION) == '1'
-    cache = vars(osc_clientmanager.ClientManager)[plugin.API_NAME]
+    cache = vars(osc_lib_clientmanager.ClientManager)[plugin.API_NAME]
     assert isinstance(cache, osc_lib_clientmanager.ClientCache)
     instance = mock.Mock()
     assert plugin.make_client(instance) is instance.sdk_connection
