@@ -151,7 +151,8 @@ class CheckHosts(_Findings):
         return parser
 
     def take_action(self, parsed_args):
-        inventory = config.load_inventory(parsed_args.inventory)
+        inventory = config.load_inventory(parsed_args.inventory,
+                                          strict=False)
         return self.report_rows(parsed_args, config.check_hosts(inventory))
 
 

@@ -91,10 +91,13 @@ def test_unparsable_file_names_file_and_line(capsys, tmp_path):
 def test_bad_inventory_is_one_line(capsys, tmp_path):
     path = tmp_path / 'inv.yaml'
     path.write_text('hosts:\n  a: {address: 10.0.0.300}\n')
-    code, _, err = run(capsys, 'config', 'check-hosts', str(path))
+    code, _, err = run(capsys, 'config', 'render', '--inventory', str(path))
     assert code == 1
     assert err.strip() == (f"{path}:2: host 'a': address '10.0.0.300' is not "
-                           'an IP address')
+                           'an IP address (CFG310: write an IPv4 or IPv6 '
+                           'address without a %zone, or a CIDR such as '
+                           '10.20.0.0/24; inbound_addr may also be a host '
+                           'name)')
 
 
 def test_validate_errors_exit_1_and_list_findings(capsys, tmp_path):
@@ -145,6 +148,44 @@ def test_check_hosts_fails_on_collisions(capsys, tmp_path):
     code, out, _ = run(capsys, 'config', 'check-hosts', str(path), '-f',
                        'value', '-c', 'Code')
     assert (code, out.split()) == (1, ['CFG302'])
+
+
+# A host name that carries YAML: pasted into helm values it set
+# images.tags.nova_compute, and check-hosts used to exit 0.
+INJECTED = ('hosts:\n'
+            '  "cmp-001\\nimages:\\n  tags:\\n    nova_compute: '
+            'evil.example/nova:latest\\n#": {interface: ens5, '
+            'address: 10.20.0.11}\n'
+            '  cmp-002: {interface: ens4, address: 10.20.0.12}\n'
+            '  cmp-003: {interface: ens4, address: 10.20.0.13}\n')
+
+
+def test_check_hosts_fails_on_a_host_name_carrying_yaml(capsys, tmp_path):
+    path = tmp_path / 'inv.yaml'
+    path.write_text(INJECTED)
+    code, out, _ = run(capsys, 'config', 'check-hosts', str(path), '-f',
+                       'json')
+    assert code == 1
+    [row] = json.loads(out)
+    assert row['Code'] == 'CFG308' and row['Severity'] == 'error'
+    assert row['Location'] == (f"{path}:2 'cmp-001\\nimages:\\n  "
+                               "tags:\\n    nova_co…")
+    assert '\n' not in row['Message'] and '\n' not in row['Location']
+
+
+def test_render_refuses_an_inventory_with_a_host_name_carrying_yaml(
+        capsys, tmp_path):
+    path, target = tmp_path / 'inv.yaml', tmp_path / 'values.yaml'
+    path.write_text(INJECTED)
+    code, out, err = run(capsys, 'config', 'render', '--format', 'helm',
+                         '--inventory', str(path), '-o', str(target))
+    assert (code, out) == (1, '')
+    assert err.startswith(f"{path}:2: host name 'cmp-001\\nimages:")
+    assert '(CFG308: ' in err and err.count('\n') == 1
+    assert not target.exists() and os.listdir(tmp_path) == ['inv.yaml']
+    code, out, _ = run(capsys, 'config', 'render', '--format', 'helm',
+                       '--inventory', str(path))
+    assert code == 1 and 'evil.example' not in out
 
 
 def test_check_tls_of_one_host(capsys, tmp_path):
