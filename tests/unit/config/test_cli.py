@@ -7,6 +7,7 @@ import logging
 import os
 
 from cliff import command
+from cryptography import x509
 from oslo_config import cfg
 from oslo_config import generator
 import pytest
@@ -239,3 +240,35 @@ def test_oslo_config_generator_lists_our_namespace(tmp_path):
     text = out.read_text()
     assert '#live_migration_with_native_tls = false' in text
     assert '# Minimum value: 100\n#live_migration_downtime = 500' in text
+
+
+@pytest.mark.parametrize('days', ['1000000000000', '-1', '3651', 'soon'])
+def test_check_tls_warn_days_out_of_range_is_a_usage_error(capsys, tmp_path,
+                                                          days):
+    certs.write_host(tmp_path, 'cmp-001', '10.20.0.11')
+    with pytest.raises(SystemExit) as e:
+        app.main(['config', 'check-tls', '--cert-dir', str(tmp_path),
+                  '--host', 'cmp-001', '--warn-days', days])
+    assert e.value.code == 2
+    assert (f"argument --warn-days: {days!r} is not a whole number of days "
+            'from 0 to 3650') in capsys.readouterr().err
+
+
+def test_check_tls_inventory_goes_on_after_a_malformed_certificate(
+        capsys, tmp_path):
+    ca = certs.make_ca()
+    certs.write_host(tmp_path / 'cmp-001', ca=ca, raw={
+        'server-cert.pem': certs.pem(certs.with_broken_extension(
+            *ca, 'cmp-001', x509.oid.ExtensionOID.KEY_USAGE)[0])})
+    certs.write_host(tmp_path / 'cmp-002', 'cmp-002', '10.20.0.12', ca=ca,
+                     skip=['client-key.pem'])
+    path = tmp_path / 'inv.yaml'
+    path.write_text(f'cert_dir: {tmp_path}/{{name}}\nhosts:\n'
+                    '  cmp-001: {interface: e, address: 10.20.0.11}\n'
+                    '  cmp-002: {interface: e, address: 10.20.0.12}\n')
+    code, out, err = run(capsys, 'config', 'check-tls', '--inventory',
+                         str(path), '-f', 'json')
+    assert (code, err) == (1, '')
+    assert [(r['Code'], r['Location']) for r in json.loads(out)] == [
+        ('CFG402', f'{tmp_path}/cmp-001/server-cert.pem cmp-001'),
+        ('CFG401', f'{tmp_path}/cmp-002/client-key.pem cmp-002')]
