@@ -59,8 +59,8 @@ def host_name_error(text):
             return (f'has a label of {len(label)} characters (at most '
                     f'{LABEL_MAX})')
         if label.startswith('-') or label.endswith('-'):
-            return f'has a label that starts or ends with a hyphen ' \
-                   f'({label!r})'
+            return ('has a label that starts or ends with a hyphen '
+                    f'({label!r})')
     return None
 
 
