@@ -13,6 +13,7 @@ from cliff import lister
 
 from osmigcfg import config
 from osmigcfg.cli import base
+from osmigcfg.config import tls
 
 LOG = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ def _qemu_version(text):
         raise argparse.ArgumentTypeError(
             f'{text!r} is not a version such as 10.1')
     return parts
+
+
+def _warn_days(text):
+    try:
+        days = int(text)
+    except ValueError:
+        days = None
+    if days is None or not 0 <= days <= tls.WARN_DAYS_MAX:
+        raise argparse.ArgumentTypeError(
+            f'{text[:20]!r} is not a whole number of days from 0 to '
+            f'{tls.WARN_DAYS_MAX}')
+    return days
 
 
 class _Findings(base.FindingsLister):
@@ -151,7 +164,8 @@ class CheckHosts(_Findings):
         return parser
 
     def take_action(self, parsed_args):
-        inventory = config.load_inventory(parsed_args.inventory)
+        inventory = config.load_inventory(parsed_args.inventory,
+                                          strict=False)
         return self.report_rows(parsed_args, config.check_hosts(inventory))
 
 
@@ -175,8 +189,10 @@ class CheckTls(_Findings):
             help='qemu: <dir>/ca-cert.pem, server-cert.pem, ... (default); '
                  'libvirt: <dir>/CA/cacert.pem, libvirt/servercert.pem, ...')
         parser.add_argument(
-            '--warn-days', metavar='<days>', type=int, default=30,
-            help='warn when a certificate expires sooner; default 30')
+            '--warn-days', metavar='<days>', type=_warn_days,
+            default=tls.WARN_DAYS,
+            help='warn when a certificate expires sooner (0 to '
+                 f'{tls.WARN_DAYS_MAX}); default {tls.WARN_DAYS}')
         return parser
 
     def take_action(self, parsed_args):

@@ -3,7 +3,9 @@
 QEMU-native TLS reads fixed names from its cert dir (``/etc/pki/qemu``);
 libvirtd's TLS listener reads the ``/etc/pki`` layout.  Loading never
 raises for a bad file: problems are returned as findings (CFG401/402/409/
-412) so one broken host does not hide the others.
+412) so one broken host does not hide the others.  A certificate is read
+whole at load (cryptography parses extensions, key and signature algorithm
+lazily), so the checks only ever see certificates that parse.
 """
 
 import dataclasses
@@ -11,6 +13,7 @@ import os
 import pathlib
 import stat
 
+from cryptography import exceptions as crypto_errors
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -62,30 +65,66 @@ def _read(path, role, subject, loaded):
     return data, mode
 
 
+#: what cryptography raises for a certificate part it cannot read
+_MALFORMED = (ValueError, TypeError, crypto_errors.UnsupportedAlgorithm,
+              x509.DuplicateExtension, x509.UnsupportedGeneralNameType)
+
+
+def _examine(cert):
+    """Read every part of ``cert`` the checks use.
+
+    cryptography parses extensions, the public key and the signature
+    algorithm only when first asked for them; asking here makes a malformed
+    part a CFG402 of this file instead of an error in the middle of a check.
+    """
+    _ = (cert.extensions, cert.public_key(), cert.signature_hash_algorithm,
+         cert.not_valid_before_utc, cert.not_valid_after_utc)
+
+
+def _detail(error):
+    detail = str(error).splitlines()[0] if str(error) else ''
+    return f' ({detail[:80]})' if detail else ''
+
+
+class _Malformed(Exception):
+    """A certificate that loads but has a part that does not parse."""
+
+
 def _parse(data, role, path, subject, loaded, ca_cache):
     try:
-        if role.endswith('-key'):
-            # We only compare the public half with the certificate, so the
-            # (slow) RSA consistency check adds nothing here.
-            return serialization.load_pem_private_key(
-                data, password=None, unsafe_skip_rsa_key_validation=True)
-        if role == 'ca' and data in ca_cache:
-            return ca_cache[data]
-        cert = x509.load_pem_x509_certificate(data)
-        if role == 'ca':
-            ca_cache[data] = cert
-        return cert
+        return _load(data, role, ca_cache)
+    except _Malformed as e:
+        reason = f'has a part that does not parse{_detail(e)}'
     except TypeError:
         reason = 'is encrypted; QEMU needs an unencrypted key'
+    except crypto_errors.UnsupportedAlgorithm as e:
+        reason = f'uses an algorithm osmigcfg cannot read{_detail(e)}'
     except (ValueError, x509.InvalidVersion) as e:
         what = 'key' if role.endswith('-key') else 'certificate'
-        reason = f'is not a PEM {what}'
-        detail = str(e).splitlines()[0] if str(e) else ''
-        reason += f' ({detail[:80]})' if detail else ''
+        reason = f'is not a PEM {what}{_detail(e)}'
     loaded.findings.append(make_finding(
         'CFG402', f'{role} file {path} {reason}', file=str(path),
         subject=subject))
     return None
+
+
+def _load(data, role, ca_cache):
+    """The key or certificate in ``data``; raises what cryptography does."""
+    if role.endswith('-key'):
+        # We only compare the public half with the certificate, so the
+        # (slow) RSA consistency check adds nothing here.
+        return serialization.load_pem_private_key(
+            data, password=None, unsafe_skip_rsa_key_validation=True)
+    if role == 'ca' and data in ca_cache:
+        return ca_cache[data]
+    cert = x509.load_pem_x509_certificate(data)
+    try:
+        _examine(cert)
+    except _MALFORMED as e:
+        raise _Malformed(e) from None
+    if role == 'ca':
+        ca_cache[data] = cert
+    return cert
 
 
 def _check_key_mode(path, mode, subject, loaded):

@@ -105,6 +105,18 @@ CODES = (
              'keep one entry per host'),
     CodeInfo('CFG307', E, 'host lacks a migration interface or address',
              'add interface and address to the host entry'),
+    CodeInfo('CFG308', E, 'host name is not an RFC 1123 host name',
+             'use letters, digits and hyphens in dot-separated labels of '
+             '1-63 characters, no hyphen at a label\'s start or end'),
+    CodeInfo('CFG309', E, 'interface name is not a Linux interface name',
+             'write the NIC name as `ip link` shows it: 1-15 printable '
+             'characters, no whitespace, "/", ":" or "%"'),
+    CodeInfo('CFG310', E, 'address or network is not a plain IP address '
+             'or CIDR', 'write an IPv4 or IPv6 address without a %zone, '
+             'or a CIDR such as 10.20.0.0/24; inbound_addr may also be a '
+             'host name'),
+    CodeInfo('CFG311', E, 'certificate directory is not a usable path',
+             'write the directory without control characters'),
     # -- CFG4xx: TLS certificates ------------------------------------------
     CodeInfo('CFG401', E, 'certificate or key file missing',
              'install the file (QEMU expects fixed names in its cert dir)'),

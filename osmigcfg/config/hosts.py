@@ -116,11 +116,13 @@ def _inbound_mismatch(inventory):
 def check_hosts(inventory):
     """Check an :class:`~osmigcfg.config.inventory.Inventory`.
 
-    Returns a Report of CFG3xx findings: duplicate or incomplete hosts,
-    interface names that differ, shared addresses, addresses outside the
-    migration network, inbound addresses off the migration NIC.
+    Returns a Report of CFG3xx findings: values that break their syntax
+    (the inventory's ``problems``, read with ``strict=False``; those hosts
+    are not in the other checks), duplicate or incomplete hosts, interface
+    names that differ, shared addresses, addresses outside the migration
+    network, inbound addresses off the migration NIC.
     """
-    report = Report()
+    report = Report(inventory.problems)
     for check in (_duplicate_names, _incomplete, _interfaces):
         report.extend(check(inventory))
     report.extend(_address_collisions(inventory))

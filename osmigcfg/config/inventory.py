@@ -12,22 +12,79 @@ An inventory is YAML::
         hostname: cmp-001.example.net  # optional, default: the host name
 
 ``hosts`` may also be a list of mappings with a ``name``.  A file that is
-not shaped like this raises InventoryError naming the line; problems of
-meaning (missing addresses, collisions) are left to :mod:`hosts` findings.
+not shaped like this raises InventoryError naming the line.  Every value is
+checked against its syntax (:mod:`names`: RFC 1123 host names, Linux
+interface names, IP addresses and CIDRs, paths) before it enters the model,
+so nothing rendered from an inventory can carry a newline or YAML: a bad
+value is a CFG308-311 problem at its line.  By default the first problem
+raises InventoryError (renderers never see a bad inventory); with
+``strict=False`` the problems are kept on :attr:`Inventory.problems` for
+``check-hosts`` and the host is left out.  Problems of meaning (missing
+addresses, collisions) are left to :mod:`hosts` findings.
 """
 
 import dataclasses
 import ipaddress
 
-from oslo_config import types
-
 from osmigcfg import exceptions
 from osmigcfg import files
+from osmigcfg import findings
+from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
+from osmigcfg.config import names
 from osmigcfg.config import yamldoc
 
 DEFAULT_CERT_DIR = '/etc/pki/qemu'
 _HOST_KEYS = ('interface', 'address', 'inbound_addr', 'hostname', 'cert_dir')
-_HOSTDOMAIN = types.HostDomain()
+#: value -> (code, syntax check); host values, then inventory values
+_SYNTAX = {
+    'name': ('CFG308', names.host_name_error),
+    'hostname': ('CFG308', names.host_name_error),
+    'interface': ('CFG309', names.interface_name_error),
+    'address': ('CFG310', names.address_error),
+    'inbound_addr': ('CFG310', names.peer_address_error),
+    'cert_dir': ('CFG311', names.path_error),
+    'migration_network': ('CFG310', names.network_error),
+}
+
+
+def syntax_errors(values):
+    """Check ``values`` (key -> text) against the syntax of each key.
+
+    Args:
+        values: a mapping with keys of ``_SYNTAX`` (others and None values
+            are skipped); ``name`` names the host in the messages.
+    Yields:
+        ``(key, code, message)`` for every value that breaks its syntax.
+    """
+    host = values.get('name')
+    for key, (code, check) in _SYNTAX.items():
+        value = values.get(key)
+        if value is None:
+            continue
+        reason = check(str(value))
+        if reason is None:
+            continue
+        if key == 'name':
+            message = f'host name {names.shown(value)} {reason}'
+        elif host is not None:
+            message = (f'host {names.shown(host)}: {key} '
+                       f'{names.shown(value)} {reason}')
+        else:
+            message = f'{key} {names.shown(value)} {reason}'
+        yield key, code, message
+
+
+def _hint(code, more=0):
+    hint = f'{code}: {findings.CODES[code].hint}'
+    if more:
+        hint += (f'; {more} more: `osmigcfg config check-hosts` lists '
+                 'every one')
+    return hint
+
+
+def _refuse_values(values, where='<inventory>'):
+    for _key, code, message in syntax_errors(values):
+        raise exceptions.InventoryError(where, message, hint=_hint(code))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +96,11 @@ class Host:
     hostname: str | None = None
     cert_dir: str | None = None
     line: int | None = None
+
+    def __post_init__(self):
+        # parse_inventory checks first (and collects every problem); this
+        # keeps a Host built by other code from carrying a bad name.
+        _refuse_values(vars(self))
 
     @property
     def peer_address(self):
@@ -57,6 +119,12 @@ class Inventory:
     hosts: tuple = ()
     migration_network: str | None = None
     cert_dir: str = DEFAULT_CERT_DIR
+    #: CFG308-311 findings of values left out (``strict=False`` only)
+    problems: tuple = ()
+
+    def __post_init__(self):
+        _refuse_values({'migration_network': self.migration_network,
+                        'cert_dir': self.cert_dir}, self.path)
 
     def host(self, name):
         """The host called ``name`` (InventoryError if there is none)."""
@@ -64,7 +132,7 @@ class Inventory:
             if host.name == name:
                 return host
         raise exceptions.InventoryError(
-            self.path, f'no host {name!r}',
+            self.path, f'no host {names.shown(name)}',
             hint=f'{len(self.hosts)} hosts are listed')
 
     def common_interface(self):
@@ -82,90 +150,122 @@ class Inventory:
         return host.cert_dir or self.cert_dir.replace('{name}', host.name)
 
 
-def _fail(path, line, reason, hint=None):
-    where = f'{path}:{line}' if line else path
-    raise exceptions.InventoryError(where, reason, hint=hint)
+class _Reading:
+    """One parse: the file's path and the value problems found so far."""
+
+    def __init__(self, path):
+        self.path = path
+        self.problems = []
+
+    def fail(self, line, reason, hint=None):
+        where = f'{self.path}:{line}' if line else self.path
+        raise exceptions.InventoryError(where, reason, hint=hint)
+
+    def check(self, values, line_of):
+        """Record the syntax problems of ``values``; return the bad keys."""
+        bad = set()
+        subject = values.get('name')
+        if subject is not None and names.host_name_error(subject):
+            subject = names.shown(subject)  # one line, however it was written
+        for key, code, message in syntax_errors(values):
+            bad.add(key)
+            self.problems.append(findings.make_finding(
+                code, message, file=self.path, line=line_of(key),
+                subject=subject))
+        return bad
+
+    def refuse_problems(self):
+        """Raise InventoryError for the first problem, if there is one."""
+        if not self.problems:
+            return
+        first = min(self.problems, key=lambda f: f.location.line or 0)
+        self.fail(first.location.line, first.message,
+                  hint=_hint(first.code, more=len(self.problems) - 1))
 
 
-def _ip(value, path, line, what, allow_name=False):
-    if value is None:
-        return None
-    text = str(value).strip()
+def _canonical_address(text):
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:
-        pass
-    if allow_name:
-        try:
-            return _HOSTDOMAIN(text)
-        except ValueError:
-            pass
-    _fail(path, line, f'{what} {text!r} is not an IP address'
-                      f'{" or host name" if allow_name else ""}')
+        return text  # a host name (inbound_addr)
 
 
-def _host(name, data, path, line):
+def _host(name, data, reading, line):
     if data is None:
         data = yamldoc.LineDict()
     if not isinstance(data, dict):
-        _fail(path, line, f'host {name!r} must be a mapping')
+        reading.fail(line, f'host {names.shown(name)} must be a mapping')
     unknown = sorted(str(k) for k in data if k not in _HOST_KEYS + ('name',))
     if unknown:
-        _fail(path, data.line_of(unknown[0]),
-              f'host {name!r}: unknown key {unknown[0]!r}',
-              hint=f'known keys: {", ".join(_HOST_KEYS)}')
-
-    def text(key):
-        value = data.get(key)
-        return None if value is None else str(value)
-
-    return Host(
-        name=str(name), interface=text('interface'),
-        address=_ip(data.get('address'), path, data.line_of('address'),
-                    f'host {name!r}: address'),
-        inbound_addr=_ip(data.get('inbound_addr'), path,
-                         data.line_of('inbound_addr'),
-                         f'host {name!r}: inbound_addr', allow_name=True),
-        hostname=text('hostname'), cert_dir=text('cert_dir'), line=line)
+        reading.fail(data.line_of(unknown[0]),
+                     f'host {names.shown(name)}: unknown key '
+                     f'{names.shown(unknown[0])}',
+                     hint=f'known keys: {", ".join(_HOST_KEYS)}')
+    values = {key: str(data[key]) for key in _HOST_KEYS
+              if data.get(key) is not None}
+    values['name'] = str(name)
+    for key in ('address', 'inbound_addr'):
+        if key in values:
+            values[key] = _canonical_address(values[key].strip())
+    if reading.check(values, lambda key: line if key == 'name'
+                     else data.line_of(key) or line):
+        return None  # left out; its problems are on the inventory
+    return Host(line=line, **values)
 
 
-def _hosts(raw, path, line):
+def _hosts(raw, reading, line):
     if isinstance(raw, dict):
-        return [_host(k, v, path, raw.line_of(k)) for k, v in raw.items()]
-    if isinstance(raw, list):
+        hosts = [_host(k, v, reading, raw.line_of(k)) for k, v in raw.items()]
+    elif isinstance(raw, list):
         hosts = []
         for item in raw:
             if not isinstance(item, dict) or item.get('name') is None:
-                _fail(path, getattr(item, 'line', line),
-                      'each host in the list needs a name')
-            hosts.append(_host(item['name'], item, path, item.line))
-        return hosts
-    _fail(path, line, 'hosts must be a mapping (name: {...}) or a list')
+                reading.fail(getattr(item, 'line', line),
+                             'each host in the list needs a name')
+            hosts.append(_host(item['name'], item, reading, item.line))
+    else:
+        reading.fail(line, 'hosts must be a mapping (name: {...}) or a list')
+    return tuple(host for host in hosts if host is not None)
 
 
-def parse_inventory(text, path='<inventory>'):
-    """Parse inventory text; InventoryError on any shape problem."""
+def parse_inventory(text, path='<inventory>', *, strict=True):
+    """Parse inventory text.
+
+    Args:
+        text: the inventory YAML.
+        path: the file name used in messages and findings.
+        strict: raise for a value that breaks its syntax (CFG308-311);
+            with False, such hosts and values are left out and the
+            findings kept on :attr:`Inventory.problems` (``check-hosts``).
+    Returns:
+        an :class:`Inventory`.
+    Raises:
+        InventoryError: the file is not an inventory, or (strict) a host
+            name, interface, address, CIDR or path is not valid.
+    """
+    reading = _Reading(str(path))
     try:
         doc = yamldoc.load(text, path)
     except exceptions.ConfigFileError as e:
-        _fail(path, e.line, e.message.split(': ', 1)[-1])
+        reading.fail(e.line, e.message.split(': ', 1)[-1])
     if not isinstance(doc, dict) or 'hosts' not in doc:
-        _fail(path, None, 'no hosts: an inventory is a mapping with hosts',
-              hint='see `osmigcfg config check-hosts --help`')
-    network = doc.get('migration_network')
-    if network is not None:
-        try:
-            network = str(ipaddress.ip_network(str(network), strict=False))
-        except ValueError:
-            _fail(path, doc.line_of('migration_network'),
-                  f'migration_network {network!r} is not a CIDR')
-    cert_dir = doc.get('cert_dir') or DEFAULT_CERT_DIR
-    return Inventory(
-        path=str(path),
-        hosts=tuple(_hosts(doc['hosts'], path, doc.line_of('hosts'))),
-        migration_network=network, cert_dir=str(cert_dir))
+        reading.fail(None, 'no hosts: an inventory is a mapping with hosts',
+                     hint='see `osmigcfg config check-hosts --help`')
+    values = {'cert_dir': str(doc.get('cert_dir') or DEFAULT_CERT_DIR)}
+    if doc.get('migration_network') is not None:
+        values['migration_network'] = str(doc['migration_network'])
+    for key in reading.check(values, doc.line_of):
+        values.pop(key)
+    if 'migration_network' in values:
+        values['migration_network'] = str(ipaddress.ip_network(
+            values['migration_network'], strict=False))
+    hosts = _hosts(doc['hosts'], reading, doc.line_of('hosts'))
+    if strict:
+        reading.refuse_problems()
+    return Inventory(path=str(path), hosts=hosts,
+                     problems=tuple(reading.problems), **values)
 
 
-def load_inventory(path):
-    """Read and parse an inventory file."""
-    return parse_inventory(files.read_text(path), str(path))
+def load_inventory(path, *, strict=True):
+    """Read and parse an inventory file (see :func:`parse_inventory`)."""
+    return parse_inventory(files.read_text(path), str(path), strict=strict)

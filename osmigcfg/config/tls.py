@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from osmigcfg import exceptions
 from osmigcfg.config import certfiles
 from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.findings import Report
@@ -28,6 +29,7 @@ from osmigcfg.findings import make_finding
 LOG = logging.getLogger(__name__)
 
 WARN_DAYS = 30
+WARN_DAYS_MAX = 3650  # ten years: beyond any certificate lifetime in use
 ROLES = ('ca', 'server-cert', 'server-key', 'client-cert', 'client-key')
 _EKU = {'server-cert': (ExtendedKeyUsageOID.SERVER_AUTH, 'serverAuth'),
         'client-cert': (ExtendedKeyUsageOID.CLIENT_AUTH, 'clientAuth')}
@@ -170,6 +172,14 @@ def _check_leaf(ctx, role, ca):
     _check_strength(ctx, role, cert)
 
 
+def _require_warn_days(warn_days):
+    if (isinstance(warn_days, bool) or not isinstance(warn_days, int)
+            or not 0 <= warn_days <= WARN_DAYS_MAX):
+        raise exceptions.InputError(
+            f'warn_days {warn_days!r} is not a whole number of days from 0 '
+            f'to {WARN_DAYS_MAX}')
+
+
 def check_tls(cert_dir, host, addresses=(), layout='qemu',
               warn_days=WARN_DAYS, now=None, ca_cache=None):
     """Check the TLS files of one host in ``cert_dir``.
@@ -180,12 +190,17 @@ def check_tls(cert_dir, host, addresses=(), layout='qemu',
         host: the host name peers use (must be in the server SAN).
         addresses: addresses peers connect to (inbound address); each must
             be in the server SAN.
-        warn_days: warn when a certificate expires sooner than this.
+        warn_days: warn when a certificate expires sooner than this
+            (0 to ``WARN_DAYS_MAX`` days).
         now: the time to check against (aware datetime; default: now).
         ca_cache: a dict shared across hosts to parse a common CA once.
     Returns:
-        a Report of CFG4xx findings.
+        a Report of CFG4xx findings; a file that is missing or does not
+        parse is a finding (CFG401/402), never an exception.
+    Raises:
+        InputError: ``warn_days`` is out of range.
     """
+    _require_warn_days(warn_days)
     now = now or datetime.datetime.now(datetime.timezone.utc)
     loaded = certfiles.load_host_files(cert_dir, layout, host, ROLES,
                                        ca_cache)
@@ -205,6 +220,7 @@ def check_tls(cert_dir, host, addresses=(), layout='qemu',
 def check_tls_inventory(inventory, layout='qemu', warn_days=WARN_DAYS,
                         now=None):
     """Run :func:`check_tls` for every host of an inventory (one Report)."""
+    _require_warn_days(warn_days)
     report, ca_cache = Report(), {}
     for host in inventory.hosts:
         addresses = [a for a in (host.peer_address,) if a]

@@ -5,6 +5,7 @@ arguments break one property at a time (expired, wrong SAN, wrong key, wrong
 EKU, no CA flag, weak key...).  EC P-256 keys keep generation fast.
 """
 
+import base64
 import datetime
 import ipaddress
 import os
@@ -92,7 +93,8 @@ def write_host(directory, host='cmp-001', address='10.20.0.11', ca=None,
     """Write a qemu cert dir for ``host``; ``broken`` overrides pieces.
 
     broken keys: server=(cert, key), client=(cert, key), server_key=key,
-    ca_bytes=bytes, server_kwargs={...}, client_kwargs={...}, skip=[role].
+    ca_bytes=bytes, server_kwargs={...}, client_kwargs={...}, skip=[role],
+    raw={file name: bytes}.
     """
     directory = pathlib.Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -110,6 +112,7 @@ def write_host(directory, host='cmp-001', address='10.20.0.11', ca=None,
         'client-cert.pem': pem(client[0]),
         'client-key.pem': pem(client[1]),
     }
+    files.update(broken.get('raw', {}))
     for name, data in files.items():
         if name in broken.get('skip', ()):
             continue
@@ -117,3 +120,50 @@ def write_host(directory, host='cmp-001', address='10.20.0.11', ca=None,
         path.write_bytes(data)
         os.chmod(path, key_mode if 'key' in name else 0o644)
     return directory
+
+
+# -- malformed files: made by cryptography, then one part broken ----------
+# DER of object identifiers found in the EC certificates and keys above
+EC_PUBLIC_KEY = bytes.fromhex('2a8648ce3d0201')       # 1.2.840.10045.2.1
+ECDSA_SHA256 = bytes.fromhex('2a8648ce3d040302')      # 1.2.840.10045.4.3.2
+P256 = bytes.fromhex('2a8648ce3d030107')              # 1.2.840.10045.3.1.7
+
+
+def unknown(oid):
+    """The same OID with its last arc changed to one nobody assigned."""
+    return oid[:-1] + bytes([oid[-1] + 7])
+
+
+def with_broken_extension(ca, ca_key, cn, oid):
+    """A signed certificate whose extension ``oid`` is not valid ASN.1.
+
+    cryptography loads it and fails only when the extensions are read.
+    """
+    key = new_key()
+    cert = (x509.CertificateBuilder()
+            .subject_name(_name(cn)).issuer_name(ca.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(NOW - DAY).not_valid_after(NOW + 365 * DAY)
+            .add_extension(x509.UnrecognizedExtension(oid, b'\x30\x03\x02'),
+                           critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    return cert, key
+
+
+def with_oid_replaced(cert, old, new):
+    """``cert`` with every ``old`` OID in its DER replaced by ``new``."""
+    der = cert.public_bytes(serialization.Encoding.DER)
+    assert old in der and len(old) == len(new)
+    return x509.load_der_x509_certificate(der.replace(old, new))
+
+
+def key_pem_with_oid_replaced(key, old, new):
+    """PEM of ``key`` (PKCS#8) with ``old`` OID replaced by ``new``."""
+    der = key.private_bytes(serialization.Encoding.DER,
+                            serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    assert old in der and len(old) == len(new)
+    body = base64.encodebytes(der.replace(old, new))
+    return b'-----BEGIN PRIVATE KEY-----\n' + body + \
+        b'-----END PRIVATE KEY-----\n'

@@ -7,6 +7,7 @@ import logging
 import os
 
 from cliff import command
+from cryptography import x509
 from oslo_config import cfg
 from oslo_config import generator
 import pytest
@@ -91,10 +92,13 @@ def test_unparsable_file_names_file_and_line(capsys, tmp_path):
 def test_bad_inventory_is_one_line(capsys, tmp_path):
     path = tmp_path / 'inv.yaml'
     path.write_text('hosts:\n  a: {address: 10.0.0.300}\n')
-    code, _, err = run(capsys, 'config', 'check-hosts', str(path))
+    code, _, err = run(capsys, 'config', 'render', '--inventory', str(path))
     assert code == 1
     assert err.strip() == (f"{path}:2: host 'a': address '10.0.0.300' is not "
-                           'an IP address')
+                           'an IP address (CFG310: write an IPv4 or IPv6 '
+                           'address without a %zone, or a CIDR such as '
+                           '10.20.0.0/24; inbound_addr may also be a host '
+                           'name)')
 
 
 def test_validate_errors_exit_1_and_list_findings(capsys, tmp_path):
@@ -145,6 +149,44 @@ def test_check_hosts_fails_on_collisions(capsys, tmp_path):
     code, out, _ = run(capsys, 'config', 'check-hosts', str(path), '-f',
                        'value', '-c', 'Code')
     assert (code, out.split()) == (1, ['CFG302'])
+
+
+# A host name that carries YAML: pasted into helm values it set
+# images.tags.nova_compute, and check-hosts used to exit 0.
+INJECTED = ('hosts:\n'
+            '  "cmp-001\\nimages:\\n  tags:\\n    nova_compute: '
+            'evil.example/nova:latest\\n#": {interface: ens5, '
+            'address: 10.20.0.11}\n'
+            '  cmp-002: {interface: ens4, address: 10.20.0.12}\n'
+            '  cmp-003: {interface: ens4, address: 10.20.0.13}\n')
+
+
+def test_check_hosts_fails_on_a_host_name_carrying_yaml(capsys, tmp_path):
+    path = tmp_path / 'inv.yaml'
+    path.write_text(INJECTED)
+    code, out, _ = run(capsys, 'config', 'check-hosts', str(path), '-f',
+                       'json')
+    assert code == 1
+    [row] = json.loads(out)
+    assert row['Code'] == 'CFG308' and row['Severity'] == 'error'
+    assert row['Location'] == (f"{path}:2 'cmp-001\\nimages:\\n  "
+                               "tags:\\n    nova_co…")
+    assert '\n' not in row['Message'] and '\n' not in row['Location']
+
+
+def test_render_refuses_an_inventory_with_a_host_name_carrying_yaml(
+        capsys, tmp_path):
+    path, target = tmp_path / 'inv.yaml', tmp_path / 'values.yaml'
+    path.write_text(INJECTED)
+    code, out, err = run(capsys, 'config', 'render', '--format', 'helm',
+                         '--inventory', str(path), '-o', str(target))
+    assert (code, out) == (1, '')
+    assert err.startswith(f"{path}:2: host name 'cmp-001\\nimages:")
+    assert '(CFG308: ' in err and err.count('\n') == 1
+    assert not target.exists() and os.listdir(tmp_path) == ['inv.yaml']
+    code, out, _ = run(capsys, 'config', 'render', '--format', 'helm',
+                       '--inventory', str(path))
+    assert code == 1 and 'evil.example' not in out
 
 
 def test_check_tls_of_one_host(capsys, tmp_path):
@@ -198,3 +240,35 @@ def test_oslo_config_generator_lists_our_namespace(tmp_path):
     text = out.read_text()
     assert '#live_migration_with_native_tls = false' in text
     assert '# Minimum value: 100\n#live_migration_downtime = 500' in text
+
+
+@pytest.mark.parametrize('days', ['1000000000000', '-1', '3651', 'soon'])
+def test_check_tls_warn_days_out_of_range_is_a_usage_error(capsys, tmp_path,
+                                                          days):
+    certs.write_host(tmp_path, 'cmp-001', '10.20.0.11')
+    with pytest.raises(SystemExit) as e:
+        app.main(['config', 'check-tls', '--cert-dir', str(tmp_path),
+                  '--host', 'cmp-001', '--warn-days', days])
+    assert e.value.code == 2
+    assert (f"argument --warn-days: {days!r} is not a whole number of days "
+            'from 0 to 3650') in capsys.readouterr().err
+
+
+def test_check_tls_inventory_goes_on_after_a_malformed_certificate(
+        capsys, tmp_path):
+    ca = certs.make_ca()
+    certs.write_host(tmp_path / 'cmp-001', ca=ca, raw={
+        'server-cert.pem': certs.pem(certs.with_broken_extension(
+            *ca, 'cmp-001', x509.oid.ExtensionOID.KEY_USAGE)[0])})
+    certs.write_host(tmp_path / 'cmp-002', 'cmp-002', '10.20.0.12', ca=ca,
+                     skip=['client-key.pem'])
+    path = tmp_path / 'inv.yaml'
+    path.write_text(f'cert_dir: {tmp_path}/{{name}}\nhosts:\n'
+                    '  cmp-001: {interface: e, address: 10.20.0.11}\n'
+                    '  cmp-002: {interface: e, address: 10.20.0.12}\n')
+    code, out, err = run(capsys, 'config', 'check-tls', '--inventory',
+                         str(path), '-f', 'json')
+    assert (code, err) == (1, '')
+    assert [(r['Code'], r['Location']) for r in json.loads(out)] == [
+        ('CFG402', f'{tmp_path}/cmp-001/server-cert.pem cmp-001'),
+        ('CFG401', f'{tmp_path}/cmp-002/client-key.pem cmp-002')]

@@ -83,6 +83,33 @@ def test_inventory_parser_raises_only_inventory_errors(text):
     config.check_hosts(inventory)
 
 
+HOST_CHARS = set('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+                 '0123456789.-')
+# names as an attacker would write them: mostly name-like, with YAML and
+# control characters mixed in
+name_text = st.text(alphabet=st.one_of(
+    st.sampled_from('abc019-.'), st.sampled_from('\n\r\t :#{}[]"\'%/_'),
+    st.characters()), min_size=0, max_size=20)
+
+
+@FUZZ
+@given(name_text, name_text, name_text)
+def test_an_inventory_that_parses_holds_only_names_that_fit_their_syntax(
+        name, nic, inbound):
+    host = {'interface': nic, 'address': '10.0.0.1', 'inbound_addr': inbound}
+    text = yaml.safe_dump({'hosts': {name: host}})
+    try:
+        inventory = config.parse_inventory(text, 'inv.yaml')
+    except exceptions.InventoryError as e:
+        assert '\n' not in str(e)
+        return
+    [parsed] = inventory.hosts
+    assert set(parsed.name) <= HOST_CHARS
+    assert parsed.interface.isascii() and parsed.interface.isprintable()
+    assert not set(parsed.interface) & set(' /:%')
+    assert set(parsed.inbound_addr) <= HOST_CHARS | {':'}  # name, v4, v6
+
+
 @pytest.mark.parametrize('text', ['a: !!python/object:os.system x\n',
                                   'a: &a [*a]\n', '[' * 5000,
                                   'd: 2024-13-45\n'])

@@ -4,9 +4,11 @@ import os
 import shutil
 import subprocess
 
+from cryptography import x509
 import pytest
 
 from osmigcfg import config
+from osmigcfg import exceptions
 from tests.unit.config import certs
 
 HOST, ADDR = 'cmp-001', '10.20.0.11'
@@ -188,3 +190,87 @@ def test_inventory_check_covers_every_host(tmp_path, ca):
     report = config.check_tls_inventory(inv, now=certs.NOW)
     assert [(f.code, f.location.subject) for f in report] == [
         ('CFG407', 'cmp-002')]
+
+
+# -- malformed files are CFG402 of that file; the other hosts go on --------
+
+@pytest.mark.parametrize('oid', [
+    x509.oid.ExtensionOID.SUBJECT_ALTERNATIVE_NAME,
+    x509.oid.ExtensionOID.EXTENDED_KEY_USAGE,
+    x509.oid.ExtensionOID.KEY_USAGE,
+    x509.oid.ExtensionOID.BASIC_CONSTRAINTS,
+], ids=lambda oid: oid._name)
+def test_certificate_with_a_malformed_extension_is_cfg402(tmp_path, ca, oid):
+    server = certs.with_broken_extension(*ca, HOST, oid)
+    d = certs.write_host(tmp_path, ca=ca, server=server)
+    f = only(check(d), 'CFG402')
+    assert f.message.startswith(f'server-cert file {d}/server-cert.pem has '
+                                'a part that does not parse (error parsing '
+                                'asn1 value')
+    assert f.location.file == f'{d}/server-cert.pem'
+    assert [g.code for g in check(d)] == ['CFG402']
+
+
+@pytest.mark.parametrize('old, detail', [
+    (certs.ECDSA_SHA256, 'Signature algorithm OID: 1.2.840.10045.4.3.9 not '
+                         'recognized'),
+    (certs.EC_PUBLIC_KEY, 'Unknown key type: 1.2.840.10045.2.8'),
+    (certs.P256, 'Curve 1.2.840.10045.3.1.14 is not supported'),
+], ids=['signature', 'key-type', 'curve'])
+def test_certificate_with_an_unknown_algorithm_is_cfg402(tmp_path, ca, old,
+                                                        detail):
+    cert, key = certs.make_cert(*ca, HOST, dns=[HOST], ips=[ADDR],
+                                eku=[certs.CLIENT])
+    client = (certs.with_oid_replaced(cert, old, certs.unknown(old)), key)
+    d = certs.write_host(tmp_path, ca=ca, client=client)
+    assert only(check(d), 'CFG402').message == (
+        f'client-cert file {d}/client-cert.pem has a part that does not '
+        f'parse ({detail})')
+
+
+def test_key_on_an_unknown_curve_is_cfg402(tmp_path, ca):
+    raw = certs.key_pem_with_oid_replaced(certs.new_key(), certs.P256,
+                                          certs.unknown(certs.P256))
+    d = certs.write_host(tmp_path, ca=ca, raw={'server-key.pem': raw})
+    assert only(check(d), 'CFG402').message == (
+        f'server-key file {d}/server-key.pem uses an algorithm osmigcfg '
+        'cannot read (Curve 1.2.840.10045.3.1.14 is not supported)')
+
+
+def test_inventory_check_reports_a_malformed_file_per_host_and_goes_on(
+        tmp_path, ca):
+    broken = certs.with_broken_extension(
+        *ca, HOST, x509.oid.ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+    certs.write_host(tmp_path / 'cmp-001', ca=ca, server=broken)
+    certs.write_host(tmp_path / 'cmp-002', 'cmp-002', '10.20.0.12', ca=ca)
+    bad_ca = certs.with_broken_extension(
+        *ca, 'bad CA', x509.oid.ExtensionOID.BASIC_CONSTRAINTS)[0]
+    for name in ('cmp-003', 'cmp-004'):
+        certs.write_host(tmp_path / name, name, '10.20.0.13', ca=ca,
+                         raw={'ca-cert.pem': certs.pem(bad_ca)})
+    inv = config.parse_inventory(
+        f'cert_dir: {tmp_path}/{{name}}\nhosts:\n'
+        '  cmp-001: {interface: e, address: 10.20.0.11}\n'
+        '  cmp-002: {interface: e, address: 10.20.0.12, '
+        'inbound_addr: 10.20.0.22}\n'
+        '  cmp-003: {interface: e, address: 10.20.0.13}\n'
+        '  cmp-004: {interface: e, address: 10.20.0.13}\n', 'inv.yaml')
+    report = config.check_tls_inventory(inv, now=certs.NOW)
+    assert [(f.code, f.location.subject, f.location.file) for f in report] \
+        == [('CFG402', 'cmp-001', f'{tmp_path}/cmp-001/server-cert.pem'),
+            ('CFG407', 'cmp-002', f'{tmp_path}/cmp-002/server-cert.pem'),
+            ('CFG402', 'cmp-003', f'{tmp_path}/cmp-003/ca-cert.pem'),
+            ('CFG402', 'cmp-004', f'{tmp_path}/cmp-004/ca-cert.pem')]
+
+
+@pytest.mark.parametrize('days', [-1, 3651, 10 ** 12, 2.5, True])
+def test_warn_days_out_of_range_is_an_input_error(tmp_path, ca, days):
+    d = certs.write_host(tmp_path, ca=ca)
+    with pytest.raises(exceptions.InputError, match='from 0 to 3650'):
+        check(d, warn_days=days)
+
+
+def test_warn_days_up_to_ten_years_is_accepted(tmp_path, ca):
+    d = certs.write_host(tmp_path, ca=ca)
+    # the leaf certificates expire in a year; the CA in exactly 3650 days
+    assert [f.code for f in check(d, warn_days=3650)] == ['CFG405'] * 2
