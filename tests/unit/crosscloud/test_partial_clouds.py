@@ -224,3 +224,19 @@ def test_the_export_command_prints_the_skipped_types_and_secrets(
                                'params.properties.password: ')
     assert 's3cr3t' not in err + out
     assert 'images.yaml' in out
+
+
+def test_a_cutover_into_a_cloud_without_compute_is_one_clear_error(
+        requests_mock, docs):
+    from osmigcfg import exceptions
+    from osmigcfg.crosscloud import cutover
+    conn = mock_cloud(requests_mock, EDGE)
+    server = {'source': {'name': 'web', 'project': 'demo', 'id': 's-1'},
+              'params': {'name': 'web', 'flavor': {
+                  'ref': 'flavor', 'name': 'm1'}}}
+    directory = docs('servers.yaml', document_text('server', [server]))
+    with pytest.raises(exceptions.InputError) as caught:
+        cutover.prepare(directory, 'web', conn, conn, ('src', 'edge'))
+    assert caught.value.message == (
+        'cannot cut over server web: the destination catalog has no compute '
+        'service')
