@@ -146,18 +146,6 @@ def list_json(proxy, path, key, what, params=None):
     return items
 
 
-PROXIES = {'compute': 'compute', 'image': 'image', 'network': 'network',
-           'block-storage': 'block_storage', 'identity': 'identity'}
-
-
-def has_service(conn, service_type):
-    """Whether the connection's catalog offers ``service_type``."""
-    try:
-        return bool(getattr(conn, PROXIES[service_type]).get_endpoint())
-    except Exception:  # noqa: BLE001 - absent services raise many kinds
-        return False
-
-
 def token_roles(conn):
     """Role names and project of the connection's token."""
     access = conn.session.auth.get_access(conn.session)

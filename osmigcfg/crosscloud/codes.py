@@ -32,13 +32,13 @@ UNSUPPORTED_FORMAT = 'XCL307'
 MISSING_ROLE = 'XCL308'
 CHECK_SKIPPED = 'XCL309'
 OTHER_PROJECT = 'XCL310'
-NO_DST_SERVICE = 'XCL311'
 POLICY_DENIES = 'XCL312'
 POLICY_UNKNOWN = 'XCL313'
 SKIPPED_ADMIN_TYPES = 'XCL401'
 SOURCE_REF_HIDDEN = 'XCL402'
 SOURCE_DUPLICATE = 'XCL403'
 NO_SERVICE = 'XCL404'
+SECRET_LEFT_OUT = 'XCL405'
 NOT_IMPORTED = 'XCL501'
 NEEDS_IMPORT = 'XCL502'
 NEEDS_REIMAGE = 'XCL503'
@@ -105,10 +105,6 @@ register_codes(
              "volume, snapshot or Nova resource in another project, which "
              "the APIs do not allow", "import that project's documents with "
              "a credential scoped to it"),
-    CodeInfo(NO_DST_SERVICE, 'error', 'the destination catalog has no '
-             'service for this resource type (compute)',
-             'import into a cloud with Nova, or leave the type out '
-             '(--type)'),
     CodeInfo(POLICY_DENIES, 'error', "a cloud's Nova policy does not let "
              'the credential make a call the run needs (a warning when the '
              "policy is Nova's default, not the cloud's own)",
@@ -141,6 +137,14 @@ register_codes(
     CodeInfo(SOURCE_STATE, 'error', 'cutover: the source server cannot be '
              'read, is gone, or is not SHUTOFF while source_state is '
              'require_shutoff', 'stop it, or set source_state: stop'),
-    CodeInfo(NO_SERVICE, 'info', 'a resource type was not exported: the '
-             'source has no service for it (compute)', 'nothing to do'),
+    CodeInfo(NO_SERVICE, 'info', 'a resource type (or part: quota '
+             'volume) was skipped: the cloud catalog has no service for it '
+             '(compute, block-storage, image, network, identity); export '
+             'leaves it out, a plan (and import, copy) does not create it',
+             'nothing to do; or migrate it into a cloud that has the '
+             'service'),
+    CodeInfo(SECRET_LEFT_OUT, 'warning', 'export left out a secret-looking '
+             'field (password, token, private key...); its path is in the '
+             "entry's info.left_out", 'set the secret in the destination '
+             'yourself'),
 )

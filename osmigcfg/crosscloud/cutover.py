@@ -23,8 +23,10 @@ from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import plan as plan_mod
 from osmigcfg.crosscloud import preflight
+from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod
+from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import state as state_mod
 
 LOG = logging.getLogger(__name__)
@@ -68,6 +70,11 @@ def prepare(directory, server, src_conn, dst_conn, clouds, policies=None):
     """``(report, spec, done_id, documents, dst)`` of a server's cutover."""
     documents, report = documents_mod.read_directory(directory)
     entry = find_server(documents, server)
+    absent = services.missing_service(dst_conn, resources.get_type('server'))
+    if absent:
+        raise exceptions.InputError(
+            f'cannot cut over {entry.label}: the destination catalog has no '
+            f'{absent} service', hint='cut over into a cloud with Nova')
     dst = state_mod.destination_identity(dst_conn, clouds[1])
     known = idmap.known_ids(idmap.read_runs(state_mod.StateDir(directory),
                                             dst))

@@ -9,6 +9,7 @@ rewrites a file only when its text changed.
 """
 
 import logging
+import os
 import pathlib
 
 import yaml
@@ -23,6 +24,8 @@ from osmigcfg.crosscloud import validate
 
 LOG = logging.getLogger(__name__)
 TOP_KEYS = (model.VERSION_KEY, 'type', 'exported_from', 'resources')
+#: exported documents are readable by their owner only
+DOCUMENT_MODE = 0o600
 
 
 def render_document(document):
@@ -35,10 +38,14 @@ def render_document(document):
 
 
 def write_documents(directory, documents):
-    """Write each document to its type's file; return the changed paths."""
+    """Write each document to its type's file; return the changed paths.
+
+    The files are private (:data:`DOCUMENT_MODE`: they describe whole
+    projects), an unchanged one too.
+    """
     directory = pathlib.Path(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as e:
         raise exceptions.OutputError(directory, e.strerror or str(e)) from None
     changed = []
@@ -46,10 +53,18 @@ def write_documents(directory, documents):
         path = directory / resources.get_type(document.type).file
         text = render_document(document)
         if path.is_file() and path.read_text(encoding='utf-8') == text:
+            _make_private(path)
             continue
-        files.write_atomic(path, text)
+        files.write_atomic(path, text, mode=DOCUMENT_MODE)
         changed.append(path)
     return changed
+
+
+def _make_private(path):
+    try:
+        os.chmod(path, DOCUMENT_MODE)
+    except OSError as e:
+        raise exceptions.OutputError(path, e.strerror or str(e)) from None
 
 
 def _entry_lines(text):

@@ -4,7 +4,11 @@ The credential decides the scope: a project member exports its own
 project; an admin exports its own project, the projects named by the
 filters, or all of them, plus the admin-only types (projects, users, role
 assignments, quotas).  Every id a resource holds becomes a name-based
-ref; secrets are never read.
+ref.  Secrets are never read, and a secret-looking field (a ``password``
+image property...) is left out by the detector import refuses it with,
+its path recorded in the entry's ``info.left_out`` (``XCL405``).  A type
+whose service the source catalog lacks is left out (``XCL404``).
+Documents are private files (0600).
 """
 
 import collections
@@ -20,6 +24,8 @@ from osmigcfg.crosscloud import filters as filters_mod
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud import services
+from osmigcfg.crosscloud import validate
 
 LOG = logging.getLogger(__name__)
 
@@ -38,7 +44,7 @@ class ExportResult:
 
 def _project_names(conn, admin, project_id, project_name):
     names = {project_id: project_name}
-    if admin:
+    if admin and services.has_service(conn, 'identity'):
         for project in api.list_json(conn.identity, '/projects', 'projects',
                                      'list projects'):
             names[project['id']] = project['name']
@@ -82,18 +88,29 @@ def _export_type(rtype, book, filters, names):
         source = {'name': name, 'project': project}
         if raw.get('id'):
             source['id'] = raw['id']
-        entries.append(model.Entry(
+        entries.append(_without_secrets(model.Entry(
             rtype.type, source, rtype.export_params(raw, book),
-            rtype.export_info(raw), rtype.default_knobs()))
+            rtype.export_info(raw), rtype.default_knobs())))
     return sorted(entries, key=lambda e: (e.project or '', e.name))
 
 
-def _notes(documents, book, skipped, no_service=()):
+def _without_secrets(entry):
+    """The entry with its secret-looking fields left out, by the detector
+    the import refuses them with; their paths (never their values) are
+    recorded in ``info.left_out``."""
+    entry.params, in_params = validate.split_secrets(entry.params,
+                                                     ('params',))
+    entry.info, in_info = validate.split_secrets(entry.info, ('info',))
+    left_out = [model.path_text(path) for path, _ in in_params + in_info]
+    if left_out:
+        entry.info['left_out'] = left_out
+    return entry
+
+
+def _notes(documents, book, skipped, no_service):
     report = findings.Report()
-    if no_service:
-        report.add(findings.make_finding(
-            codes.NO_SERVICE, f'not exported: {", ".join(no_service)} (no '
-            'compute service in the source catalog)'))
+    for what, service in no_service:
+        report.add(services.missing_finding(what, service, side='source'))
     if skipped:
         report.add(findings.make_finding(
             codes.SKIPPED_ADMIN_TYPES, f'not exported: {", ".join(skipped)} '
@@ -103,6 +120,11 @@ def _notes(documents, book, skipped, no_service=()):
             codes.SOURCE_REF_HIDDEN, f'refers to {type_name} {resource_id}, '
             'which this credential cannot see', subject=referrer))
     for document in documents:
+        for entry in document.entries:
+            for path in entry.info.get('left_out', ()):
+                report.add(findings.make_finding(
+                    codes.SECRET_LEFT_OUT, f'{path}: looks like a secret; '
+                    'left out of the document', subject=entry.label))
         names = collections.Counter(e.key for e in document.entries)
         for (type_name, name, project), count in sorted(names.items()):
             if count > 1:
@@ -111,6 +133,29 @@ def _notes(documents, book, skipped, no_service=()):
                     f'{name!r} in project {project}',
                     subject=f'{type_name} {name}'))
     return report
+
+
+def _export_types(conn, book, filters, origin):
+    """``(documents, admin-only types skipped, (type, absent service))``."""
+    documents, skipped, no_service = [], [], []
+    for type_name in resources.ordered_types():
+        rtype = resources.get_type(type_name)
+        if not filters.type_selected(type_name):
+            continue
+        absent = services.missing_service(conn, rtype)
+        if absent:
+            no_service.append((type_name, absent))
+            continue
+        if rtype.admin_only and not book.scope.is_admin:
+            skipped.append(type_name)
+            continue
+        no_service.extend(
+            (f'{type_name} {part}', service) for part, service in
+            services.missing_parts(conn, rtype).items())
+        entries = _export_type(rtype, book, filters, book.project_names)
+        if entries:
+            documents.append(model.Document(type_name, entries, origin))
+    return documents, skipped, no_service
 
 
 def export_resources(conn, directory=None, filters=None, all_projects=False,
@@ -134,19 +179,8 @@ def export_resources(conn, directory=None, filters=None, all_projects=False,
     book = refs_mod.RefBook(conn, scope, names)
     origin = {'cloud': cloud_name, 'projects': sorted(
         names[p] for p in (scope.project_ids or names) if p in names)}
-    documents, skipped, no_service = [], [], []
-    for type_name in resources.ordered_types():
-        rtype = resources.get_type(type_name)
-        if not filters.type_selected(type_name):
-            continue
-        if rtype.service and not api.has_service(conn, rtype.service):
-            no_service.append(type_name)
-        elif rtype.admin_only and not admin:
-            skipped.append(type_name)
-        else:
-            entries = _export_type(rtype, book, filters, names)
-            if entries:
-                documents.append(model.Document(type_name, entries, origin))
+    documents, skipped, no_service = _export_types(conn, book, filters,
+                                                   origin)
     result = ExportResult(documents, _notes(documents, book, skipped,
                                             no_service))
     if directory is not None:

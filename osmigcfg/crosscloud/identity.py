@@ -1,11 +1,13 @@
 """Keystone and quota resource types, exported only by admins.
 
 Projects, users, role assignments (user on project) and quotas (network
-and volume) of the exported projects.  Users never carry a password:
+and volume, each when the cloud has that service) of the exported
+projects.  Users never carry a password:
 keystone does not return one, and a document holding one is refused.
 """
 
 from osmigcfg.crosscloud import api
+from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud.resources import Param
 from osmigcfg.crosscloud.resources import ResourceType
 from osmigcfg.crosscloud.resources import register
@@ -26,6 +28,7 @@ def _domain_names(conn, refs):
 @register
 class Project(ResourceType):
     type = 'project'
+    service = 'identity'
     file = 'projects.yaml'
     admin_only = True
     project_scoped = False
@@ -68,6 +71,7 @@ def _user_project(assignment):
 @register
 class User(ResourceType):
     type = 'user'
+    service = 'identity'
     file = 'users.yaml'
     admin_only = True
     project_scoped = False
@@ -104,6 +108,7 @@ class User(ResourceType):
 @register
 class RoleAssignment(ResourceType):
     type = 'role_assignment'
+    service = 'identity'
     file = 'role_assignments.yaml'
     admin_only = True
     project_scoped = False
@@ -150,11 +155,13 @@ class RoleAssignment(ResourceType):
 @register
 class Quota(ResourceType):
     type = 'quota'
+    service = 'identity'
     file = 'quotas.yaml'
     admin_only = True
     project_scoped = False
     nameless = True
     depends_on = ('project',)
+    part_services = {'network': 'network', 'volume': 'block-storage'}
     params = (
         Param('project', ref='project', required=True, updatable=False),
         Param('network', DICT),
@@ -168,18 +175,24 @@ class Quota(ResourceType):
                 if scope.includes(p['id'])]
 
     def _read(self, conn, project):
+        """A project's quotas, without the parts of absent services."""
         pid = project['id']
-        net = api.get_json(conn.network, f'/quotas/{pid}',
-                           'read network quota')['quota']
-        vol = api.get_json(conn.block_storage, f'/os-quota-sets/{pid}',
-                           'read volume quota')['quota_set']
-        return {'project_id': pid, 'name': project['name'],
-                'network': {k: net[k] for k in NETWORK_QUOTAS if k in net},
-                'volume': {k: vol[k] for k in VOLUME_QUOTAS if k in vol}}
+        raw = {'project_id': pid, 'name': project['name']}
+        absent = services.missing_parts(conn, self)
+        if 'network' not in absent:
+            net = api.get_json(conn.network, f'/quotas/{pid}',
+                               'read network quota')['quota']
+            raw['network'] = {k: net[k] for k in NETWORK_QUOTAS if k in net}
+        if 'volume' not in absent:
+            vol = api.get_json(conn.block_storage, f'/os-quota-sets/{pid}',
+                               'read volume quota')['quota_set']
+            raw['volume'] = {k: vol[k] for k in VOLUME_QUOTAS if k in vol}
+        return raw
 
     def export_params(self, raw, refs):
-        return {'project': refs.ref('project', raw['project_id']),
-                'network': raw['network'], 'volume': raw['volume']}
+        params = {'project': refs.ref('project', raw['project_id'])}
+        params.update((k, raw[k]) for k in self.part_services if k in raw)
+        return params
 
     def match_key(self, entry, resolve):
         project = resolve(entry.params.get('project'))

@@ -109,7 +109,8 @@ def build_items(plan):
     items, deferred = [], {}
     for p in planned:
         rtype = resources.get_type(p.type)
-        params = rtype.effective_params(p.entry)
+        params = plan_mod.wanted_params(rtype, p.entry,
+                                        plan.absent_parts.get(p.type, {}))
         skip = ('rules',) if p.type == 'security_group' else ()
         want, deps = _ref_targets(resolver, params, names, skip)
         item = ImportItem(names[id(p.entry)], p.entry, p.action, p.dst_id,

@@ -28,6 +28,7 @@ def _tags():
 @register
 class Network(ResourceType):
     type = 'network'
+    service = 'network'
     file = 'networks.yaml'
     depends_on = ('project',)
     quota = ('network', 'network')
@@ -55,6 +56,7 @@ class Network(ResourceType):
 @register
 class Subnet(ResourceType):
     type = 'subnet'
+    service = 'network'
     file = 'subnets.yaml'
     depends_on = ('network',)
     quota = ('network', 'subnet')
@@ -93,6 +95,7 @@ def all_ports(book):
 @register
 class Router(ResourceType):
     type = 'router'
+    service = 'network'
     file = 'routers.yaml'
     depends_on = ('network', 'subnet')
     quota = ('network', 'router')
@@ -145,6 +148,7 @@ def _rule_params(rule, refs):
 @register
 class SecurityGroup(ResourceType):
     type = 'security_group'
+    service = 'network'
     file = 'security_groups.yaml'
     depends_on = ('project',)
     quota = ('network', 'security_group')
@@ -172,6 +176,7 @@ class SecurityGroup(ResourceType):
 @register
 class Port(ResourceType):
     type = 'port'
+    service = 'network'
     file = 'ports.yaml'
     depends_on = ('network', 'subnet', 'security_group')
     quota = ('network', 'port')
@@ -241,6 +246,7 @@ class Port(ResourceType):
 @register
 class FloatingIp(ResourceType):
     type = 'floating_ip'
+    service = 'network'
     file = 'floating_ips.yaml'
     depends_on = ('network', 'port', 'router')
     nameless = True

@@ -5,7 +5,10 @@ destination id, or "created by this plan"), find it in the destination
 (by name, or the type's own identity), and decide ``create``, ``update``
 (updatable fields differ) or ``skip`` (equal).  Then check the
 destination's prerequisites (:mod:`~osmigcfg.crosscloud.prereqs`).
-Every problem is a finding; nothing is created or changed.
+Every problem is a finding; nothing is created or changed.  Resources of
+a type (or a type's part) whose service the destination lacks are left
+out with one ``XCL404`` warning per type: import, copy and cutover, which
+all start from a plan, go on with the rest.
 
 Seams for import: ``PlanItem.want`` holds the params to apply with refs
 as ``{ref, id}`` (``id`` None while the referenced resource is still to
@@ -27,6 +30,7 @@ from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import prereqs
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud import services
 
 LOG = logging.getLogger(__name__)
 CREATE, UPDATE, SKIP, ERROR = 'create', 'update', 'skip', 'error'
@@ -53,6 +57,9 @@ class Plan:
     report: findings.Report
     #: the Resolver the plan used (the import resolves refs with it)
     resolver: object = None
+    #: ``{type: parts}`` the destination has no service for (a quota's
+    #: ``volume`` without block storage): left out of what is applied
+    absent_parts: dict = dataclasses.field(default_factory=dict)
 
     def counts(self):
         counts = {}
@@ -94,8 +101,9 @@ def _ref_errors(entry, resolver, selected):
         elif (found.status == refs_mod.PLANNED and found.entry is not None
               and id(found.entry) not in selected):
             errors.append(_finding(codes.UNRESOLVED_REF, entry, (
-                f'{where}: {model.Ref.from_yaml(ref)} is filtered out of '
-                'this plan and not in the destination')))
+                f'{where}: {model.Ref.from_yaml(ref)} is left out of this '
+                'plan (filtered out, or the destination has no service for '
+                'it) and not in the destination')))
     return errors
 
 
@@ -120,9 +128,16 @@ def _diff(rtype, want, have):
     return changes, immutable
 
 
-def _plan_entry(rtype, entry, resolver, selected):
+def wanted_params(rtype, entry, absent_parts=()):
+    """What the destination should hold of an entry: its params with the
+    knobs applied, without the parts of services the destination lacks."""
+    return {k: v for k, v in rtype.effective_params(entry).items()
+            if k not in absent_parts}
+
+
+def _plan_entry(rtype, entry, resolver, selected, absent_parts):
     errors = _ref_errors(entry, resolver, selected)
-    want = _canonical(rtype.effective_params(entry), resolver)
+    want = _canonical(wanted_params(rtype, entry, absent_parts), resolver)
     found = resolver.existing(entry)
     if len(found) > 1:
         errors.append(_finding(codes.AMBIGUOUS_REF, entry, (
@@ -141,14 +156,34 @@ def _plan_entry(rtype, entry, resolver, selected):
                     changes), errors
 
 
-def _refusals(rtype, typed, dst_conn, admin):
-    """Findings refusing a whole type: no service, or admins only."""
+def _skipped_services(entries, dst_conn):
+    """``(entries of types the destination serves, {type: absent parts},
+    one XCL404 line per type or part left out)``."""
+    kept, parts, notes = [], {}, []
+    for type_name in sorted({e.type for e in entries}):
+        rtype = resources.get_type(type_name)
+        typed = [e for e in entries if e.type == type_name]
+        absent = services.missing_service(dst_conn, rtype)
+        if absent:
+            notes.append(services.missing_finding(
+                type_name, absent, side='destination', count=len(typed),
+                severity='warning'))
+            continue
+        kept.extend(typed)
+        parts[type_name] = services.missing_parts(dst_conn, rtype)
+        notes.extend(services.missing_finding(
+            f'{type_name} {part}', service, side='destination',
+            count=sum(1 for e in typed if e.params.get(part)),
+            severity='warning')
+            for part, service in parts[type_name].items()
+            if any(e.params.get(part) for e in typed))
+    return kept, parts, notes
+
+
+def _refusals(rtype, typed, admin):
+    """Findings refusing a whole type: admins only."""
     if not typed:
         return []
-    if rtype.service and not api.has_service(dst_conn, rtype.service):
-        return [_finding(codes.NO_DST_SERVICE, e, (
-            f'the destination has no {rtype.service} service'))
-            for e in typed]
     if rtype.admin_only and not admin:
         return [_finding(codes.NEEDS_ADMIN, e, (
             f'creating a {rtype.type} needs an admin in the destination'))
@@ -173,28 +208,37 @@ def plan_documents(documents, dst_conn, filters=None, report=None,
                             None if admin else frozenset({project_id}))
     book = refs_mod.RefBook(dst_conn, scope, mode='id')
     entries = [e for d in documents for e in d.entries]
-    selected = {id(e) for e in entries if filters.matches_entry(
-        resources.get_type(e.type), e)}
+    kept, absent_parts, notes = _skipped_services(
+        [e for e in entries if filters.matches_entry(
+            resources.get_type(e.type), e)], dst_conn)
+    report.extend(notes)
     projects = ({p['name']: p['id'] for p in book.visible('project')}
                 if admin else None)
     resolver = refs_mod.Resolver(entries, book, project_id, projects,
                                  known_ids)
+    items = _plan_items(kept, resolver, admin, absent_parts, report)
+    report.extend(prereqs.prerequisite_errors(items, resolver, admin))
+    return Plan(items, report, resolver, absent_parts)
+
+
+def _plan_items(entries, resolver, admin, absent_parts, report):
+    """The PlanItems of the selected ``entries``, in dependency order."""
+    selected = {id(e) for e in entries}
     items = []
     for type_name in resources.ordered_types({e.type for e in entries}):
         rtype = resources.get_type(type_name)
-        typed = [e for e in entries if e.type == type_name
-                 and id(e) in selected]
-        refused = _refusals(rtype, typed, dst_conn, admin)
+        typed = [e for e in entries if e.type == type_name]
+        refused = _refusals(rtype, typed, admin)
         if refused:
             report.extend(refused)
             items.extend(PlanItem(e, ERROR, {}) for e in typed)
             continue
         for entry in typed:
-            item, errors = _plan_entry(rtype, entry, resolver, selected)
+            item, errors = _plan_entry(rtype, entry, resolver, selected,
+                                       absent_parts.get(type_name, {}))
             items.append(item)
             report.extend(errors)
-    report.extend(prereqs.prerequisite_errors(items, resolver, admin))
-    return Plan(items, report, resolver)
+    return items
 
 
 def plan_import(directory, dst_conn, filters=None, known_ids=None):

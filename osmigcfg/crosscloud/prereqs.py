@@ -4,7 +4,9 @@ Volume types and availability zones exist, the image service accepts the
 formats, quotas hold what the plan creates, roles exist, kept addresses
 are free, and the credential has the rights the knobs need (neutron and
 glance admin-only fields).  A prerequisite the credential cannot read is
-a warning (``XCL309``), never a silent pass.
+a warning (``XCL309``), never a silent pass.  Only what the planned items
+need is read: a type whose service the destination lacks is not planned
+(:mod:`~osmigcfg.crosscloud.services`), so its quotas are not read.
 """
 
 import collections
@@ -177,9 +179,12 @@ def _admin_errors(items, admin, resolver):
 
 
 def _address_errors(items, resolver):
+    creates = _creates(items, 'port')
+    if not creates:
+        return []
     errors = []
     ports = network.all_ports(resolver.dst)
-    for item in _creates(items, 'port'):
+    for item in creates:
         net = (item.want.get('network') or {}).get('id')
         if not net:
             continue

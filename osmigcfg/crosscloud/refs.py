@@ -15,6 +15,7 @@ import dataclasses
 
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud import services
 
 EXISTS, PLANNED, MISSING, AMBIGUOUS = 'exists', 'planned', 'missing', 'ambiguous'
 
@@ -43,8 +44,11 @@ class RefBook:
             self._cache.pop(key, None)
 
     def visible(self, type_name):
-        """What the credential sees of a type (API dicts, cached)."""
+        """What the credential sees of a type (API dicts, cached); none
+        when the cloud has no service for the type."""
         rtype = resources.get_type(type_name)
+        if services.missing_service(self.conn, rtype):
+            return []
         return self.cached(('list', type_name),
                            lambda: rtype.list_visible(self.conn, self.scope))
 

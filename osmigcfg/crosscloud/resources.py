@@ -74,8 +74,12 @@ class ResourceType:
     knobs = ()
     #: (service, quota resource) one create consumes, for the plan's check
     quota = None
-    #: the catalog service type, when a cloud may lack it (``compute``)
+    #: the catalog service type it lives in (a cloud may lack it:
+    #: :mod:`~osmigcfg.crosscloud.services`)
     service = None
+    #: ``{params key: service}`` for parts another service holds (a
+    #: quota's ``volume`` limits): left out where that service is absent
+    part_services = {}
 
     def list_visible(self, conn, scope):
         """Every resource of this type the credential sees (API dicts)."""

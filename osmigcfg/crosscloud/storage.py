@@ -35,6 +35,7 @@ def image_properties(raw):
 @register
 class Image(ResourceType):
     type = 'image'
+    service = 'image'
     file = 'images.yaml'
     depends_on = ('project',)
     params = (
@@ -84,6 +85,7 @@ def _list_cinder(conn, scope, path, key):
 @register
 class Volume(ResourceType):
     type = 'volume'
+    service = 'block-storage'
     file = 'volumes.yaml'
     depends_on = ('project',)
     quota = ('volume', 'volumes')
@@ -141,6 +143,7 @@ class Volume(ResourceType):
 @register
 class VolumeSnapshot(ResourceType):
     type = 'volume_snapshot'
+    service = 'block-storage'
     file = 'volume_snapshots.yaml'
     depends_on = ('volume',)
     quota = ('volume', 'snapshots')

@@ -17,6 +17,8 @@ SECRET_KEY = re.compile(
     r'(^|[_:.\-])(password|passwd|secret|private_?key|token|credentials?|'
     r'api_?key|adminpass)($|[_:.\-])', re.IGNORECASE)
 SECRET_VALUE = re.compile(r'-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----')
+#: what :func:`split_secrets` makes of a string holding a secret
+_SECRET = object()
 
 
 def _finding(code, entry_or_file, message, line=None, subject=None):
@@ -42,28 +44,50 @@ def _kind_names(kinds):
     return ' or '.join(names.get(k, k.__name__) for k in kinds)
 
 
+def split_secrets(value, path=()):
+    """``(value without its secrets, [(path, why)] of each one left out)``.
+
+    The one secret detector: import refuses what it finds
+    (:func:`secret_errors`), export leaves it out.  A secret-looking key
+    (:data:`SECRET_KEY`, any nesting) is dropped with its whole value; a
+    string holding a private key (:data:`SECRET_VALUE`) is dropped.  The
+    reasons never repeat the secret.
+    """
+    found = []
+    if isinstance(value, dict):
+        clean = {}
+        for key, item in value.items():
+            sub = path + (str(key),)
+            if SECRET_KEY.search(str(key)):
+                found.append((sub, 'a secret field'))
+                continue
+            item, inner = split_secrets(item, sub)
+            found.extend(inner)
+            if item is not _SECRET:
+                clean[key] = item
+        return clean, found
+    if isinstance(value, list):
+        clean = []
+        for index, item in enumerate(value):
+            item, inner = split_secrets(item, path + (index,))
+            found.extend(inner)
+            if item is not _SECRET:
+                clean.append(item)
+        return clean, found
+    if isinstance(value, str) and SECRET_VALUE.search(value):
+        return _SECRET, [(path, 'holds a private key')]
+    return value, found
+
+
 def secret_errors(value, where, path=()):
     """Findings for secret-looking keys or values anywhere in ``value``.
 
     ``where`` is the entry (or file) the findings point at.  The secret's
     value is never repeated in the message.
     """
-    found = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            sub = path + (str(key),)
-            if SECRET_KEY.search(str(key)):
-                found.append(_finding(codes.SECRET, where, (
-                    f'{model.path_text(sub)}: a secret field; refused')))
-            else:
-                found.extend(secret_errors(item, where, sub))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found.extend(secret_errors(item, where, path + (index,)))
-    elif isinstance(value, str) and SECRET_VALUE.search(value):
-        found.append(_finding(codes.SECRET, where, (
-            f'{model.path_text(path)}: holds a private key; refused')))
-    return found
+    return [_finding(codes.SECRET, where, (
+        f'{model.path_text(sub)}: {why}; refused'))
+        for sub, why in split_secrets(value, path)[1]]
 
 
 def _ref_shape_errors(entry, ref, path, expected=None):
