@@ -57,8 +57,13 @@ def libvirt_value(value):
 
 def yaml_value(value):
     """A YAML scalar, written by PyYAML's serializer (never raw text)."""
+    # double quotes (escapes on one line) whenever a plain or single-quoted
+    # scalar could break the line: PyYAML folds those over several lines
+    style = '"' if isinstance(value, str) and _CONTROL.search(value) \
+        else None
     text = yaml.safe_dump([value], default_flow_style=True,
-                          width=float('inf'), allow_unicode=True)
+                          default_style=style, width=float('inf'),
+                          allow_unicode=True)
     return text.strip()[1:-1]
 
 
