@@ -206,15 +206,29 @@ def read_helm_libvirt(text, path):
 
 
 def read_kolla_globals(text, path):
-    """kolla-ansible ``globals.yml`` (the nova.conf override is an ini)."""
+    """kolla-ansible ``globals.yml`` (the nova.conf override is an ini).
+
+    A ``host_vars`` file adds to globals.yml: it implies kolla's defaults
+    only for the switches it names.
+    """
     doc = _root(text, path)
-    source = Source(path, 'kolla-globals', layers={NOVA, LIBVIRTD, QEMU},
+    whole = not per_host_file(path) or 'libvirt_tls' in doc
+    source = Source(path, 'kolla-globals',
+                    layers={NOVA, LIBVIRTD, QEMU} if whole else set(),
                     shared=not per_host_file(path))
     _set_fact(source, 'migration_interface', doc, 'migration_interface')
     line = doc.line_of('libvirt_tls') if 'libvirt_tls' in doc else None
     tls = _flag(doc.get('libvirt_tls'), path, line, 'libvirt_tls',
                 ansible=True)
-    sasl = _flag(doc.get('libvirt_enable_sasl', True), path,
+    if whole:
+        _kolla_switch(source, doc, tls, line)
+    _kolla_port_and_host(source, doc, tls)
+    return source
+
+
+def _kolla_switch(source, doc, tls, line):
+    """What roles/nova-cell/templates/libvirtd.conf.j2 does with the switch."""
+    sasl = _flag(doc.get('libvirt_enable_sasl', True), source.path,
                  doc.line_of('libvirt_enable_sasl'), 'libvirt_enable_sasl',
                  ansible=True)
     auth = 'sasl' if sasl else 'none'
@@ -230,8 +244,6 @@ def read_kolla_globals(text, path):
                    (LIBVIRTD, None, 'auth_tcp', auth))
     for layer, section, key, value in implied:
         source.add(layer, section, key, value, line, origin, implied=True)
-    _kolla_port_and_host(source, doc, tls)
-    return source
 
 
 def _kolla_port_and_host(source, doc, tls):
