@@ -185,6 +185,13 @@ def kolla_context(settings, inventory, host):
         # the per-host override is merged last (tasks/config.yml:137)
         nova = _with_inbound(nova, host.peer_address)
     extra, cannot = _kolla_globals_values(settings, tls)
+    if host is not None and host.inbound_addr and host.address \
+            and host.inbound_addr != host.address:
+        # libvirtd.conf.j2: listen_addr = migration_interface_address
+        cannot.append((f'listen_addr = {host.inbound_addr}', 'kolla\'s '
+                       'libvirtd listens on the address of '
+                       'migration_interface only: the inbound address must '
+                       'be that address'))
     return {'tls': tls, 'interface': common, 'nodes': odd, 'host': host,
             'nova': nova, 'globals': extra, 'cannot': cannot,
             'host_vars': _kolla_host(settings, inventory, host, tls),
