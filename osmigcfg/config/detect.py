@@ -66,6 +66,12 @@ MARKS = {
             'global_environment_variables', 'horizon_available_regions'}),
         prefixes=('nova_libvirtd_', 'openstack_host_', 'openstack_service_',
                   'openstack_domain', 'lxc_', 'galera_')),
+    # an OpenStackDeployment fragment without its kind (Rockoon's
+    # admission/validators/schemas/osdpl.yaml)
+    'mosk': Marks(paths=(
+        'spec.features.nova', 'spec.features.neutron',
+        'spec.openstack_version', 'spec.preset', 'spec.nodes',
+        'spec.services.compute')),
     # openstack-helm nova/values.yaml (conf.nova, conf.libvirt
     # .live_migration_interface ...) and libvirt/values.yaml (conf.qemu,
     # conf.dynamic_options, conf.libvirt.<libvirtd.conf key>)

@@ -38,6 +38,12 @@ def test_kolla_globals_with_a_nova_key_is_kolla_and_migrates_in_clear(
     assert 'CFG204' in config.validate_config([str(path)]).codes()
 
 
+def test_an_openstackdeployment_fragment_without_kind_is_mosk():
+    text = ('spec:\n  features:\n    nova:\n'
+            '      live_migration_interface: ens4\n')
+    assert readers.detect_format('patch.yaml', text) == 'mosk'
+
+
 def test_helm_values_with_an_ini_inside_a_string_are_yaml():
     text = (CORPUS / 'nova-values.yaml').read_text()
     assert '    [DEFAULT]\n' in text
