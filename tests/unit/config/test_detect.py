@@ -38,6 +38,13 @@ def test_kolla_globals_with_a_nova_key_is_kolla_and_migrates_in_clear(
     assert 'CFG204' in config.validate_config([str(path)]).codes()
 
 
+def test_the_untouched_stock_kolla_globals_is_kolla():
+    # kolla-ansible etc/kolla/globals.yml: every other line is commented
+    text = ('---\n#kolla_base_distro: "rocky"\n'
+            'workaround_ansible_issue_8743: yes\n')
+    assert readers.detect_format('globals.yml', text) == 'kolla-globals'
+
+
 def test_an_openstackdeployment_fragment_without_kind_is_mosk():
     text = ('spec:\n  features:\n    nova:\n'
             '      live_migration_interface: ens4\n')
