@@ -20,7 +20,8 @@ CODES = (
              'use the replacement named in the message'),
     CodeInfo('CFG104', W, 'option removed from Nova (no effect)',
              'remove the line; use the replacement named in the message'),
-    CodeInfo('CFG105', W, 'option set more than once (the last one wins)',
+    CodeInfo('CFG105', W, 'option set more than once (nova.conf: the last '
+             'one wins; libvirtd.conf/qemu.conf: the first)',
              'keep one line'),
     CodeInfo('CFG110', E, 'value has the wrong type',
              'write a value of the type named in the message'),

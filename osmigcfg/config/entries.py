@@ -36,6 +36,10 @@ class Source:
     layers: set = dataclasses.field(default_factory=set)
     shared: bool = False  # one file for every compute (a deploy tool)
     facts: dict = dataclasses.field(default_factory=dict)  # name: (v, line)
+    #: layers whose file libvirt reads: of a key written twice in this
+    #: source the first occurrence counts (libvirt's config reader)
+    first_wins: frozenset = frozenset()
+    detection: str | None = None  # the detected form and why
 
     def add(self, layer, section, key, value, line, origin=None,
             implied=False):

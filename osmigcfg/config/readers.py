@@ -16,6 +16,7 @@ from oslo_config import iniparser
 
 from osmigcfg import exceptions
 from osmigcfg import files
+from osmigcfg.config import detect
 from osmigcfg.config import model
 from osmigcfg.config import toolforms
 from osmigcfg.config.entries import Source
@@ -89,7 +90,8 @@ def _libvirt_value(raw, path, line):
 def read_libvirt_conf(text, path, layer):
     """Parse libvirtd.conf or qemu.conf syntax (``key = value``)."""
     form = 'libvirtd' if layer == model.LIBVIRTD else 'qemu'
-    source = Source(str(path), form, layers={layer})
+    source = Source(str(path), form, layers={layer},
+                    first_wins=frozenset({layer}))
     lines = text.splitlines()
     number = 0
     while number < len(lines):
@@ -112,58 +114,44 @@ def read_libvirt_conf(text, path, layer):
     return source
 
 
-def _libvirt_layer_by_keys(text):
-    keys = set(re.findall(r'^\s*([A-Za-z_]\w*)\s*=', text, re.M))
-    for layer in (model.QEMU, model.LIBVIRTD):
-        if keys & {f.name for f in model.tls_fields(layer)}:
-            return layer
-    return None
-
-
 def detect_format(path, text):
-    """Guess the input form from the file name, then from its content."""
-    name = pathlib.Path(str(path)).name.lower()
-    if name.endswith('.conf') and 'libvirtd' in name:
-        return 'libvirtd'
-    if name.endswith('.conf') and 'qemu' in name:
-        return 'qemu'
-    if re.search(r'^\s*\[[^\]]+\]\s*$', text, re.M):
-        return 'kolla' if 'kolla' in str(path).lower() else 'nova-conf'
-    if name.endswith('.conf'):
-        layer = _libvirt_layer_by_keys(text)
-        if layer:
-            return 'libvirtd' if layer == model.LIBVIRTD else 'qemu'
-        return 'nova-conf'
-    if re.search(r'^kind:\s*OpenStackDeployment\b', text, re.M):
-        return 'mosk'
-    if re.search(r'^(nova|qemu)_\w+\s*:', text, re.M):
-        return 'osa'
-    if re.search(r'^(libvirt_tls|migration_interface)\s*:', text, re.M):
-        return 'kolla-globals'
-    if re.search(r'^conf:', text, re.M):
-        nova = re.search(r'^  nova:|live_migration', text, re.M)
-        return 'helm' if nova else 'helm-libvirt'
-    raise exceptions.ConfigFileError(
-        path, None, 'cannot tell which format this file is',
-        hint=f'pass --format (one of {", ".join(FORMATS)})')
+    """The input form of ``text`` (see :mod:`osmigcfg.config.detect`)."""
+    return detect.detect(path, text).form
 
 
 def read_text(text, path, fmt='auto'):
-    """Parse ``text`` in format ``fmt`` (or detect it) into a Source."""
-    if fmt == 'auto':
-        fmt = detect_format(path, text)
+    """Parse ``text`` in format ``fmt`` (or detect it) into a Source.
+
+    The Source's ``detection`` says which form was detected and why
+    (None when ``fmt`` was given).
+    """
+    found = detect.detect(path, text) if fmt == 'auto' else None
+    fmt = found.form if found else fmt
     LOG.debug('reading %s as %s', path, fmt)
-    if fmt == 'nova-conf':
-        return read_nova_conf(text, path)
-    if fmt == 'kolla':
-        return read_nova_conf(text, path, form='kolla', shared=True)
-    if fmt in LIBVIRT_FORMATS:
+    if fmt in INI_FORMATS:
+        source = read_nova_conf(text, path, form=fmt,
+                                shared=_ini_shared(path, fmt, found))
+    elif fmt in LIBVIRT_FORMATS:
         layer = model.LIBVIRTD if fmt == 'libvirtd' else model.QEMU
-        return read_libvirt_conf(text, path, layer)
-    if fmt in YAML_FORMATS:
-        return toolforms.read(fmt, text, path)
-    raise exceptions.InputError(
-        f'unknown format {fmt!r}', hint=f'use one of {", ".join(FORMATS)}')
+        source = read_libvirt_conf(text, path, layer)
+    elif fmt in YAML_FORMATS:
+        source = toolforms.read(fmt, text, path)
+    else:
+        raise exceptions.InputError(
+            f'unknown format {fmt!r}',
+            hint=f'use one of {", ".join(FORMATS)}')
+    source.detection = found.reason if found else None
+    return source
+
+
+def _ini_shared(path, fmt, found):
+    """Whether every compute reads this ini file (kolla's layout decides)."""
+    if found is not None:
+        return bool(found.shared)
+    if fmt != 'kolla':
+        return False
+    layout = detect.kolla_layout(path)
+    return True if layout is None else layout[0]
 
 
 def read_file(path, fmt='auto'):

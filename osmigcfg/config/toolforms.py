@@ -16,7 +16,16 @@ What each tool does (verified in their sources, see the README):
   scheme tls but never native TLS; qemu.conf gets no TLS keys.
 * openstack-ansible: ``nova_libvirtd_listen_tls`` (default 1) renders native
   TLS and scheme tls; otherwise a deprecated ssh URI and tunnelling.
+  os_nova's qemu.conf.j2 writes its TLS keys before ``qemu_conf_dict``, and
+  libvirt reads the first occurrence of a key, so the dict cannot change
+  them.
+* MOSK with Tungsten Fabric turns ``live_migration_wait_for_vif_plug`` off.
+
+Ansible ``host_vars/<host>`` files (kolla, openstack-ansible) are per host:
+an inbound address there is not shared by every compute.
 """
+
+import pathlib
 
 from osmigcfg import exceptions
 from osmigcfg.config import model
@@ -73,6 +82,12 @@ def _root(text, path):
     return _mapping(doc, path, 1, 'the document')
 
 
+def per_host_file(path):
+    """An Ansible ``host_vars/<host>[.yml]`` file: read by one host only."""
+    parts = pathlib.PurePath(str(path)).parts
+    return 'host_vars' in parts[:-1]
+
+
 def _set_fact(source, name, mapping, key):
     if isinstance(mapping, dict) and mapping.get(key) is not None:
         source.facts[name] = (str(mapping[key]), mapping.line_of(key))
@@ -99,6 +114,7 @@ def read_mosk(text, path):
         _imply_native_tls(source, line, origin)
     else:
         _imply_chart_plain_tcp(source, line, f'{origin} (false)')
+    _imply_neutron_backend(source, spec)
     for label, node in _mapping(spec.get('nodes'), path,
                                 spec.line_of('nodes'), 'spec.nodes').items():
         iface, iface_line = yamldoc.dig(
@@ -108,6 +124,19 @@ def read_mosk(text, path):
                 str(iface), iface_line)
     _read_mosk_values(source, spec)
     return source
+
+
+def _imply_neutron_backend(source, spec):
+    """Tungsten Fabric: Rockoon's compute template turns vif-plug waits off.
+
+    rockoon/templates/services/compute.yaml: with neutron_backend
+    tungstenfabric, ``[compute] live_migration_wait_for_vif_plug: false``.
+    """
+    backend, line = yamldoc.dig(spec, 'features', 'neutron', 'backend')
+    if backend == 'tungstenfabric':
+        source.add(NOVA, 'compute', 'live_migration_wait_for_vif_plug',
+                   False, line, 'spec.features.neutron.backend: '
+                   'tungstenfabric', implied=True)
 
 
 def _imply_native_tls(source, line, origin):
@@ -177,15 +206,29 @@ def read_helm_libvirt(text, path):
 
 
 def read_kolla_globals(text, path):
-    """kolla-ansible ``globals.yml`` (the nova.conf override is an ini)."""
+    """kolla-ansible ``globals.yml`` (the nova.conf override is an ini).
+
+    A ``host_vars`` file adds to globals.yml: it implies kolla's defaults
+    only for the switches it names.
+    """
     doc = _root(text, path)
-    source = Source(path, 'kolla-globals', layers={NOVA, LIBVIRTD, QEMU},
-                    shared=True)
+    whole = not per_host_file(path) or 'libvirt_tls' in doc
+    source = Source(path, 'kolla-globals',
+                    layers={NOVA, LIBVIRTD, QEMU} if whole else set(),
+                    shared=not per_host_file(path))
     _set_fact(source, 'migration_interface', doc, 'migration_interface')
     line = doc.line_of('libvirt_tls') if 'libvirt_tls' in doc else None
     tls = _flag(doc.get('libvirt_tls'), path, line, 'libvirt_tls',
                 ansible=True)
-    sasl = _flag(doc.get('libvirt_enable_sasl', True), path,
+    if whole:
+        _kolla_switch(source, doc, tls, line)
+    _kolla_port_and_host(source, doc, tls)
+    return source
+
+
+def _kolla_switch(source, doc, tls, line):
+    """What roles/nova-cell/templates/libvirtd.conf.j2 does with the switch."""
+    sasl = _flag(doc.get('libvirt_enable_sasl', True), source.path,
                  doc.line_of('libvirt_enable_sasl'), 'libvirt_enable_sasl',
                  ansible=True)
     auth = 'sasl' if sasl else 'none'
@@ -201,7 +244,24 @@ def read_kolla_globals(text, path):
                    (LIBVIRTD, None, 'auth_tcp', auth))
     for layer, section, key, value in implied:
         source.add(layer, section, key, value, line, origin, implied=True)
-    return source
+
+
+def _kolla_port_and_host(source, doc, tls):
+    """nova_libvirt_port and (with TLS) migration_hostname, as written.
+
+    roles/nova-cell/templates/libvirtd.conf.j2 writes the port as tls_port
+    or tcp_port; nova.conf.d/libvirt.conf.j2 sets live_migration_inbound_addr
+    to migration_hostname when libvirt_tls is on.
+    """
+    port = doc.get('nova_libvirt_port')
+    if port is not None and '{{' not in str(port):
+        source.add(LIBVIRTD, None, 'tls_port' if tls else 'tcp_port',
+                   str(port), doc.line_of('nova_libvirt_port'),
+                   'nova_libvirt_port')
+    name = doc.get('migration_hostname')
+    if tls and name is not None and '{{' not in str(name):
+        source.add(NOVA, 'libvirt', 'live_migration_inbound_addr', name,
+                   doc.line_of('migration_hostname'), 'migration_hostname')
 
 
 def _osa_int(doc, key, default, path):
@@ -248,14 +308,22 @@ def _osa_qemu_dict(source, doc):
 def read_osa(text, path):
     """openstack-ansible ``user_variables.yml`` for the os_nova role."""
     doc = _root(text, path)
-    source = Source(path, 'osa', layers={NOVA, LIBVIRTD, QEMU}, shared=True)
-    _osa_switch(source, doc,
-                _osa_int(doc, 'nova_libvirtd_listen_tls', 1, path) == 1)
+    # os_nova's qemu.conf.j2 writes its own TLS keys before qemu_conf_dict
+    # host_vars add to user_variables.yml: os_nova's defaults come from
+    # there, so a per-host file implies nothing it does not name
+    whole = not per_host_file(path) or 'nova_libvirtd_listen_tls' in doc
+    source = Source(path, 'osa', layers={NOVA, LIBVIRTD, QEMU} if whole
+                    else set(), shared=not per_host_file(path),
+                    first_wins=frozenset({QEMU}))
+    if whole:
+        _osa_switch(source, doc,
+                    _osa_int(doc, 'nova_libvirtd_listen_tls', 1, path) == 1)
     for key, var, default in (
             ('listen_tcp', 'nova_libvirtd_listen_tcp', 0),
             ('auth_tcp', 'nova_libvirtd_auth_tcp', 'sasl')):
-        source.add(LIBVIRTD, None, key, doc.get(var, default),
-                   doc.lines.get(var), var, implied=var not in doc)
+        if whole or var in doc:
+            source.add(LIBVIRTD, None, key, doc.get(var, default),
+                       doc.lines.get(var), var, implied=var not in doc)
     addr = doc.get('nova_libvirt_live_migration_inbound_addr')
     if addr is not None and '{{' not in str(addr):
         source.add(NOVA, 'libvirt', 'live_migration_inbound_addr', addr,

@@ -66,8 +66,14 @@ def convert_config(paths, fmt='auto', to='nova-conf'):
 
     Reads deploy-tool forms (or any input) like :func:`validate_config` and
     renders the resulting settings, by default as the nova.conf the tool
-    would produce.  Returns ``(text, Report)``.
+    would produce.  The text starts with one comment line per input
+    saying which form it was read as (and, when detected, why).  Returns
+    ``(text, Report)``.
     """
     checked = read_config(paths, fmt)
+    header = ''.join(
+        f'# {render.comment(path)}: read as '
+        f'{render.comment(checked.detections.get(path, form))}\n'
+        for path, form in checked.forms.items())
     text = render.render_config(checked.settings, to)
-    return text, _report(checked, None)
+    return header + text, _report(checked, None)

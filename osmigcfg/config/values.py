@@ -50,6 +50,7 @@ class Checked:
     forms: dict            # file -> input form (nova-conf, mosk, ...)
     facts: dict
     findings: list
+    detections: dict = dataclasses.field(default_factory=dict)  # file: why
 
 
 def _finding(code, entry, message, subject, **kw):
@@ -228,18 +229,26 @@ def _convert_tls(entry, field, findings):
     return field.default
 
 
-def _report_duplicates(entries, findings):
-    """CFG105 for a key written twice in one file (the last one wins)."""
-    seen = {}
-    for entry in entries:
-        if entry.implied:
-            continue
-        key = (entry.file, entry.layer, entry.section, entry.key)
-        if key in seen:
-            findings.append(_finding(
-                'CFG105', entry, f'{entry.key} is also set at line '
-                f'{seen[key].line}; this line wins', _subject(entry)))
-        seen[key] = entry
+def _duplicate_ignored(source, earlier, entry, findings):
+    """Report a key written twice in one source; True if ``entry`` is void.
+
+    Nova's oslo.config takes the last value of a key; libvirt's config
+    reader (libvirtd.conf, qemu.conf) takes the first one, so in those
+    files the later line is ignored.
+    """
+    if entry.layer in source.first_wins:
+        first = (earlier.origin or 'the tool') if earlier.implied \
+            else f'line {earlier.line}'
+        findings.append(_finding(
+            'CFG105', entry, f'{entry.key} is already set by {first}; '
+            'libvirt reads the first occurrence, so this line is ignored',
+            _subject(entry)))
+        return True
+    if not (entry.implied or earlier.implied):
+        findings.append(_finding(
+            'CFG105', entry, f'{entry.key} is also set at line '
+            f'{earlier.line}; this line wins', _subject(entry)))
+    return False
 
 
 def _deprecation(entry, opt, findings):
@@ -256,7 +265,13 @@ def _winners(sources, findings):
     """The deciding entry per (layer, key), in application order."""
     winners = {}
     for source in sources:
+        seen = {}
         for entry in source.entries:
+            slot = (entry.layer, entry.section, entry.key)
+            if slot in seen and _duplicate_ignored(source, seen[slot], entry,
+                                                   findings):
+                continue
+            seen[slot] = entry
             if entry.layer == model.NOVA:
                 target = _classify_nova(entry, findings)
             else:
@@ -273,8 +288,6 @@ def check_sources(sources):
     findings).
     """
     findings = []
-    all_entries = [e for s in sources for e in s.entries]
-    _report_duplicates(all_entries, findings)
     nova, tls, where = {}, {}, {}
     for (layer, key), (entry, target) in _winners(sources, findings).items():
         where[(layer, key)] = entry
@@ -295,4 +308,5 @@ def check_sources(sources):
         layers=set().union(*(s.layers for s in sources)) if sources else set(),
         shared_files={s.path for s in sources if s.shared},
         forms={s.path: s.form for s in sources}, facts=facts,
-        findings=findings)
+        findings=findings,
+        detections={s.path: s.detection for s in sources if s.detection})

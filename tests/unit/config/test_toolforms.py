@@ -135,11 +135,28 @@ def test_osa_string_listen_tls_is_refused_with_the_reason():
 def test_osa_overrides_and_qemu_dict_are_read():
     c = checked('nova_nova_conf_overrides:\n  libvirt:\n'
                 '    live_migration_downtime: 900\n'
+                'nova_libvirtd_listen_tls: 0\n'
                 'qemu_conf_dict:\n  migrate_tls_force: 1\n'
                 '  default_tls_x509_cert_dir: \'"/srv/pki"\'\n', 'osa')
     assert c.settings.live_migration.live_migration_downtime == 900
     assert c.settings.tls.migrate_tls_force is True
+    # without TLS os_nova's qemu.conf.j2 writes no cert dir: the dict's counts
     assert c.settings.tls.default_tls_x509_cert_dir == '/srv/pki'
+    assert 'CFG105' not in [f.code for f in c.findings]
+
+
+def test_osa_qemu_dict_cannot_override_what_os_nova_writes_first():
+    # os_nova templates/qemu.conf.j2:25,48 write default_tls_x509_cert_dir
+    # and default_tls_x509_verify = 1, then the qemu_conf_dict lines (:61);
+    # libvirt keeps the first occurrence of a key
+    c = checked('qemu_conf_dict:\n  default_tls_x509_verify: "0"\n', 'osa')
+    assert c.settings.tls.default_tls_x509_verify is True
+    (finding,) = c.findings
+    assert (finding.code, finding.location.line) == ('CFG105', 2)
+    assert 'ignored' in finding.message
+    report = config.validate_text('qemu_conf_dict:\n'
+                                  '  default_tls_x509_verify: "0"\n', 'osa')
+    assert 'CFG222' not in report.codes()
 
 
 @pytest.mark.parametrize('name, text, fmt', [
