@@ -23,6 +23,7 @@ import pytest
 
 from osmigcfg import config
 from osmigcfg.config import model
+from tests.conftest import require_or_skip
 
 INVENTORY = """\
 hosts:
@@ -57,13 +58,13 @@ ROLE_TASKS = """\
 def _kolla_ansible():
     """kolla-ansible's ansible/ directory, or skip when it is not there."""
     if importlib.util.find_spec('kolla_ansible') is None:
-        pytest.skip('kolla-ansible is not installed (the test extra)')
+        require_or_skip('kolla-ansible is not installed (the test extra)')
     share = pathlib.Path(sysconfig.get_path('data')) / 'share' / \
         'kolla-ansible' / 'ansible'
     playbook = pathlib.Path(sys.executable).parent / 'ansible-playbook'
     if not (share / 'action_plugins' / 'merge_configs.py').exists() \
             or not playbook.exists():
-        pytest.skip('kolla-ansible\'s ansible tree is not installed')
+        require_or_skip('kolla-ansible\'s ansible tree is not installed')
     return share, playbook
 
 
