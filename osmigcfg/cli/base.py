@@ -10,7 +10,6 @@ from cliff import command
 from cliff import lister
 
 from osmigcfg import files
-from osmigcfg import findings
 
 FINDING_COLUMNS = ('Severity', 'Code', 'Location', 'Message', 'Hint')
 

@@ -9,7 +9,6 @@ so quoting and continuation lines behave exactly as in Nova.
 """
 
 import logging
-import pathlib
 import re
 
 from oslo_config import iniparser

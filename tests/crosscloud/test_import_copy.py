@@ -14,7 +14,6 @@ import shutil
 import types
 
 import pytest
-import yaml
 
 from osmigcfg.crosscloud import state as state_mod
 from tests.cli_runner import run_cli

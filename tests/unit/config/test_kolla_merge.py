@@ -19,8 +19,6 @@ import subprocess
 import sys
 import sysconfig
 
-import pytest
-
 from osmigcfg import config
 from osmigcfg.config import model
 from tests.conftest import require_or_skip

@@ -15,7 +15,6 @@ from osmigcfg import config
 from osmigcfg import exceptions
 from osmigcfg.config import inventory as inventory_mod
 from osmigcfg.config import readers
-from osmigcfg.config import values
 
 EVIL = 'ens4\ninjected: true'
 EVIL_INI = 'qemu+tls://%s/system\n[DEFAULT]\ndebug = true'

@@ -1,7 +1,6 @@
 """Runs of a documents directory: resume or start anew, the ID map read
 back from the journals, and ``status`` (all offline, real journals)."""
 
-from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg.crosscloud import idmap
