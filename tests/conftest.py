@@ -12,6 +12,15 @@ import os
 import pytest
 
 from osmigcfg import extras
+from tests import sdk_warnings
+
+
+def pytest_configure(config):
+    sdk_warnings.install()
+
+
+def pytest_unconfigure(config):
+    sdk_warnings.uninstall()
 
 
 def require_or_skip(reason):
