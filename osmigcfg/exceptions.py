@@ -32,7 +32,9 @@ a traceback.  Messages are built here, in one place, from keyword data.
      │    └── CrossCloudFailed      a cross-cloud copy or cutover failed
      │         └── ChecksumMismatch copied bytes differ from the source's
      ├── JournalError               a journal file that is missing or corrupt
-     └── SandboxError               the real-Nova / local-cloud fixture failed
+     ├── SandboxError               the real-Nova / local-cloud fixture failed
+     └── MissingExtraError          an optional feature whose extra is not
+                                    installed (see osmigcfg.extras)
 """
 
 
@@ -202,3 +204,14 @@ class JournalError(OsmigcfgError):
 
 class SandboxError(OsmigcfgError):
     """The real-Nova or local-cloud sandbox could not start or failed."""
+
+
+class MissingExtraError(OsmigcfgError):
+    """An optional feature was asked for, and its extra is not installed."""
+
+    def __init__(self, feature, extra, *, missing, install):
+        super().__init__(f"{feature} needs the '{extra}' extra, which is not "
+                         f"installed (no module {', '.join(missing)}): "
+                         f"{install}")
+        self.extra = extra
+        self.missing = list(missing)

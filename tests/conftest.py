@@ -6,9 +6,21 @@ by ``.ci/run``) turns a missing requirement into a failure, so CI can never
 pass by skipping.
 """
 
+import dataclasses
 import os
 
 import pytest
+
+from osmigcfg import extras
+from tests import sdk_warnings
+
+
+def pytest_configure(config):
+    sdk_warnings.install()
+
+
+def pytest_unconfigure(config):
+    sdk_warnings.uninstall()
 
 
 def require_or_skip(reason):
@@ -27,3 +39,17 @@ def write(tmp_path):
         path.write_text(text)
         return path
     return _write
+
+
+@pytest.fixture
+def without_extra(monkeypatch):
+    """``without_extra(name)``: extra ``name`` reads as not installed.
+
+    Its module list gains a module that does not exist, so the real
+    ``importlib`` lookup in osmigcfg.extras finds it missing.
+    """
+    def _remove(name):
+        extra = extras.EXTRAS[name]
+        monkeypatch.setitem(extras.EXTRAS, name, dataclasses.replace(
+            extra, modules=(*extra.modules, 'osmigcfg_test_absent_module')))
+    return _remove

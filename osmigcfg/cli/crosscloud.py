@@ -252,13 +252,14 @@ class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
 
     def take_action(self, parsed_args):
         from osmigcfg.crosscloud import datacopy
-        from osmigcfg.crosscloud import scale
+        factory = None
+        if parsed_args.workers:  # kombu (the scale extra) only for workers
+            from osmigcfg.crosscloud import scale
+            factory = scale.runner_factory(parsed_args.workers)
         documents_cloud = parsed_args.src_cloud or datacopy.source_cloud_of(
             parsed_args.directory)
         src = connect_cloud(documents_cloud, '--src-cloud')
         dst = connect_cloud(parsed_args.dst_cloud)
-        factory = scale.runner_factory(parsed_args.workers) \
-            if parsed_args.workers else None
         result = datacopy.copy_data(
             parsed_args.directory, dst, src, documents_cloud,
             parsed_args.dst_cloud, _filters(parsed_args),

@@ -21,6 +21,10 @@ for, glance refuses a second upload into one record, twin volumes are
 reduced to the oldest) but the work is done twice.  And a worker killed
 while it runs a step is not noticed by the conductor, which waits for
 that step's answer: stop the copy and run it again to resend it.
+
+The worker-based engine talks to the broker through kombu, which the
+``scale`` extra installs: :func:`runner_factory` and :func:`make_worker`
+check for it first, and TaskFlow's worker modules are imported only then.
 """
 
 import logging
@@ -29,11 +33,11 @@ import signal
 import uuid
 
 from taskflow import engines
-from taskflow.engines.worker_based import executor as worker_executor
 from taskflow.types import notifier
 
 from osmigcfg import engine
 from osmigcfg import exceptions
+from osmigcfg import extras
 from osmigcfg.crosscloud import runtime as runtime_mod
 
 LOG = logging.getLogger(__name__)
@@ -66,6 +70,7 @@ class WorkerRunner(engine.Runner):
         self.transition_timeout = transition_timeout
 
     def _load(self, executor):
+        from taskflow.engines.worker_based import executor as worker_executor
         # TaskFlow names the conductor's reply queue after the flow detail
         # by default: a resumed run would share it with the killed one and
         # receive the replies of its orphaned requests (same atom ids),
@@ -87,7 +92,11 @@ class WorkerRunner(engine.Runner):
 
 
 def runner_factory(topic, url=None, exchange=EXCHANGE):
-    """A ``runner_factory`` for :func:`datacopy.copy_data`."""
+    """A ``runner_factory`` for :func:`datacopy.copy_data`.
+
+    :raises MissingExtraError: the ``scale`` extra (kombu) is missing.
+    """
+    extras.require('scale', feature='copy --workers')
     url = transport_url(url)
     return lambda journal, flow, context: WorkerRunner(
         journal, flow, context, url, [topic], exchange)
@@ -103,7 +112,10 @@ def make_worker(topic, url=None, exchange=EXCHANGE, threads=2,
 
     Its runtime connects to clouds by name from this process's
     clouds.yaml (``connections`` may pre-seed them).
+
+    :raises MissingExtraError: the ``scale`` extra (kombu) is missing.
     """
+    extras.require('scale', feature='worker')
     from taskflow.engines.worker_based import worker as worker_mod
     runtime_mod.install(runtime_mod.Runtime(
         connections, events=engine.EventStream(callbacks=[_log_event])))

@@ -84,13 +84,16 @@ class RuleInfo:
                 self.deprecated_reason or 'n/a',
                 deprecated_since=d.deprecated_since or
                 self.deprecated_since or 'n/a')
+        # a replaced rule's reason and release belong on its DeprecatedRule
+        # (oslo.policy warns, and will refuse, when the new rule has them)
+        own = self.deprecated_for_removal or deprecated is None
         kwargs = {
             'description': self.description or None,
             'scope_types': list(self.scope_types) or None,
             'deprecated_rule': deprecated,
             'deprecated_for_removal': self.deprecated_for_removal,
-            'deprecated_reason': self.deprecated_reason,
-            'deprecated_since': self.deprecated_since,
+            'deprecated_reason': self.deprecated_reason if own else None,
+            'deprecated_since': self.deprecated_since if own else None,
         }
         return oslo_policy.RuleDefault(self.name, self.check_str, **kwargs)
 

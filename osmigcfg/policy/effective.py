@@ -159,7 +159,9 @@ class EffectivePolicy:
         ctx = oslo_context.RequestContext(
             user_id=user_id or 'osmigcfg-user', project_id=project_id,
             roles=list(roles), system_scope=system_scope, is_admin=False)
-        creds = ctx.to_policy_values()
+        # a plain dict: oslo.context's mapping warns (deprecated key) when
+        # is_admin, added here as Nova adds it, is read back
+        creds = dict(ctx.to_policy_values())
         creds['is_admin'] = False
         target = {'project_id': project_id, 'user_id': ctx.user_id}
         creds['is_admin'] = bool(self._enforce('context_is_admin', target,

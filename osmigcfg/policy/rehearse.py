@@ -25,6 +25,7 @@ import logging
 import time
 
 from osmigcfg import exceptions
+from osmigcfg import extras
 from osmigcfg import files
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
@@ -39,7 +40,6 @@ LOG = logging.getLogger(__name__)
 
 #: The Nova release the sandbox runs.
 REHEARSAL_RELEASE = 34
-INSTALL_HINT = "pip install 'osmigcfg[rehearse]'"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,11 +147,8 @@ def _policy_text(policy_file, profile):
 
 
 def _new_sandbox(policy_dirs, enforce_new_defaults):
+    extras.require('rehearse', feature='policy rehearse')
     from osmigcfg.sandbox import nova as sandbox_nova
-    if not sandbox_nova.nova_available():
-        raise exceptions.SandboxError(
-            'policy rehearsal needs Nova 34 and placement, which are not '
-            'installed', hint=INSTALL_HINT)
     return sandbox_nova.NovaSandbox(
         policy_dirs=policy_dirs, enforce_new_defaults=enforce_new_defaults,
         computes=('host1', 'host2'))
@@ -192,8 +189,9 @@ def rehearse_policy(policy_file=None, policy_dirs=(), release=None,
     :param moves: really migrate when Nova allows it (else probe only)
     :param personas: persona names to rehearse (default: all)
     :returns: RehearsalResult
-    :raises: InputError for bad input, SandboxError when Nova 34 is not
-        installed or the sandbox fails
+    :raises: InputError for bad input, MissingExtraError when the
+        ``rehearse`` extra (Nova 34) is not installed, SandboxError when the
+        sandbox fails
     """
     if release not in (None, REHEARSAL_RELEASE):
         raise exceptions.InputError(

@@ -16,7 +16,6 @@ Identities are tokens ``user:project:role1,role2`` (no Keystone; see
 """
 
 import atexit
-import importlib.util
 import json
 import logging
 import os
@@ -31,6 +30,7 @@ import urllib.request
 import openstack
 
 from osmigcfg import exceptions
+from osmigcfg import extras
 from osmigcfg.sandbox import identity
 from osmigcfg.sandbox import nova_process
 from osmigcfg.sandbox import servers
@@ -44,7 +44,7 @@ IMPLIED_ROLES = identity.IMPLIED_ROLES
 
 #: The highest compute microversion openstacksdk's Server resource knows.
 SDK_MAX_MICROVERSION = (2, 100)
-INSTALL_HINT = "install the sandbox: pip install 'osmigcfg[rehearse]'"
+INSTALL_HINT = 'install the sandbox: ' + extras.pip_command('rehearse')
 
 # nova must patch the process before the osmigcfg package is imported
 # (its __init__ may pull in taskflow, which imports eventlet).
@@ -58,9 +58,8 @@ _CHILD_ENV_DROP = ('OS_TEST_TIMEOUT', 'OS_STDOUT_CAPTURE',
 
 
 def nova_available():
-    """True when nova and placement can be imported by this interpreter."""
-    return all(importlib.util.find_spec(name) is not None
-               for name in ('nova', 'placement'))
+    """True when the ``rehearse`` extra (nova, placement...) is installed."""
+    return extras.installed('rehearse')
 
 
 def _install_hint(log_tail):
@@ -129,14 +128,14 @@ class NovaSandbox:
     def start(self):
         """Start Nova and wait until its API answers; returns self.
 
-        :raises SandboxError: nova is not installed, or the child exited or
-            did not answer within ``start_timeout`` (with its last log lines).
+        :raises MissingExtraError: the ``rehearse`` extra (nova 34) is not
+            installed.
+        :raises SandboxError: the child exited or did not answer within
+            ``start_timeout`` (with its last log lines).
         """
         if self._child is not None:
             return self
-        if not nova_available():
-            raise exceptions.SandboxError(
-                'nova 34 and placement are not installed', hint=INSTALL_HINT)
+        extras.require('rehearse', feature='the Nova sandbox')
         began = time.monotonic()
         self._prepare_workdir()
         self._child = nova_process.ChildProcess(

@@ -20,8 +20,9 @@ MEMBER = ('alice', 'demo', ['member'])
 
 def micro_flavor(admin):
     """The id of the small flavor the drain tests boot (created once)."""
-    found = admin.compute.find_flavor(MICRO)
-    if found is None:
+    try:  # ignore_missing=True is deprecated (openstacksdk 6 drops it)
+        found = admin.compute.find_flavor(MICRO, ignore_missing=False)
+    except sdk_exceptions.NotFoundException:
         found = admin.compute.create_flavor(name=MICRO, ram=64, vcpus=1,
                                             disk=1)
     return found.id

@@ -49,9 +49,9 @@ def test_conf_mapping_becomes_child_arguments():
                             'libvirt.live_migration_with_native_tls=true']
 
 
-def test_missing_nova_says_how_to_install_it(monkeypatch):
-    monkeypatch.setattr(sandbox_nova, 'nova_available', lambda: False)
-    with pytest.raises(exceptions.SandboxError) as e:
+def test_missing_nova_says_how_to_install_it(without_extra):
+    without_extra('rehearse')
+    with pytest.raises(exceptions.MissingExtraError) as e:
         sandbox_nova.NovaSandbox().start()
     assert "pip install 'osmigcfg[rehearse]'" in str(e.value)
 

@@ -84,3 +84,25 @@ def test_status_of_a_fresh_directory_lists_every_resource(cli, directory):
     assert (status, err) == (0, '')
     assert [(r['Type'], r['Name'], r['Imported']) for r in json.loads(out)] \
         == [('network', 'n1', 'not imported')]
+
+
+def test_a_worker_without_the_scale_extra_names_it(cli, monkeypatch,
+                                                   without_extra):
+    monkeypatch.setenv('OSMIGCFG_TRANSPORT_URL', 'memory://')
+    without_extra('scale')
+    status, _, err = cli('worker', '--topic', 't')
+    assert status == 1
+    assert _one_line(err) == (
+        "worker needs the 'scale' extra, which is not installed (no module "
+        "osmigcfg_test_absent_module): pip install 'osmigcfg[scale]'")
+
+
+def test_copy_on_workers_without_the_scale_extra_names_it_first(
+        cli, directory, monkeypatch, without_extra):
+    monkeypatch.setenv('OSMIGCFG_TRANSPORT_URL', 'memory://')
+    without_extra('scale')
+    status, _, err = cli('copy', str(directory), '--dst-cloud', 'far',
+                         '--src-cloud', 'far', '--workers', 't')
+    assert status == 1
+    assert _one_line(err).startswith("copy --workers needs the 'scale' "
+                                     "extra"), err

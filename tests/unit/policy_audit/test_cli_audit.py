@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from osmigcfg.sandbox import nova as sandbox_nova
 from tests.cli_runner import run_cli
 from tests.unit.policy_audit.conftest import LIVE_ONLY
 
@@ -84,14 +83,15 @@ def test_upgrade_check_reports_the_host_leak(capsys, write):
     assert status == 0
 
 
-def test_rehearse_without_nova_says_what_to_install(capsys, monkeypatch):
-    monkeypatch.setattr(sandbox_nova, 'nova_available', lambda: False)
+def test_rehearse_without_nova_says_what_to_install(capsys, without_extra):
+    without_extra('rehearse')
     status, _, err = run_cli(capsys, 'policy', 'rehearse', '--profile',
                              'upstream')
     assert status == 1
     assert err.strip().splitlines() == [
-        "policy rehearsal needs Nova 34 and placement, which are not "
-        "installed (pip install 'osmigcfg[rehearse]')"]
+        "policy rehearse needs the 'rehearse' extra, which is not installed "
+        "(no module osmigcfg_test_absent_module): "
+        "pip install 'osmigcfg[rehearse]'"]
 
 
 @pytest.mark.parametrize('argv,needle', [

@@ -8,7 +8,6 @@ import requests
 from osmigcfg import exceptions
 from osmigcfg.policy import rehearse
 from osmigcfg.policy import rehearse_calls as calls
-from osmigcfg.sandbox import nova as sandbox_nova
 
 
 def response(status, body=None):
@@ -92,8 +91,10 @@ def test_unknown_persona_is_refused_before_starting_nova():
         rehearse.rehearse_policy(profile='upstream', personas=['boss'])
 
 
-def test_without_nova_installed_the_error_says_what_to_install(monkeypatch):
-    monkeypatch.setattr(sandbox_nova, 'nova_available', lambda: False)
-    with pytest.raises(exceptions.SandboxError) as info:
+def test_without_nova_installed_the_error_says_what_to_install(
+        without_extra):
+    without_extra('rehearse')
+    with pytest.raises(exceptions.MissingExtraError) as info:
         rehearse.rehearse_policy(profile='upstream')
+    assert info.value.extra == 'rehearse'
     assert "pip install 'osmigcfg[rehearse]'" in str(info.value)
