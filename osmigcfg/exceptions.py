@@ -85,10 +85,11 @@ class UnknownProfileError(InputError):
 
 
 class UnknownReleaseError(InputError):
-    def __init__(self, release, known, *, service='nova'):
-        what = '' if service == 'nova' else f'{service} '
+    def __init__(self, release, known, *, service='nova',
+                 what='policy catalog'):
+        svc = '' if service == 'nova' else f'{service} '
         super().__init__(
-            f'no {what}policy catalog for Nova release {release!r}',
+            f'no {svc}{what} for Nova release {release!r}',
             hint=f'known releases: {", ".join(str(r) for r in sorted(known))}',
         )
 

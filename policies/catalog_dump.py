@@ -108,7 +108,7 @@ def dump_extracted(module, wheels):
 
 
 def dump_installed(module, dists, *, python=None):
-    """(versions of ``dists``, rules of ``module``) from an installed Python."""
+    """(versions of ``dists``, rules of ``module``) in an installed Python."""
     python = python or sys.executable
     run = {'check': True, 'capture_output': True, 'text': True}
     versions = json.loads(subprocess.run(
