@@ -21,6 +21,10 @@ How the series mapping was established (from the packages themselves):
   "... stable/2025.2", 15.0.0 by "... stable/2026.1"; 16.0.0 is next.
 
 Each release uses the newest bugfix version on PyPI at generation time.
+Neutron's policies read rule names from neutron-lib; we take the newest
+bugfix of the minimum the neutron wheel requires (``>=3.17.0`` ->
+``~=3.17.0``).  Dumping neutron 26.0.6 with neutron-lib 3.18.3 and 27.0.4
+with 3.22.0 instead gave the same rules, so the choice does not matter today.
 """
 
 import dataclasses
