@@ -87,19 +87,23 @@ class UnknownProfileError(InputError):
 
 
 class UnknownReleaseError(InputError):
-    def __init__(self, release, known):
+    def __init__(self, release, known, *, service='nova',
+                 what='policy catalog'):
+        svc = '' if service == 'nova' else f'{service} '
         super().__init__(
-            f'no policy catalog for Nova release {release!r}',
+            f'no {svc}{what} for Nova release {release!r}',
             hint=f'known releases: {", ".join(str(r) for r in sorted(known))}',
         )
 
 
 class UnknownRuleError(InputError):
-    def __init__(self, name, release, suggestion=None):
+    def __init__(self, name, release, suggestion=None, *, service='nova'):
         hint = f'did you mean {suggestion!r}?' if suggestion else (
             'run `osmigcfg policy effective` to list the rules')
+        where = (f'Nova {release}' if service == 'nova' else
+                 f'{service} (the release of Nova {release})')
         super().__init__(
-            f'unknown policy rule {name!r} for Nova {release}', hint=hint)
+            f'unknown policy rule {name!r} for {where}', hint=hint)
 
 
 class ConfigFileError(InputError):

@@ -1,171 +1,158 @@
 #!/usr/bin/env python3
-"""Regenerate the Nova policy catalogs in this directory from real Nova.
+"""Regenerate the policy catalogs in this directory from real services.
 
-For each Nova major release we download that release's wheel from PyPI
-(``pip download --no-deps``), take only its ``nova/policies`` package (which
-imports nothing of Nova but itself and oslo.policy), import it in a child
-Python under a stub ``nova`` package, and dump every registered rule: name,
-default check string, description, operations, scope types, DeprecatedRule
-and deprecation fields.  The result is ``nova-<release>.yaml``.
+For each service (Nova, Neutron, Cinder, Placement) and each Nova release
+we download the matching release wheel from PyPI (``pip download
+--no-deps``), take only its policy package (``nova/policies``,
+``neutron/conf/policies`` + the bits of neutron-lib it uses,
+``cinder/policies``, ``placement/policies``), import it in a child Python
+under stub parent packages, and dump every registered rule: name, default
+check string, description, operations, scope types, DeprecatedRule and
+deprecation fields.  The result is ``<service>-<nova release>.yaml``.
+``catalog_services.py`` holds the release mapping and its evidence.
 
 Usage::
 
-    python policies/regenerate.py              # every release in RELEASES
-    python policies/regenerate.py --release 34 --wheel-dir /tmp/wheels
+    python policies/regenerate.py                  # every service, release
+    python policies/regenerate.py --service neutron --release 34 \\
+        --wheel-dir /tmp/wheels
+    python policies/regenerate.py --check-installed --service cinder \\
+        --python /path/to/venv/bin/python
 
-Nothing here is typed by hand: to add a release, add it to RELEASES and run
-the script.  ``tests/functional/test_policy_catalog.py`` checks the newest
-catalog against the installed Nova's registered defaults.
+Nothing here is typed by hand: to add a release, add it to
+``catalog_services.py`` and run the script.  ``--check-installed`` compares
+an installed service's registered defaults with its shipped catalog (the
+tests run it for Nova, Placement, and Neutron/Cinder in the clouds venv).
 """
 
 import argparse
-import json
 import pathlib
-import subprocess
 import sys
 import tempfile
-import zipfile
 
 import yaml
 
+import catalog_dump
+import catalog_services
+
 HERE = pathlib.Path(__file__).resolve().parent
+SERVICES = catalog_services.SERVICES
 
-#: Nova major release -> the PyPI version the catalog is generated from.
-RELEASES = {
-    29: '29.4.0',   # 2024.1 Caracal
-    30: '30.3.0',   # 2024.2 Dalmatian
-    31: '31.3.1',   # 2025.1 Epoxy
-    32: '32.2.1',   # 2025.2 Flamingo: migrate/migrate_live -> manager
-    33: '33.0.2',   # 2026.1 Gazpacho
-    34: '34.0.0',   # 2026.2
-}
-
-CATALOG_VERSION = 1
-
-_DUMP = r'''
-import json, sys
-import nova.policies
-out = []
-for r in nova.policies.list_rules():
-    d = getattr(r, 'deprecated_rule', None)
-    out.append({
-        'name': r.name,
-        'check_str': r.check_str,
-        'description': r.description,
-        'operations': [dict(o) for o in getattr(r, 'operations', None) or []],
-        'scope_types': list(r.scope_types or []),
-        'deprecated_for_removal': bool(r.deprecated_for_removal),
-        'deprecated_reason': r.deprecated_reason,
-        'deprecated_since': r.deprecated_since,
-        'deprecated_rule': None if d is None else {
-            'name': d.name,
-            'check_str': d.check_str,
-            'deprecated_reason': d.deprecated_reason,
-            'deprecated_since': d.deprecated_since,
-        },
-    })
-json.dump(out, sys.stdout)
-'''
+#: Nova's catalogs keep their original layout (``nova_version``).
+RELEASES = catalog_services.NOVA.releases
 
 
-def download_wheel(version, wheel_dir):
-    wheel = wheel_dir / f'nova-{version}-py3-none-any.whl'
-    if not wheel.exists():
-        subprocess.run(
-            [sys.executable, '-m', 'pip', 'download', '--quiet', '--no-deps',
-             f'nova=={version}', '-d', str(wheel_dir)],
-            check=True)
-    return wheel
+def dump_release(service, release, wheel_dir):
+    """(library versions, rules) of one service release, from its wheels."""
+    wheel = catalog_dump.download_wheel(
+        f'{service.dist}=={service.releases[release]}', wheel_dir)
+    wheels = [(wheel, service.paths, service.stubs)]
+    libraries = {}
+    for dist, paths, stubs in service.libraries:
+        minimum = catalog_dump.wheel_requirement(wheel, dist)
+        # '>=5.0.0' -> '~=5.0.0': the newest bugfix of the required minor
+        spec = minimum.replace('>=', '~=', 1)
+        lib = catalog_dump.download_wheel(spec, wheel_dir)
+        libraries[dist] = lib.name.split('-')[1]
+        wheels.append((lib, paths, stubs))
+    return libraries, catalog_dump.dump_extracted(service.module, wheels)
 
 
-def dump_rules(wheel):
-    """Import the wheel's nova.policies under a stub package; return rules."""
-    with tempfile.TemporaryDirectory() as tmp:
-        root = pathlib.Path(tmp)
-        with zipfile.ZipFile(wheel) as zf:
-            members = [m for m in zf.namelist()
-                       if m.startswith('nova/policies/') and m.endswith('.py')]
-            zf.extractall(root, members)
-        (root / 'nova' / '__init__.py').write_text('')
-        proc = subprocess.run(
-            [sys.executable, '-c', _DUMP], cwd=root, check=True,
-            capture_output=True, text=True,
-            env={'PYTHONPATH': str(root), 'PATH': '/usr/bin:/bin'})
-    return json.loads(proc.stdout)
+def to_catalog(service, release, rules, *, libraries=None):
+    """The catalog document of one service release."""
+    version = service.releases[release]
+    if service.name == 'nova':
+        head = {'release': release, 'nova_version': version}
+    else:
+        head = {'service': service.name, 'release': release,
+                'series': catalog_services.SERIES[release],
+                'service_version': version}
+        if libraries:
+            head['libraries'] = libraries
+    return {'catalog_version': catalog_dump.CATALOG_VERSION, **head,
+            'rules': catalog_dump.rules_body(rules)}
 
 
-def dump_installed_rules():
-    """The installed Nova's version and registered rules (child Python)."""
-    code = ('import json, sys, importlib.metadata as m\n'
-            'print(m.version("nova"))\n' + _DUMP)
-    proc = subprocess.run([sys.executable, '-c', code], check=True,
-                          capture_output=True, text=True)
-    version, _, body = proc.stdout.partition('\n')
-    return version.strip(), json.loads(body)
+def catalog_path(service, release):
+    return HERE / f'{service.name}-{release}.yaml'
 
 
-def check_installed():
-    """Compare the installed Nova's defaults with our catalog; 0 if equal."""
-    version, rules = dump_installed_rules()
-    release = int(version.split('.')[0])
-    path = HERE / f'nova-{release}.yaml'
-    shipped = yaml.safe_load(path.read_text())
-    fresh = to_catalog(release, version, rules)
-    diffs = [name for name in set(shipped['rules']) | set(fresh['rules'])
-             if shipped['rules'].get(name) != fresh['rules'].get(name)]
-    for name in sorted(diffs):
+def write_catalog(service, release, catalog):
+    version = service.releases[release]
+    what = f'Nova {version}' if service.name == 'nova' else (
+        f'{service.name.capitalize()} {version} (series '
+        f'{catalog_services.SERIES[release]}, with Nova {release})')
+    header = (f'# {what} policy defaults, generated by '
+              f'policies/regenerate.py from the PyPI wheel. Do not edit.\n')
+    text = header + yaml.safe_dump(catalog, sort_keys=False, width=79,
+                                   allow_unicode=True)
+    catalog_path(service, release).write_text(text)
+
+
+def release_of(service, version):
+    """The Nova release whose catalog holds this service version."""
+    major = version.split('.')[0]
+    for release, known in service.releases.items():
+        if known.split('.')[0] == major:
+            return release
+    raise LookupError(f'no catalog for {service.name} {version}')
+
+
+def check_installed(service, python=None, catalog_dir=HERE):
+    """Compare an installed service's defaults with its catalog; 0 if equal."""
+    versions, rules = catalog_dump.dump_installed(
+        service.module, [service.dist], python=python)
+    version = versions[service.dist]
+    path = catalog_dir / catalog_path(service,
+                                      release_of(service, version)).name
+    shipped = yaml.safe_load(path.read_text())['rules']
+    fresh = catalog_dump.rules_body(rules)
+    diffs = catalog_dump.differing_rules(shipped, fresh)
+    for name in diffs:
         print(f'differs: {name}')
-    print(f'{path.name}: {len(fresh["rules"])} rules of installed nova '
+    print(f'{path.name}: {len(fresh)} rules of installed {service.name} '
           f'{version}, {len(diffs)} differ')
     return 1 if diffs else 0
 
 
-def to_catalog(release, version, rules):
-    body = {}
-    for rule in rules:
-        entry = {k: v for k, v in rule.items() if k != 'name'}
-        for key in ('deprecated_reason', 'deprecated_since',
-                    'deprecated_rule'):
-            if entry[key] is None:
-                del entry[key]
-        if not entry['deprecated_for_removal']:
-            del entry['deprecated_for_removal']
-        body[rule['name']] = entry
-    return {
-        'catalog_version': CATALOG_VERSION,
-        'release': release,
-        'nova_version': version,
-        'rules': body,
-    }
-
-
-def write_catalog(release, catalog):
-    header = (f'# Nova {catalog["nova_version"]} policy defaults, generated by '
-              f'policies/regenerate.py from the PyPI wheel. Do not edit.\n')
-    text = header + yaml.safe_dump(catalog, sort_keys=False, width=79,
-                                   allow_unicode=True)
-    (HERE / f'nova-{release}.yaml').write_text(text)
+def regenerate(services, releases, wheel_dir):
+    for service in services:
+        for release in releases or sorted(service.releases):
+            if release not in service.releases:
+                continue
+            libraries, rules = dump_release(service, release, wheel_dir)
+            write_catalog(service, release, to_catalog(
+                service, release, rules, libraries=libraries))
+            print(f'{catalog_path(service, release).name}: {len(rules)} '
+                  f'rules from {service.dist} {service.releases[release]}')
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--service', action='append', choices=list(SERVICES),
+                        help='default: all (with --check-installed: nova)')
     parser.add_argument('--release', type=int, action='append',
-                        choices=sorted(RELEASES))
+                        choices=sorted(catalog_services.SERIES))
     parser.add_argument('--wheel-dir', type=pathlib.Path)
     parser.add_argument('--check-installed', action='store_true',
-                        help='compare the installed Nova with its catalog')
+                        help='compare an installed service with its catalog')
+    parser.add_argument('--python', help='the Python holding the installed '
+                        'service (default: this one)')
+    parser.add_argument('--catalog-dir', type=pathlib.Path, default=HERE,
+                        help='where the catalogs to check are (default: '
+                        'beside this script)')
     args = parser.parse_args(argv)
     if args.check_installed:
-        return check_installed()
+        # without --service, Nova alone (the behaviour before the others)
+        services = [SERVICES[s] for s in args.service or ['nova']]
+        return max(check_installed(s, args.python, args.catalog_dir)
+                   for s in services)
+    services = [SERVICES[s] for s in args.service or SERVICES]
     with tempfile.TemporaryDirectory() as tmp:
         wheel_dir = args.wheel_dir or pathlib.Path(tmp)
         wheel_dir.mkdir(parents=True, exist_ok=True)
-        for release in args.release or sorted(RELEASES):
-            version = RELEASES[release]
-            rules = dump_rules(download_wheel(version, wheel_dir))
-            write_catalog(release, to_catalog(release, version, rules))
-            print(f'nova-{release}.yaml: {len(rules)} rules from nova '
-                  f'{version}')
+        regenerate(services, args.release, wheel_dir)
+    return 0
 
 
 if __name__ == '__main__':

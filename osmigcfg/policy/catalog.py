@@ -1,8 +1,11 @@
-"""The Nova policy catalogs: every registered rule of a Nova release.
+"""The policy catalogs: every registered rule of a service release.
 
-The catalogs (``policies/nova-<release>.yaml``) are generated from the real
-Nova wheels by ``policies/regenerate.py``.  This module loads them and turns
-them into oslo.policy ``RuleDefault`` objects for a real Enforcer.
+The catalogs (``policies/<service>-<release>.yaml``) are generated from the
+real wheels by ``policies/regenerate.py``: Nova's, and Neutron's, Cinder's
+and Placement's named by the Nova release of the same series (so
+``neutron-34.yaml`` is the Neutron that goes with Nova 34; the file records
+Neutron's own version).  This module loads them and turns them into
+oslo.policy ``RuleDefault`` objects for a real Enforcer.
 """
 
 import dataclasses
@@ -16,6 +19,8 @@ from osmigcfg import exceptions
 from osmigcfg import resources
 
 DEFAULT_RELEASE = 34
+#: The services we ship catalogs for.
+SERVICES = ('nova', 'neutron', 'cinder', 'placement')
 _LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 
 MIGRATE = 'os_compute_api:os-migrate-server:migrate'
@@ -100,9 +105,14 @@ class RuleInfo:
 
 @dataclasses.dataclass(frozen=True)
 class Catalog:
+    """One service's rules for the release matching Nova ``release``."""
+
     release: int
-    nova_version: str
-    rules: dict  # name -> RuleInfo, in Nova's order
+    nova_version: str | None  # None in the other services' catalogs
+    rules: dict  # name -> RuleInfo, in the service's order
+    service: str = 'nova'
+    service_version: str | None = None  # the service's own version
+    series: str | None = None  # e.g. '2026.2' (not in Nova's catalogs)
 
     def __contains__(self, name):
         return name in self.rules
@@ -116,7 +126,8 @@ class Catalog:
             return self.rules[name]
         except KeyError:
             raise exceptions.UnknownRuleError(
-                name, self.release, self.suggest(name)) from None
+                name, self.release, self.suggest(name),
+                service=self.service) from None
 
     def suggest(self, name):
         close = difflib.get_close_matches(name, self.rules, n=1, cutoff=0.8)
@@ -132,10 +143,19 @@ class Catalog:
                 and r.name != name]
 
 
-def known_releases():
-    """The Nova releases we ship a catalog for."""
+def _check_service(service):
+    if service not in SERVICES:
+        raise exceptions.InputError(
+            f'no policy catalogs for service {service!r}',
+            hint=f'known services: {", ".join(SERVICES)}')
+    return service
+
+
+def known_releases(service='nova'):
+    """The Nova releases we ship a ``service`` catalog for."""
     found = []
-    for path in resources.policies_dir().glob('nova-*.yaml'):
+    pattern = f'{_check_service(service)}-*.yaml'
+    for path in resources.policies_dir().glob(pattern):
         try:
             found.append(int(path.stem.split('-', 1)[1]))
         except ValueError:
@@ -143,40 +163,63 @@ def known_releases():
     return sorted(found)
 
 
-def check_release(release):
+def check_release(release, service='nova'):
     """Return ``release`` as an int, or raise UnknownReleaseError."""
-    known = known_releases()
+    known = known_releases(service)
     try:
         value = int(release) if release is not None else DEFAULT_RELEASE
     except (TypeError, ValueError):
-        raise exceptions.UnknownReleaseError(release, known) from None
+        raise exceptions.UnknownReleaseError(
+            release, known, service=service) from None
     if value not in known:
-        raise exceptions.UnknownReleaseError(release, known)
+        raise exceptions.UnknownReleaseError(release, known, service=service)
     return value
 
 
+def _rule_info(name, entry):
+    deprecated = entry.get('deprecated_rule')
+    return RuleInfo(
+        name=name,
+        check_str=entry['check_str'],
+        description=entry.get('description') or '',
+        operations=tuple((o['method'], o['path'])
+                         for o in entry.get('operations') or ()),
+        scope_types=tuple(entry.get('scope_types') or ()),
+        deprecated_rule=DeprecatedRuleInfo(**deprecated)
+        if deprecated else None,
+        deprecated_for_removal=entry.get('deprecated_for_removal', False),
+        deprecated_reason=entry.get('deprecated_reason'),
+        deprecated_since=entry.get('deprecated_since'),
+    )
+
+
+def load_catalog(release=DEFAULT_RELEASE, service='nova'):
+    """The policy catalog of ``service`` for a Nova major release (cached).
+
+    Args:
+        release: the Nova major release (the other services' catalogs are
+            named by the Nova release of their series).
+        service: ``nova`` (default), ``neutron``, ``cinder`` or
+            ``placement``.
+
+    Raises:
+        InputError: unknown service; UnknownReleaseError: no such catalog.
+    """
+    return _load(check_release(release, service), service)
+
+
 @functools.lru_cache(maxsize=None)
-def load_catalog(release=DEFAULT_RELEASE):
-    """The policy catalog of a Nova major release (cached)."""
-    release = check_release(release)
-    path = resources.policies_dir() / f'nova-{release}.yaml'
+def _load(release, service):
+    path = resources.policies_dir() / f'{service}-{release}.yaml'
     with open(path, encoding='utf-8') as f:
         data = yaml.load(f, Loader=_LOADER)
-    rules = {}
-    for name, entry in data['rules'].items():
-        deprecated = entry.get('deprecated_rule')
-        rules[name] = RuleInfo(
-            name=name,
-            check_str=entry['check_str'],
-            description=entry.get('description') or '',
-            operations=tuple((o['method'], o['path'])
-                             for o in entry.get('operations') or ()),
-            scope_types=tuple(entry.get('scope_types') or ()),
-            deprecated_rule=DeprecatedRuleInfo(**deprecated)
-            if deprecated else None,
-            deprecated_for_removal=entry.get('deprecated_for_removal', False),
-            deprecated_reason=entry.get('deprecated_reason'),
-            deprecated_since=entry.get('deprecated_since'),
-        )
-    return Catalog(release=data['release'], nova_version=data['nova_version'],
-                   rules=rules)
+    rules = {name: _rule_info(name, entry)
+             for name, entry in data['rules'].items()}
+    return Catalog(
+        release=data['release'], nova_version=data.get('nova_version'),
+        rules=rules, service=data.get('service', 'nova'),
+        service_version=data.get('service_version', data.get('nova_version')),
+        series=data.get('series'))
+
+
+load_catalog.cache_clear = _load.cache_clear
