@@ -4,6 +4,8 @@ import pytest
 
 from osmigcfg.policy import audit
 from osmigcfg.policy import catalog
+from osmigcfg.policy import report_html
+from osmigcfg.policy import report_text
 from osmigcfg.policy import validate
 from tests.cli_runner import run_cli
 
@@ -100,3 +102,12 @@ def test_access_through_legacy_defaults_stays_the_pol211_warning(write):
                  f'"{MIGRATE}": "rule:project_member_or_admin"\n')
     report = validate.validate_policy(path, enforce_new_defaults=False)
     assert 'POL211' in report.codes() and not escalations(report)
+
+
+def test_reports_mark_cells_denied_through_an_unparsable_rule(write):
+    result = audit.audit_policy(write('policy.yaml', UNPARSABLE))
+    row = next(line for line in report_text.render_text(result).splitlines()
+               if line.startswith('live-migrate-host '))
+    assert row.split()[1:] == ['#', '#', '#', '#', '-', '#', '#']
+    assert ('<td class="cell unparsable" data-action="live-migrate-host" '
+            'data-persona="admin"') in report_html.render_html(result)

@@ -12,11 +12,14 @@ import pytest
 from oslo_policy import _checks
 
 from osmigcfg.migrate import preflight
+from osmigcfg.policy import audit
 from osmigcfg.policy import catalog
 from osmigcfg.policy import effective
 from osmigcfg.policy import matrix
 from osmigcfg.policy import offline
 from osmigcfg.policy import personas
+from osmigcfg.policy import report_html
+from osmigcfg.policy import report_text
 from tests.cli_runner import run_cli
 
 MIGRATE = catalog.MIGRATE
@@ -154,3 +157,14 @@ def test_oslo_policy_global_check_tables_are_left_alone(write):
     # Nova's is_admin semantics still hold inside osmigcfg's own trees
     admin = personas.standard_personas()[0]
     assert ep.check(MIGRATE, roles=admin.roles, project_id='p1').allowed
+
+
+def test_reports_mark_unknown_cells(listener, remote_policy):
+    result = audit.audit_policy(remote_policy)
+    row = next(line for line in report_text.render_text(result).splitlines()
+               if line.startswith('cold-migrate '))
+    assert row.split()[1:] == ['?', '?', '?', '?', '-', '?', '?']
+    page = report_html.render_html(result)
+    assert ('<td class="cell unknown" data-action="cold-migrate" '
+            'data-persona="member"') in page
+    assert listener.accepted == 0
