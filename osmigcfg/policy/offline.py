@@ -76,13 +76,13 @@ class UnknownCheck(_checks.Check):
         return self.kind in REMOTE_KINDS
 
     def describe(self):
-        """What this check does at enforcement time, in words."""
+        """What this check does at enforcement time, after "this rule"."""
         if self.remote:
             return (f'calls out to {self} at enforcement time; osmigcfg '
                     f'cannot predict it')
-        return (f'{self} is a check kind oslo.policy does not ship '
-                f'({self.kind!r} registered by another library); osmigcfg '
-                f'does not evaluate it')
+        return (f'uses {self}, a check kind another library registered '
+                f'(not shipped by oslo.policy), which osmigcfg does not run; '
+                f'osmigcfg cannot predict it')
 
     def __call__(self, target, creds, enforcer, current_rule=None):
         state = _state(enforcer)

@@ -88,10 +88,10 @@ def _check_findings(entry, catalog, merged):
         yield make_finding(codes.CHECK_UNPARSABLE,
                            f'{entry.name}: {entry.check_str!r}: {problem}',
                            **where)
-    for leaf in dict.fromkeys(str(u) for u in checkstr.unknown_checks(check)):
-        yield make_finding(codes.CHECK_CALLS_OUT, f'{entry.name}: this rule '
-                           f'calls out to {leaf} at enforcement time; '
-                           f'osmigcfg cannot predict it', **where)
+    for why in dict.fromkeys(u.describe()
+                             for u in checkstr.unknown_checks(check)):
+        yield make_finding(codes.CHECK_CALLS_OUT,
+                           f'{entry.name}: this rule {why}', **where)
     for odd in checkstr.suspicious_keys(check):
         yield make_finding(codes.CHECK_SUSPICIOUS_KEY,
                            f'{entry.name}: {odd!r} tests an attribute no '

@@ -20,6 +20,7 @@ from osmigcfg.policy import offline
 from osmigcfg.policy import personas
 from osmigcfg.policy import report_html
 from osmigcfg.policy import report_text
+from osmigcfg.policy import validate
 from tests.cli_runner import run_cli
 
 MIGRATE = catalog.MIGRATE
@@ -168,3 +169,26 @@ def test_reports_mark_unknown_cells(listener, remote_policy):
     assert ('<td class="cell unknown" data-action="cold-migrate" '
             'data-persona="member"') in page
     assert listener.accepted == 0
+
+
+class RecordingCheck(_checks.Check):
+    """A check kind 'another library' registered; it must never run."""
+
+    calls = 0
+
+    def __call__(self, target, creds, enforcer, current_rule=None):
+        RecordingCheck.calls += 1
+        return True
+
+
+def test_a_check_kind_registered_by_another_library_is_never_run(
+        write, monkeypatch):
+    monkeypatch.setitem(_checks.registered_checks, 'ldap', RecordingCheck)
+    path = write('p.yaml', f'"{MIGRATE}": "ldap:cn=ops"\n')
+    report = validate.validate_policy(path)
+    decision = effective.load_effective_policy(path).check(
+        MIGRATE, roles=['member'], project_id='p1')
+    assert RecordingCheck.calls == 0
+    assert decision.allowed is None
+    assert [f.code for f in report if 'ldap:cn=ops' in f.message] == \
+        ['POL112']
