@@ -7,6 +7,9 @@ the policy file and policy.d directories are loaded by oslo.policy itself,
 and ``enforcer.rules`` is read back.  Each rule's origin (default, file:line,
 inherited through a DeprecatedRule, ORed with the deprecated default) is
 recovered by comparing what the Enforcer produced with each candidate.
+The Enforcer is ``offline.OfflineEnforcer``: its rules are rebuilt so that
+deciding never performs I/O (an ``http:`` check is "unknown") and never
+recurses past a bound.
 """
 
 import dataclasses
