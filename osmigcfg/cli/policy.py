@@ -118,7 +118,9 @@ class CheckPolicy(base.OfflineMixin, lister.Lister):
         for name in names:
             decision = ep.check(name, roles, parsed_args.project,
                                 target=target)
-            rows.append((name, decision.allowed, decision.check_str,
+            allowed = 'unknown' if decision.allowed is None \
+                else decision.allowed
+            rows.append((name, allowed, decision.check_str,
                          decision.origin.describe()))
         return ('rule', 'allowed', 'check', 'source'), rows
 

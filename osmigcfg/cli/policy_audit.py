@@ -88,11 +88,18 @@ def matrix_rows(matrix):
     rows = []
     for act, cells in matrix.rows():
         rules = ', '.join(v.rule.split(':', 1)[1] for v in cells[0].verdicts)
-        rows.append((act.key, rules) + tuple(
-            'allowed' if c.allowed else (
-                'not found' if c.reason == 'hidden' else 'denied')
-            for c in cells))
+        rows.append((act.key, rules) + tuple(_cell_word(c) for c in cells))
     return columns, rows
+
+
+def _cell_word(cell):
+    if cell.allowed is None:
+        return 'unknown'
+    if cell.allowed:
+        return 'allowed'
+    return {'hidden': 'not found',
+            'unparsable': 'denied (unparsable rule)'}.get(cell.reason,
+                                                          'denied')
 
 
 class CheckUpgrade(_ReportLister):

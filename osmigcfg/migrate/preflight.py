@@ -128,6 +128,14 @@ class Preflight:
                     codes.ROLES_UNKNOWN, f'cannot predict whether Nova lets '
                     f'the caller {words}', subject=rule))
         decision = self._decide(rule, project_id)
+        if decision.allowed is None:  # an http: check decides: Nova will
+            from osmigcfg.policy import codes as policy_codes  # slow import
+            return Verdict(operation, rule, None, decision.explain(),
+                           findings.make_finding(
+                               policy_codes.CHECK_CALLS_OUT,
+                               f'cannot predict whether Nova lets the caller '
+                               f'{words}: {decision.explain()}',
+                               subject=rule, severity='warning'))
         if decision.allowed:
             return Verdict(operation, rule, True, decision.explain())
         return self._denied(operation, rule, decision, host, project_id)

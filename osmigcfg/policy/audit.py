@@ -1,9 +1,11 @@
 """Policy audits: who can move which servers, and where to.
 
 ``audit_policy`` builds the matrix (``matrix``) and turns it into findings
-(``audit_codes``), each carrying the chain of rules that grants or denies.
-Nothing here prints or writes files; reports are rendered by
-``report_text`` / ``report_html``.
+(``audit_codes``), each carrying the chain of rules that grants or denies,
+and carries every error ``validate`` finds in the same files (an unparsable
+rule, an undefined reference, a check that calls out...): the matrix is only
+as good as the rules it was decided from.  Nothing here prints or writes
+files; reports are rendered by ``report_text`` / ``report_html``.
 """
 
 import dataclasses
@@ -17,6 +19,7 @@ from osmigcfg.policy import actions as actions_mod
 from osmigcfg.policy import audit_codes as codes
 from osmigcfg.policy import effective as effective_mod
 from osmigcfg.policy import matrix as matrix_mod
+from osmigcfg.policy import validate as validate_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -115,6 +118,11 @@ def _trusted_admin(matrix, persona):
         and persona.name in matrix.admins)
 
 
+def _validation_errors(col):
+    for finding in validate_mod.validate_effective(col.ep).at_least('error'):
+        col.add(finding)
+
+
 def _access_findings(col):
     matrix = col.matrix
     for act in matrix.actions:
@@ -155,7 +163,8 @@ def _everyone_findings(col):
 def _companion(col, persona, starts, companions, code, what):
     matrix = col.matrix
     started = [a for a in starts if matrix.allowed(a, persona.name)]
-    missing = [a for a in companions if not matrix.allowed(a, persona.name)]
+    missing = [a for a in companions
+               if matrix.allowed(a, persona.name) is False]
     if not started or not missing:
         return
     act = actions_mod.action(started[0])
@@ -193,8 +202,8 @@ def _expect_findings(col, expected, profile):
             there = expected.cell(act.key, persona.name)
             if here.allowed == there.allowed:
                 continue
-            now = 'allowed' if here.allowed else 'denied'
-            then = 'allowed' if there.allowed else 'denied'
+            now = effective_mod.verdict_word(here.allowed)
+            then = effective_mod.verdict_word(there.allowed)
             details = (['this policy:'] + ['  ' + ln for ln in here.chain()]
                        + [f'{profile}:'] + ['  ' + ln for ln in
                                             there.chain()])
@@ -225,6 +234,7 @@ def audit_effective(ep, expect=None, personas=None):
     """
     matrix = matrix_mod.build_matrix(ep, personas=personas)
     col = _Collector(ep, matrix)
+    _validation_errors(col)
     _everyone_findings(col)
     _access_findings(col)
     _coherence_findings(col)

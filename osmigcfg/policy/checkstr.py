@@ -3,7 +3,10 @@
 oslo.policy never rejects a check string: whatever it cannot understand it
 turns into a deny-all ``FalseCheck`` (logging a traceback).  We parse with
 the real ``_parser.parse_rule`` and compare: every ``FalseCheck`` in the tree
-that the text did not ask for with ``!`` is a parse failure.
+that the text did not ask for with ``!`` is a parse failure.  Text nested
+deeper than :data:`MAX_NESTING` is not parsed at all: oslo.policy's parser
+recurses once per level and ends in RecursionError.  Trees come back rebuilt
+for offline evaluation (``offline.rebuild``).
 """
 
 import re
@@ -11,7 +14,12 @@ import re
 from oslo_policy import _checks
 from oslo_policy import _parser
 
+from osmigcfg.policy import offline
 from osmigcfg.policy import oslo_quiet
+
+#: Deepest nesting (parentheses and ``not``) of one check string we parse.
+#: Nova's defaults nest 3 deep; oslo.policy's parser fails near 300.
+MAX_NESTING = 50
 
 #: Credential/target keys a generic ``key:value`` check can usefully test.
 KNOWN_GENERIC_KEYS = frozenset({
@@ -35,13 +43,52 @@ def _deny_tokens(text):
     return len([t for t in re.split(r'[\s()]+', text) if t == '!'])
 
 
+def nesting_depth(text):
+    """How deep ``text`` nests, read from its tokens without parsing it.
+
+    Counts what makes oslo.policy's tree (and its parser) deeper: each
+    ``not`` one level, each parenthesised group two (an ``or`` of ``and``).
+    """
+    depth = deepest = nots = 0
+    outer = []
+    for token in re.split(r'\s+', text):
+        body = token.lstrip('(')
+        for _ in range(len(token) - len(body)):
+            outer.append(depth)
+            depth, nots = depth + nots + 2, 0
+        core = body.rstrip(')')
+        if core.lower() == 'not':
+            nots += 1
+        elif core:
+            nots = 0
+        deepest = max(deepest, depth + nots + 1)
+        for _ in range(len(body) - len(core)):
+            depth, nots = (outer.pop() if outer else 0), 0
+    return deepest
+
+
+def depth_problem(text):
+    """Why ``text`` is too deep to parse, or None."""
+    depth = nesting_depth(text)
+    if depth <= MAX_NESTING:
+        return None
+    return (f'it nests {depth} levels deep (parentheses and "not"; the '
+            f'limit is {MAX_NESTING}); oslo.policy\'s parser recurses once '
+            f'per level and fails (RecursionError) a few hundred deep')
+
+
 def parse_check(text):
     """Parse ``text`` as oslo.policy does; return (check, problems).
 
     ``problems`` is a list of messages, empty when the string parsed.
+    Text too deep to parse (``depth_problem``) is a deny-all ``!`` with
+    that problem.
     """
+    too_deep = depth_problem(text)
+    if too_deep:
+        return _checks.FalseCheck(), [too_deep]
     with oslo_quiet.collected_oslo_logs() as logs:
-        check = _parser.parse_rule(text)
+        check = offline.rebuild(_parser.parse_rule(text))
     nodes = list(_walk(check))
     falses = sum(isinstance(n, _checks.FalseCheck) for n in nodes)
     problems = []
@@ -67,12 +114,17 @@ def suspicious_keys(check):
     """
     odd = []
     for node in _walk(check):
-        if type(node) is _checks.GenericCheck:
+        if isinstance(node, _checks.GenericCheck):
             head = node.kind.split('.', 1)[0]
             if head not in KNOWN_GENERIC_KEYS and not head.startswith(
                     ("'", '"')) and not head.isdigit():
                 odd.append(f'{node.kind}:{node.match}')
     return odd
+
+
+def unknown_checks(check):
+    """Leaves osmigcfg does not evaluate (``http:``, ``https:``, foreign)."""
+    return offline.unknown_leaves(check)
 
 
 def allows_everyone(text):

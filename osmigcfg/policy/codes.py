@@ -16,11 +16,15 @@ OVERRIDDEN_LATER = 'POL107'
 DEPRECATED_NAME = 'POL108'
 CHECK_UNPARSABLE = 'POL110'
 CHECK_SUSPICIOUS_KEY = 'POL111'
+CHECK_CALLS_OUT = 'POL112'
+CHECK_TOO_DEEP = 'POL113'
 UNDEFINED_REFERENCE = 'POL120'
 CYCLE = 'POL121'
+CHAIN_TOO_DEEP = 'POL122'
 REDUNDANT = 'POL130'
 DEPRECATED_FOR_REMOVAL = 'POL140'
 ALLOW_EVERYONE = 'POL201'
+UNTRUSTED_PASSES = 'POL202'
 INHERITED_OVERRIDE = 'POL210'
 LEGACY_DEFAULTS = 'POL211'
 
@@ -50,17 +54,36 @@ register_codes(
     CodeInfo(CHECK_SUSPICIOUS_KEY, 'warning', 'a generic check on an '
              'attribute no token carries (likely a typo such as rol:admin)',
              'use role:, rule:, project_id:, user_id: or is_admin:'),
+    CodeInfo(CHECK_CALLS_OUT, 'error', 'this rule calls out to a URL at '
+             'enforcement time (an http: or https: check, or a check kind '
+             'another library registered); osmigcfg cannot predict it and '
+             'shows the decisions it decides as unknown',
+             'replace the remote check with role:/rule: checks, or accept '
+             'that osmigcfg cannot predict this rule'),
+    CodeInfo(CHECK_TOO_DEEP, 'error', 'a check string nests deeper than '
+             'osmigcfg parses (parentheses and "not"); oslo.policy\'s parser '
+             'fails with RecursionError a few hundred levels deep',
+             'flatten the check string'),
     CodeInfo(UNDEFINED_REFERENCE, 'error', 'rule:X refers to a rule that is '
              'not defined: that branch always denies',
              'define the rule or fix the name'),
     CodeInfo(CYCLE, 'error', 'rules refer to each other in a cycle',
              'break the cycle'),
+    CodeInfo(CHAIN_TOO_DEEP, 'error', 'evaluating a rule goes deeper '
+             'through rule: references than osmigcfg follows; oslo.policy '
+             'would hit Python\'s recursion limit', 'shorten the chain of '
+             'rule: references'),
     CodeInfo(REDUNDANT, 'info', 'an override equal to the default',
              'remove it so future default changes apply'),
     CodeInfo(DEPRECATED_FOR_REMOVAL, 'warning', 'an override of a rule Nova '
              'will remove', 'drop the override before upgrading'),
     CodeInfo(ALLOW_EVERYONE, 'error', 'a migration rule allows everyone '
              '("" or @)', 'use rule:context_is_admin or a project role rule'),
+    CodeInfo(UNTRUSTED_PASSES, 'error', 'a token without roles, a reader '
+             'or another project\'s member passes a migration action, '
+             'through whatever rule (context_is_admin, a helper rule, "not '
+             'role:x")', 'fix the rule the finding names; helper rules such '
+             'as context_is_admin decide every admin-only rule'),
     CodeInfo(INHERITED_OVERRIDE, 'warning', 'an override is copied onto a '
              'rule that is not set explicitly (DeprecatedRule inheritance)',
              'set the inheriting rule explicitly'),

@@ -7,6 +7,9 @@ the policy file and policy.d directories are loaded by oslo.policy itself,
 and ``enforcer.rules`` is read back.  Each rule's origin (default, file:line,
 inherited through a DeprecatedRule, ORed with the deprecated default) is
 recovered by comparing what the Enforcer produced with each candidate.
+The Enforcer is ``offline.OfflineEnforcer``: its rules are rebuilt so that
+deciding never performs I/O (an ``http:`` check is "unknown") and never
+recurses past a bound.
 """
 
 import dataclasses
@@ -15,32 +18,16 @@ import tempfile
 
 from oslo_config import cfg
 from oslo_context import context as oslo_context
-from oslo_policy import _checks
-from oslo_policy import _parser
 from oslo_policy import policy as oslo_policy
 
 from osmigcfg import exceptions
 from osmigcfg.policy import catalog as catalog_mod
+from osmigcfg.policy import checkstr
+from osmigcfg.policy import codes
+from osmigcfg.policy import offline
 from osmigcfg.policy import oslo_quiet
 from osmigcfg.policy import source as source_mod
 from osmigcfg.policy import trace
-
-
-@_checks.register('is_admin')
-class IsAdminCheck(_checks.Check):
-    """``is_admin:True``, matched the way Nova's own IsAdminCheck does.
-
-    Nova registers this check kind (case-insensitive ``true``) in
-    ``nova.policy``; we register the same semantics so offline decisions
-    match the API.
-    """
-
-    def __init__(self, kind, match):
-        self.expected = match.lower() == 'true'
-        super().__init__(kind, str(self.expected))
-
-    def __call__(self, target, creds, enforcer, current_rule=None):
-        return creds.get('is_admin') == self.expected
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,23 +72,47 @@ class EffectiveRule:
 
 @dataclasses.dataclass(frozen=True)
 class Decision:
-    """The answer to "may these credentials do this?", with the reason."""
+    """The answer to "may these credentials do this?", with the reason.
+
+    ``allowed`` is True, False, or None when the answer depends on a check
+    osmigcfg does not evaluate (``reason`` 'unknown'; ``unknowns`` says
+    which).  ``reason`` is 'check', 'scope', 'unknown', or 'unparsable'
+    for a denial that depends on a check string oslo.policy cannot parse.
+    """
 
     rule: str
-    allowed: bool
+    allowed: bool | None
     check_str: str
     origin: Origin
-    reason: str  # 'check' or 'scope'
+    reason: str
     chain: tuple = ()
+    unknowns: tuple = ()
+
+    @property
+    def verdict(self):
+        """'allowed', 'denied' or 'unknown'."""
+        return verdict_word(self.allowed)
 
     def explain(self):
-        verdict = 'allowed' if self.allowed else 'denied'
         if self.reason == 'scope':
-            return (f'{verdict}: {self.rule} requires a project-scoped token')
-        granted = f' via {self.chain[-1].strip()}' if (
-            self.allowed and self.chain) else ''
-        return (f'{verdict}: {self.rule} = {self.check_str} '
-                f'({self.origin.describe()}){granted}')
+            return f'denied: {self.rule} requires a project-scoped token'
+        how = ''
+        if self.allowed and self.chain:
+            how = f' via {self.chain[-1].strip()}'
+        elif self.allowed is None and self.unknowns:
+            how = f': {self.unknowns[0]}'
+        elif self.reason == 'unparsable':
+            how = (': it depends on a check string oslo.policy cannot '
+                   f'parse ({codes.CHECK_UNPARSABLE})')
+        return (f'{self.verdict}: {self.rule} = {self.check_str} '
+                f'({self.origin.describe()}){how}')
+
+
+def verdict_word(allowed):
+    """'allowed', 'denied' or 'unknown' (None) for an answer."""
+    if allowed is None:
+        return 'unknown'
+    return 'allowed' if allowed else 'denied'
 
 
 class EffectivePolicy:
@@ -116,6 +127,11 @@ class EffectivePolicy:
         self.entries = source_mod.merged_entries(sources)
         self.rules = {name: self._effective_rule(name, check)
                       for name, check in enforcer.rules.items()}
+        #: rule -> why its check string cannot be parsed (file rules only)
+        self.unparsable = {
+            name: problems[0] for name, entry in self.entries.items()
+            for problems in [checkstr.parse_check(entry.check_str)[1]]
+            if problems}
 
     def _effective_rule(self, name, check):
         registered = self.catalog.get(name)
@@ -135,13 +151,13 @@ class EffectivePolicy:
         text = str(check)
         old = self.entries.get(deprecated.name)
         if (old is not None and deprecated.name != registered.name
-                and text == str(_parser.parse_rule(old.check_str))
-                and text != str(_parser.parse_rule(registered.check_str))):
+                and text == str(offline.parse_rule(old.check_str))
+                and text != str(offline.parse_rule(registered.check_str))):
             return Origin('inherited', old.file, old.line, deprecated.name)
         if not self.enforce_new_defaults:
             legacy = oslo_policy.OrCheck([
-                _parser.parse_rule(registered.check_str),
-                _parser.parse_rule(deprecated.check_str)])
+                offline.parse_rule(registered.check_str),
+                offline.parse_rule(deprecated.check_str)])
             if text == str(legacy):
                 return Origin('legacy-or', via=deprecated.check_str)
         return Origin('default')
@@ -154,6 +170,17 @@ class EffectivePolicy:
             raise exceptions.UnknownRuleError(
                 name, self.release, self.catalog.suggest(name)) from None
 
+    def reachable(self, names):
+        """The rules named plus every rule they reference, transitively."""
+        seen, todo = [], list(names)
+        while todo:
+            name = todo.pop(0)
+            if name in seen or name not in self.rules:
+                continue
+            seen.append(name)
+            todo.extend(checkstr.rule_references(self.rules[name].check))
+        return seen
+
     def credentials(self, roles, project_id, user_id=None, system_scope=None):
         """A RequestContext as Nova builds it (is_admin from the policy)."""
         ctx = oslo_context.RequestContext(
@@ -164,19 +191,31 @@ class EffectivePolicy:
         creds = dict(ctx.to_policy_values())
         creds['is_admin'] = False
         target = {'project_id': project_id, 'user_id': ctx.user_id}
+        # an unknown context_is_admin counts as not admin (Nova's 404s)
         creds['is_admin'] = bool(self._enforce('context_is_admin', target,
                                                creds)[0])
         return creds
 
     def _enforce(self, rule, target, creds):
-        try:  # the rules are frozen: enforcing logs and warns nothing
-            ok = self.enforcer.enforce(rule, target, dict(creds),
-                                       do_raise=True)
-            return bool(ok), 'check'
+        """(True/False/None, reason, unknowns) for one rule, without I/O."""
+        def enforce():
+            # do_raise tells a scope failure from a denial; the rules are
+            # frozen, so enforcing logs and warns nothing
+            try:
+                return self.enforcer.enforce(rule, target, dict(creds),
+                                             do_raise=True)
+            except oslo_policy.PolicyNotAuthorized:
+                return False
+        try:
+            allowed, unknowns = self.enforcer.decide(enforce)
         except oslo_policy.InvalidScope:
-            return False, 'scope'
-        except oslo_policy.PolicyNotAuthorized:
-            return False, 'check'
+            return False, 'scope', ()
+        if allowed is None:
+            return None, 'unknown', unknowns
+        if not allowed and self.unparsable and any(
+                n in self.unparsable for n in self.reachable([rule])):
+            return False, 'unparsable', unknowns
+        return allowed, 'check', unknowns
 
     def decide_all(self, creds, target, rules=None):
         """rule -> allowed for many rules at once (for matrices and audits).
@@ -211,13 +250,13 @@ class EffectivePolicy:
         if target is None:
             target = {'project_id': creds['project_id'],
                       'user_id': creds['user_id']}
-        allowed, reason = self._enforce(rule, target, creds)
+        allowed, reason, unknowns = self._enforce(rule, target, creds)
         chain = ()
-        if explain and reason == 'check':
+        if explain and reason != 'scope':
             chain = tuple(trace.trace(self.enforcer, effective.check, target,
                                       creds))
         return Decision(rule, allowed, effective.check_str, effective.origin,
-                        reason, chain)
+                        reason, chain, unknowns)
 
 
 def _private_conf(enforce_new_defaults, policy_dirs):
@@ -234,9 +273,9 @@ def _private_conf(enforce_new_defaults, policy_dirs):
 
 
 def build_enforcer(catalog, policy_path, policy_dirs, enforce_new_defaults):
-    """A loaded, frozen oslo.policy Enforcer over the catalog's defaults."""
+    """A loaded, frozen, offline Enforcer over the catalog's defaults."""
     conf = _private_conf(enforce_new_defaults, policy_dirs)
-    enforcer = oslo_policy.Enforcer(
+    enforcer = offline.OfflineEnforcer(
         conf, policy_file=str(policy_path) if policy_path else
         '/nonexistent/osmigcfg-no-policy-file.yaml')
     enforcer.suppress_deprecation_warnings = True
@@ -245,14 +284,22 @@ def build_enforcer(catalog, policy_path, policy_dirs, enforce_new_defaults):
     with oslo_quiet.collected_oslo_logs():
         enforcer.load_rules()
     enforcer.use_conf = False  # freeze: a snapshot of the files as read
+    enforcer.make_offline()
     return enforcer
 
 
 def _refuse_bad_sources(sources):
+    """Stop at what oslo.policy would choke on (a list, a 1,500-deep text)."""
     for src in sources:
         if src.bad_values:
             name, line, why = src.bad_values[0]
             raise exceptions.PolicyFileError(src.path, line, f'{name}: {why}')
+        for entry in src.entries.values():
+            why = checkstr.depth_problem(entry.check_str)
+            if why:
+                raise exceptions.PolicyFileError(
+                    src.path, entry.line,
+                    f'{entry.name}: {why} ({codes.CHECK_TOO_DEEP})')
 
 
 def load_effective_policy(policy_file=None, policy_dirs=(), release=None,
@@ -308,7 +355,7 @@ def _assert_loaded(ep):
     """Every rule we read must be what the Enforcer holds (an invariant)."""
     for name, entry in ep.entries.items():
         held = ep.enforcer.rules.get(name)
-        wanted = str(_parser.parse_rule(entry.check_str))
+        wanted = str(offline.parse_rule(entry.check_str))
         if held is None or str(held) != wanted:
             raise exceptions.OsmigcfgError(
                 f'internal error: oslo.policy did not load {name} from '

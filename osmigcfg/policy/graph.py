@@ -1,9 +1,16 @@
-"""Checks over the merged rule graph (``rule:X`` references between rules)."""
+"""Checks over the merged rule graph (``rule:X`` references between rules).
+
+Walks over the graph are iterative: a chain of thousands of ``rule:``
+references is a finding, not a RecursionError.
+"""
+
+from oslo_policy import _checks
 
 from osmigcfg.findings import make_finding
 from osmigcfg.policy import catalog as catalog_mod
 from osmigcfg.policy import checkstr
 from osmigcfg.policy import codes
+from osmigcfg.policy import offline
 
 #: A project the probe credentials below belong to; any id works.
 _PROBE_PROJECT = 'osmigcfg-probe-project'
@@ -29,27 +36,97 @@ def _where(ep, name):
     return {'file': entry.file, 'line': entry.line, 'subject': name}
 
 
-def _cycle_members(ep):
-    refs = {n: [r for r in checkstr.rule_references(rule.check)
+def _references(ep):
+    return {n: [r for r in checkstr.rule_references(rule.check)
                 if r in ep.rules]
             for n, rule in ep.rules.items()}
-    state, on_cycle = {}, set()
 
-    def visit(node, stack):
-        state[node] = 'open'
-        stack.append(node)
-        for nxt in refs[node]:
-            if state.get(nxt) == 'open':
-                on_cycle.update(stack[stack.index(nxt):])
+
+def _post_order(refs):
+    """(name, on_cycle) for every rule, each after the rules it references.
+
+    A depth-first walk with an explicit stack; ``on_cycle`` is the set of
+    rules that lie on a reference cycle.
+    """
+    state, on_cycle, order = {}, set(), []
+    for root in refs:
+        if root in state:
+            continue
+        state[root] = 'open'
+        stack, path = [(root, iter(refs[root]))], [root]
+        while stack:
+            node, todo = stack[-1]
+            nxt = next(todo, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 'done'
+                order.append(node)
+            elif state.get(nxt) == 'open':
+                on_cycle.update(path[path.index(nxt):])
             elif nxt not in state:
-                visit(nxt, stack)
-        stack.pop()
-        state[node] = 'done'
+                state[nxt] = 'open'
+                stack.append((nxt, iter(refs[nxt])))
+                path.append(nxt)
+    return order, on_cycle
 
-    for name in refs:
-        if name not in state:
-            visit(name, [])
-    return on_cycle
+
+def _cycle_members(ep):
+    return _post_order(_references(ep))[1]
+
+
+def _tree_levels(check, level=1):
+    """(deepest level, [(level, referenced rule)]) of one rule's tree.
+
+    A level is what ``offline`` counts while evaluating: every and/or/not
+    node and every ``rule:`` hop.
+    """
+    if isinstance(check, _checks.RuleCheck):
+        return level, [(level, check.match)]
+    children = list(getattr(check, 'rules', ()) or ())
+    inner = getattr(check, 'rule', None)
+    if isinstance(inner, _checks.BaseCheck):
+        children.append(inner)
+    if not children:
+        return level - 1, []
+    deepest, refs = level, []
+    for child in children:
+        depth, found = _tree_levels(child, level + 1)
+        deepest = max(deepest, depth)
+        refs.extend(found)
+    return deepest, refs
+
+
+def evaluation_depths(ep):
+    """rule -> how many levels deep evaluating it goes (cycles cut once)."""
+    order, _cycle = _post_order(_references(ep))
+    depths = {}
+    for name in order:
+        deepest, refs = _tree_levels(ep.rules[name].check)
+        for level, ref in refs:
+            deepest = max(deepest, level + depths.get(ref, 0))
+        depths[name] = deepest
+    return depths
+
+
+def depth_findings(ep):
+    """Rules whose evaluation goes deeper than ``offline`` follows.
+
+    One finding per chain: for the rule at its top (no rule that refers to
+    it is too deep itself).
+    """
+    limit = offline.MAX_EVALUATION_DEPTH
+    depths = evaluation_depths(ep)
+    deep = {n for n, d in depths.items() if d > limit}
+    below = {r for n in deep for r in checkstr.rule_references(
+        ep.rules[n].check)}
+    for name in sorted(deep - below):
+        yield make_finding(
+            codes.CHAIN_TOO_DEEP, f'{name}: evaluating it goes '
+            f'{depths[name]} levels deep through rule: references (the '
+            f'limit is {limit}); osmigcfg decides it as unknown and '
+            f'oslo.policy would fail with RecursionError',
+            **_where(ep, name))
 
 
 def reference_findings(ep):

@@ -6,6 +6,11 @@ passes, by oslo.policy's real Enforcer (scope included) through
 ``EffectivePolicy.check``; a persona from another project that is not an
 admin by the policy never reaches the policy check of a server action,
 because Nova does not find another project's server (``hidden``).
+
+A cell is allowed (True), denied (False), or unknown (None, reason
+``unknown``) when a check osmigcfg does not evaluate (``http:``) decides
+it; a denial that depends on a check string oslo.policy cannot parse has
+the reason ``unparsable``.
 """
 
 import dataclasses
@@ -19,25 +24,32 @@ class Verdict:
     """One rule checked for a cell, and why it passed or failed."""
 
     rule: str
-    allowed: bool
+    allowed: bool | None  # None: unknown
     check_str: str
     origin: str           # Origin.describe()
     origin_kind: str      # default | file | inherited | legacy-or | ...
     file: str | None
     line: int | None
-    reason: str           # check | scope
+    reason: str           # check | scope | unknown | unparsable
     chain: tuple = ()
+    unknowns: tuple = ()
 
     def lines(self):
         """The verdict and its rule chain, as indented text lines."""
         verdict = 'passes' if self.allowed else 'fails'
         if self.reason == 'scope':
             verdict = 'fails the scope check (project-scoped token needed)'
+        elif self.reason == 'unparsable':
+            verdict = ('fails: it depends on a check string oslo.policy '
+                       'cannot parse')
+        elif self.allowed is None:
+            verdict = 'unknown: ' + '; '.join(self.unknowns)
         head = f'{self.rule} = {self.check_str} [{self.origin}]: {verdict}'
         return [head] + [f'  {line}' for line in self.chain]
 
     def to_dict(self):
-        return dataclasses.asdict(self) | {'chain': list(self.chain)}
+        return dataclasses.asdict(self) | {'chain': list(self.chain),
+                                           'unknowns': list(self.unknowns)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,8 +58,8 @@ class Cell:
 
     action: str
     persona: str
-    allowed: bool
-    reason: str           # policy | scope | hidden
+    allowed: bool | None  # None: unknown
+    reason: str           # policy | scope | hidden | unknown | unparsable
     verdicts: tuple = ()
 
     @property
@@ -122,7 +134,8 @@ def _verdict(ep, rule, persona, target, creds):
     origin = decision.origin
     return Verdict(rule, decision.allowed, decision.check_str,
                    origin.describe(), origin.kind, origin.file, origin.line,
-                   decision.reason, tuple(decision.chain))
+                   decision.reason, tuple(decision.chain),
+                   tuple(decision.unknowns))
 
 
 def target_for(act, persona):
@@ -144,11 +157,14 @@ def decide(ep, act, persona, creds=None):
                      for rule in actions_mod.rules_for(act, ep.catalog))
     if act.on_server and persona.foreign and not creds['is_admin']:
         return Cell(act.key, persona.name, False, 'hidden', verdicts)
-    allowed = all(v.allowed for v in verdicts)
-    reason = 'policy'
-    if not allowed and any(v.reason == 'scope' for v in verdicts):
-        reason = 'scope'
-    return Cell(act.key, persona.name, allowed, reason, verdicts)
+    denials = {v.reason for v in verdicts if v.allowed is False}
+    if denials:
+        reason = next((r for r in ('scope', 'unparsable') if r in denials),
+                      'policy')
+        return Cell(act.key, persona.name, False, reason, verdicts)
+    if any(v.allowed is None for v in verdicts):
+        return Cell(act.key, persona.name, None, 'unknown', verdicts)
+    return Cell(act.key, persona.name, True, 'policy', verdicts)
 
 
 def describe_sources(ep):

@@ -66,7 +66,7 @@ class Observation:
 
     def to_dict(self):
         return {'action': self.action, 'persona': self.persona,
-                'predicted': 'allowed' if self.predicted else 'denied',
+                'predicted': effective_mod.verdict_word(self.predicted),
                 'actual': self.actual, 'status': self.answer.status,
                 'detail': self.answer.detail, 'nova_rule': self.answer.rule,
                 'moved': self.moved, 'match': self.match}
@@ -108,7 +108,7 @@ def _observation_findings(matrix, obs):
     where = {'subject': f'{obs.action} / {obs.persona}',
              'details': (f'Nova: HTTP {obs.answer.status}: '
                          f'{obs.answer.detail}',) + cell.chain()}
-    predicted = 'allowed' if obs.predicted else 'denied'
+    predicted = effective_mod.verdict_word(obs.predicted)
     if not obs.observed:
         yield make_finding(codes.REHEARSAL_UNOBSERVED,
                            f'{obs.persona}: {act.title}: no usable answer '

@@ -25,6 +25,10 @@ AUDIT_LEGEND = (
     ('denied', '.', 'denied by the policy'),
     ('hidden', '-', 'server not found (another project, before any policy '
                     'check)'),
+    ('unknown', '?', 'unknown: a check osmigcfg cannot predict decides it '
+                     '(POL112)'),
+    ('unparsable', '#', 'denied through a check string oslo.policy cannot '
+                        'parse (POL110)'),
 )
 UPGRADE_LEGEND = (
     ('allowed', 'Y', 'allowed before and after'),
@@ -33,6 +37,7 @@ UPGRADE_LEGEND = (
     ('lost', 'x', 'allowed only before the upgrade'),
     ('inherited', '^', 'allowed after the upgrade only through an inherited '
                        'override (POL403)'),
+    ('unknown', '?', 'unknown before or after (POL112)'),
 )
 _UPGRADE_CELLS = {  # (allowed before, allowed after) -> (css, symbol)
     (True, True): ('allowed', 'Y'), (False, False): ('denied', '.'),
@@ -90,9 +95,13 @@ def audit_view(result):
 
     def cell_view(act, persona):
         cell = matrix.cell(act.key, persona.name)
+        if cell.allowed is None:
+            return 'unknown', '?', _cell_title(cell)
         if not cell.allowed:
-            css = 'hidden' if cell.reason == 'hidden' else 'denied'
-            return css, '-' if css == 'hidden' else '.', _cell_title(cell)
+            css = cell.reason if cell.reason in ('hidden', 'unparsable') \
+                else 'denied'
+            symbol = {'hidden': '-', 'unparsable': '#'}.get(css, '.')
+            return css, symbol, _cell_title(cell)
         mark = result.mark(act.key, persona.name)
         symbol = {'high': '!', 'medium': '~'}.get(mark, 'Y')
         css = f'allowed-{mark}' if mark in ('high', 'medium') else 'allowed'
@@ -116,6 +125,8 @@ def upgrade_view(result):
                  f'\nNova {after.release}:\n' + _cell_title(new))
         if new.allowed and key in result.inherited:
             return 'inherited', '^', title
+        if old.allowed is None or new.allowed is None:
+            return 'unknown', '?', title
         return _UPGRADE_CELLS[(old.allowed, new.allowed)] + (title,)
     changes = [{'action': c.action, 'persona': c.persona,
                 'arrow': 'denied -> allowed' if c.widens

@@ -11,12 +11,15 @@ from osmigcfg.policy import rehearse as rehearse_mod
 from osmigcfg.policy import upgrade as upgrade_mod
 
 AUDIT_LEGEND = ('Y allowed   ! allowed, HIGH finding   ~ allowed, MEDIUM '
-                'finding   . denied   - server not found (another project)')
+                'finding   . denied   - server not found (another project)   '
+                '? unknown (a check osmigcfg cannot predict, POL112)   '
+                '# denied through an unparsable check string (POL110)')
 REHEARSAL_LEGEND = ('Y allowed (as predicted)   . denied (as predicted)   '
                     'X Nova differs from the prediction   ? no usable answer')
 UPGRADE_LEGEND = ('Y allowed on both   . denied on both   + allowed only '
                   'after the upgrade   x allowed only before   ^ allowed, '
-                  'after the upgrade only through an inherited override')
+                  'after the upgrade only through an inherited override   '
+                  '? unknown on either side')
 _ACTION_WIDTH = 30
 
 
@@ -71,8 +74,10 @@ def audit_text(result):
 
     def symbol(act, persona):
         cell = matrix.cell(act.key, persona.name)
+        if cell.allowed is None:
+            return '?'
         if not cell.allowed:
-            return '-' if cell.reason == 'hidden' else '.'
+            return {'hidden': '-', 'unparsable': '#'}.get(cell.reason, '.')
         return {'high': '!', 'medium': '~'}.get(
             result.mark(act.key, persona.name), 'Y')
     lines = _header('osmigcfg policy audit', matrix)
@@ -92,6 +97,8 @@ def upgrade_text(result):
         new = after.allowed(act.key, persona.name)
         if new and (act.key, persona.name) in result.inherited:
             return '^'
+        if old is None or new is None:
+            return '?'
         return {(True, True): 'Y', (False, False): '.',
                 (False, True): '+', (True, False): 'x'}[(old, new)]
     lines = [f'osmigcfg policy upgrade-check: Nova {before.release} -> '

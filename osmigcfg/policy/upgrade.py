@@ -19,19 +19,18 @@ import logging
 import pathlib
 import tempfile
 
-from oslo_policy import _parser
-
 from osmigcfg import exceptions
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
 from osmigcfg.policy import actions as actions_mod
 from osmigcfg.policy import audit_codes as codes
 from osmigcfg.policy import catalog as catalog_mod
-from osmigcfg.policy import checkstr
+from osmigcfg.policy import codes as policy_codes
 from osmigcfg.policy import effective as effective_mod
 from osmigcfg.policy import matrix as matrix_mod
-from osmigcfg.policy import oslo_quiet
+from osmigcfg.policy import offline
 from osmigcfg.policy import personas as personas_mod
+from osmigcfg.policy import validate as validate_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class Change:
 
     @property
     def widens(self):
-        return self.after.allowed and not self.before.allowed
+        return self.after.allowed is True and self.before.allowed is False
 
     def to_dict(self):
         return {'action': self.action, 'persona': self.persona,
@@ -77,18 +76,6 @@ class UpgradeResult:
                 'before': self.before.to_dict(),
                 'after': self.after.to_dict(),
                 'findings': self.report.to_list()}
-
-
-def _reachable(ep, rules):
-    """The rules named, plus every rule they reference, transitively."""
-    seen, todo = [], list(rules)
-    while todo:
-        name = todo.pop(0)
-        if name in seen or name not in ep.rules:
-            continue
-        seen.append(name)
-        todo.extend(checkstr.rule_references(ep.rules[name].check))
-    return seen
 
 
 def _first_release(old_release, new_release, predicate):
@@ -143,7 +130,7 @@ def change_causes(old_ep, new_ep, act):
               if c]
     if direct:
         return tuple(causes + direct)
-    helpers = [n for n in _reachable(new_ep, new_rules) if n not in new_rules]
+    helpers = [n for n in new_ep.reachable(new_rules) if n not in new_rules]
     causes.extend(c for c in (_rule_cause(old_ep, new_ep, n) for n in helpers)
                   if c)
     return tuple(causes) or ('no rule changed: the decision changed through '
@@ -194,10 +181,9 @@ def _default_allows(ep, rule, persona, act):
     creds = ep.credentials(persona.roles, persona.project, persona.user)
     if act.on_server and persona.foreign and not creds['is_admin']:
         return False
-    with oslo_quiet.collected_oslo_logs():
-        check = _parser.parse_rule(info.check_str)
-        return bool(ep.enforcer.enforce(
-            check, matrix_mod.target_for(act, persona), creds))
+    check = offline.parse_rule(info.check_str)
+    return ep.enforcer.evaluate(check, matrix_mod.target_for(act, persona),
+                                creds) is True
 
 
 def _inheritance_findings(old_ep, new_ep, after, inherited):
@@ -246,6 +232,13 @@ def _dropped_findings(old_ep, new_ep):
                 file=entry.file, line=entry.line, subject=name)
 
 
+def _unpredictable_findings(ep):
+    """POL112: rules whose checks call out (their cells are unknown)."""
+    for finding in validate_mod.file_findings(ep.sources, ep.catalog):
+        if finding.code == policy_codes.CHECK_CALLS_OUT:
+            yield finding
+
+
 def compare_policies(old_ep, new_ep):
     """Compare two EffectivePolicies of the same files (any releases)."""
     personas = personas_mod.personas_for(new_ep)
@@ -256,7 +249,8 @@ def compare_policies(old_ep, new_ep):
         for persona in personas:
             old = before.cell(act.key, persona.name)
             new = after.cell(act.key, persona.name)
-            if old.allowed != new.allowed:
+            if None not in (old.allowed, new.allowed) and \
+                    old.allowed != new.allowed:  # unknown: POL112 says why
                 change = Change(act.key, persona.name, old, new,
                                 change_causes(old_ep, new_ep, act))
                 changes.append(change)
@@ -264,6 +258,7 @@ def compare_policies(old_ep, new_ep):
     inherited = set()
     report.extend(_inheritance_findings(old_ep, new_ep, after, inherited))
     report.extend(_dropped_findings(old_ep, new_ep))
+    report.extend(_unpredictable_findings(new_ep))
     return UpgradeResult(before, after, changes, report, inherited)
 
 

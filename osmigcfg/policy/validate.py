@@ -1,9 +1,11 @@
 """Validate a policy file plus policy.d directories for a Nova release.
 
 Every problem becomes a finding (see ``codes``); nothing stops at the first.
-Per-file checks (syntax, names, check strings) run on each file; checks of
-the merged result (undefined references, cycles, inheritance, legacy
-defaults) run on the real Enforcer's rules from ``effective``.
+Per-file checks (syntax, names, check strings, checks that would call out)
+run on each file; checks of the merged result (undefined references,
+cycles, chains too deep, inheritance, legacy defaults, and who passes the
+migration actions: ``exposure``) run on the real Enforcer's rules from
+``effective``.  ``audit`` carries the errors of ``validate_effective``.
 """
 
 from osmigcfg import exceptions
@@ -14,6 +16,7 @@ from osmigcfg.policy import catalog as catalog_mod
 from osmigcfg.policy import checkstr
 from osmigcfg.policy import codes
 from osmigcfg.policy import effective as effective_mod
+from osmigcfg.policy import exposure
 from osmigcfg.policy import graph
 from osmigcfg.policy import source as source_mod
 
@@ -75,11 +78,20 @@ def _name_findings(entry, catalog, referenced, deprecated_names):
 
 def _check_findings(entry, catalog, merged):
     where = {'file': entry.file, 'line': entry.line, 'subject': entry.name}
+    too_deep = checkstr.depth_problem(entry.check_str)
+    if too_deep:
+        yield make_finding(codes.CHECK_TOO_DEEP, f'{entry.name}: {too_deep}',
+                           **where)
+        return
     check, problems = checkstr.parse_check(entry.check_str)
     for problem in problems:
         yield make_finding(codes.CHECK_UNPARSABLE,
                            f'{entry.name}: {entry.check_str!r}: {problem}',
                            **where)
+    for why in dict.fromkeys(u.describe()
+                             for u in checkstr.unknown_checks(check)):
+        yield make_finding(codes.CHECK_CALLS_OUT,
+                           f'{entry.name}: this rule {why}', **where)
     for odd in checkstr.suspicious_keys(check):
         yield make_finding(codes.CHECK_SUSPICIOUS_KEY,
                            f'{entry.name}: {odd!r} tests an attribute no '
@@ -128,6 +140,34 @@ def _per_file(sources, catalog, report):
             seen[entry.name] = entry
 
 
+def file_findings(sources, catalog):
+    """The per-file findings (names, check strings) of parsed sources."""
+    report = Report()
+    _per_file(sources, catalog, report)
+    return report
+
+
+def _merged_findings(ep, report):
+    report.extend(graph.reference_findings(ep))
+    report.extend(graph.depth_findings(ep))
+    report.extend(graph.inheritance_findings(ep))
+    report.extend(graph.legacy_findings(ep))
+    report.extend(exposure.untrusted_findings(ep))
+
+
+def validate_effective(ep):
+    """Validate the files an EffectivePolicy was built from.
+
+    The same findings as :func:`validate_policy` for files that load (the
+    ones that do not load never become an EffectivePolicy).
+
+    :returns: Report
+    """
+    report = file_findings(ep.sources, ep.catalog)
+    _merged_findings(ep, report)
+    return report
+
+
 def validate_policy(policy_file=None, policy_dirs=(), release=None,
                     enforce_new_defaults=True):
     """Validate policy files for a Nova release.
@@ -140,11 +180,10 @@ def validate_policy(policy_file=None, policy_dirs=(), release=None,
     report = Report()
     sources, fatal = _read_all(policy_file, policy_dirs, report)
     _per_file(sources, catalog, report)
-    if fatal:
+    # oslo.policy cannot load what is too deep to parse
+    if fatal or codes.CHECK_TOO_DEEP in report.codes():
         return report
     ep = effective_mod.load_effective_policy(
         policy_file, policy_dirs, catalog.release, enforce_new_defaults)
-    report.extend(graph.reference_findings(ep))
-    report.extend(graph.inheritance_findings(ep))
-    report.extend(graph.legacy_findings(ep))
+    _merged_findings(ep, report)
     return report
