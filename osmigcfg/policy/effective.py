@@ -304,7 +304,7 @@ def _refuse_bad_sources(sources):
 
 def load_effective_policy(policy_file=None, policy_dirs=(), release=None,
                           enforce_new_defaults=True, profile=None,
-                          overrides=None):
+                          overrides=None, *, service='nova'):
     """Compute the effective policy.
 
     :param policy_file: a policy.yaml path, or None
@@ -313,11 +313,17 @@ def load_effective_policy(policy_file=None, policy_dirs=(), release=None,
     :param enforce_new_defaults: oslo.policy's flag of that name
     :param profile: a profile name rendered as the policy file (instead of
         ``policy_file``); ``overrides`` (a dict) are overlaid on it
+    :param service: whose catalog: ``nova`` (default), ``neutron``,
+        ``cinder`` or ``placement`` (profiles are Nova's only)
     :returns: EffectivePolicy
     :raises: InputError subclasses for unreadable or malformed input
     """
-    catalog = catalog_mod.load_catalog(catalog_mod.check_release(release))
+    catalog = catalog_mod.load_catalog(
+        catalog_mod.check_release(release, service), service)
     if profile is not None:
+        if service != 'nova':
+            raise exceptions.InputError(
+                f'policy profiles are for Nova only, not {service}')
         if policy_file is not None:
             raise exceptions.InputError(
                 'give either a profile or a policy file, not both')
