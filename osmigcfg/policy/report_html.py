@@ -178,5 +178,12 @@ def render_html(result):
         view = rehearsal_view(result)
     else:
         raise TypeError(f'no HTML report for {type(result).__name__}')
+    return render_view(view)
+
+
+def render_view(view):
+    """The report template filled with a view (title, meta, matrix_title,
+    personas: the columns, rows, legend, changes, findings); readiness
+    reports use it too."""
     template = _environment().get_template(TEMPLATE)
     return template.render(view=view, version=osmigcfg.__version__)

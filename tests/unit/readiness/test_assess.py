@@ -1,0 +1,221 @@
+"""``readiness.assess`` from files, with real oslo.policy and oslo.config.
+
+Each broken variant of an otherwise clean deployment must block exactly
+the kinds of migration it breaks, naming the rule, the user and the fix.
+"""
+
+import pytest
+
+from osmigcfg import readiness
+from osmigcfg.readiness import calls
+
+LIVE = {'live', 'live_block', 'live_volumes', 'host_targeted'}
+
+
+def _assess(files, **extra):
+    return readiness.assess(readiness.Inputs(**files, **extra))
+
+
+def _blocked(result):
+    return {k for k, v in result.verdicts().items() if v == 'blocked'}
+
+
+def _codes(result, kind):
+    kv = next(k for k in result.kinds if k.kind == kind)
+    return [r.finding.code for r in kv.reasons]
+
+
+def test_a_clean_deployment_is_ready_for_every_kind(deployment):
+    result = _assess(deployment())
+    assert result.verdicts() == {k: 'ready' for k in calls.KINDS}
+    assert not result.report.fails('error')
+
+
+def test_nova_user_without_service_role_blocks_live_on_port_binding(
+        deployment):
+    # admin is not enough: Neutron's create_port_binding is role:service
+    result = _assess(deployment(roles={'nova': ['admin'],
+                                       'neutron': ['service']}))
+    assert LIVE <= _blocked(result)
+    binding = next(f for f in result.report
+                   if f.location.subject == 'neutron:create_port_binding / '
+                                            'nova')
+    assert binding.code == 'RDY101' and binding.severity == 'error'
+    assert "'nova' (admin, manager, member, reader on project 'service')" \
+        in binding.message
+    assert 'POST /v2.0/ports/{port_id}/bindings' in binding.message
+    assert binding.hint.startswith(
+        'openstack role add --user nova --project service service')
+    # Placement accepts admin: cold migration and evacuation still work
+    # as far as Placement goes, but the cold path updates the port's
+    # binding profile, which is role:service only too
+    assert 'neutron:update_port:binding:profile / nova' in {
+        f.location.subject for f in result.report}
+
+
+def test_neutron_user_without_service_or_admin_blocks_external_events(
+        deployment):
+    result = _assess(deployment(roles={'nova': ['service'],
+                                       'neutron': ['member']}))
+    events = next(
+        f for f in result.report if f.location.subject ==
+        'nova:os_compute_api:os-server-external-events:create / neutron')
+    assert events.code == 'RDY101'
+    assert 'rule:service_or_admin' in events.message
+    assert 'role add --user neutron --project service service' in events.hint
+    assert _blocked(result) == set(calls.KINDS)
+
+
+def test_external_events_denial_is_a_warning_when_nova_does_not_wait(
+        deployment):
+    files = deployment(roles={'nova': ['service'], 'neutron': ['member']})
+    with open(files['nova_conf'], 'a') as f:
+        f.write('[DEFAULT]\nvif_plugging_is_fatal = false\n')
+    result = _assess(files)
+    assert not _blocked(result)
+    assert 'RDY104' in _codes(result, 'live')
+
+
+def test_without_service_user_token_live_with_volumes_is_blocked(deployment):
+    result = _assess(deployment(send='false'))
+    assert _blocked(result) == {'live_volumes'}
+    finding = next(f for f in result.report if f.code == 'RDY302')
+    assert finding.location.subject == '[service_user] ' \
+        'send_service_user_token'
+    assert finding.location.file.endswith('nova.conf')
+    assert finding.location.line
+    assert 'OSSA-2023-003' in finding.hint
+
+
+def test_service_token_without_a_role_cinder_requires(deployment):
+    cinder = ('[keystone_authtoken]\nservice_token_roles_required = true\n'
+              'service_token_roles = service,nova-token\n')
+    result = _assess(deployment(roles={'nova': ['admin'],
+                                       'neutron': ['service']},
+                                cinder_conf=cinder))
+    token = next(f for f in result.report if f.code == 'RDY203')
+    assert 'service, nova-token' in token.message
+    assert 'live_volumes' in _blocked(result)
+
+
+def test_the_openstack_role_assignment_list_shape_is_read(deployment):
+    rows = """\
+    - Role: service
+      User: nova@Default
+      Group: ''
+      Project: service@Default
+      Domain: ''
+      System: ''
+      Inherited: false
+    - Role: admin
+      User: ''
+      Group: admins@Default
+      Project: service@Default
+      Domain: ''
+      System: ''
+      Inherited: false
+    - Role: service
+      User: neutron@Default
+      Group: ''
+      Project: other@Default
+      Domain: ''
+      System: ''
+      Inherited: false
+    """
+    result = _assess(deployment(roles_text=rows))
+    # neutron's service role is on another project than neutron.conf names
+    assert 'RDY202' in _codes(result, 'live')
+    assert _blocked(result) == set(calls.KINDS)
+    assert next(f for f in result.report if f.code == 'RDY202') \
+        .location.subject == 'neutron_nova_user neutron'
+
+
+def test_a_policy_file_that_grants_the_binding_to_admin_unblocks_live(
+        deployment, write):
+    policy = write('neutron-policy.yaml',
+                   '"create_port_binding": "role:admin or role:service"\n'
+                   '"update_port:binding:profile": "role:admin or '
+                   'role:service"\n'
+                   '"activate": "role:admin or role:service"\n'
+                   '"delete_port_binding": "role:admin or role:service"\n')
+    cinder = ('[keystone_authtoken]\nservice_token_roles_required = true\n'
+              'service_token_roles = service,admin\n')
+    files = deployment(roles={'nova': ['admin'], 'neutron': ['service']},
+                       cinder_conf=cinder)
+    assert LIVE <= _blocked(_assess(files))
+    assert _blocked(_assess(files, neutron_policy=str(policy))) == set()
+
+
+def test_a_denial_set_in_a_policy_file_points_at_its_line(deployment, write):
+    policy = write('policy.d/10-placement.yaml',
+                   '# operators only\n'
+                   '"placement:allocations:update": "role:admin"\n')
+    result = _assess(deployment(), placement_policy=str(policy.parent))
+    finding = next(f for f in result.report if f.code == 'RDY101')
+    assert (finding.location.file.endswith('10-placement.yaml'),
+            finding.location.line) == (True, 2)
+    assert _blocked(result) == set(calls.KINDS)
+
+
+def test_a_member_caller_is_blocked_by_nova_default_policy(deployment):
+    result = _assess(deployment(), caller_roles=('member',))
+    nova = {f.location.subject for f in result.report if f.code == 'RDY102'}
+    assert 'nova:os_compute_api:os-migrate-server:migrate_live / caller' \
+        in nova
+    assert _blocked(result) == set(calls.KINDS)
+
+
+def test_without_role_assignments_service_calls_are_unknown(deployment):
+    files = deployment()
+    del files['role_assignments']
+    result = _assess(files)
+    assert set(result.verdicts().values()) == {'unknown'}
+    assert 'RDY201' in _codes(result, 'cold')
+
+
+def test_missing_auth_sections_block_every_kind(deployment):
+    nova = ('[service_user]\nsend_service_user_token = true\n'
+            'auth_type = password\nusername = nova\n')
+    result = _assess(deployment(nova_conf=nova))
+    missing = {f.location.subject for f in result.report
+               if f.code == 'RDY301'}
+    assert missing == {'[neutron]', '[placement]'}
+    assert _blocked(result) == set(calls.KINDS)
+
+
+def test_live_migration_config_errors_block_only_live_kinds(deployment):
+    files = deployment()
+    with open(files['nova_conf'], 'a') as f:
+        f.write('[libvirt]\nlive_migration_tunnelled = true\n')
+    result = _assess(files)
+    # CFG201: nova-compute refuses to start with both
+    assert 'CFG201' in _codes(result, 'cold')
+    files = deployment(nova_conf=open(files['nova_conf']).read().replace(
+        'live_migration_tunnelled = true',
+        'live_migration_permit_post_copy = true\n'
+        'live_migration_parallel_connections = 4'))
+    result = _assess(files)
+    assert 'CFG207' in _codes(result, 'live') and \
+        'CFG207' not in _codes(result, 'cold')
+
+
+@pytest.mark.parametrize('text,needle', [
+    ('nova: admin: [x]', 'roles.yaml'),
+    ('- just a string', 'row 1'),
+    ('nova: [1, 2]', 'want a list of role names'),
+])
+def test_a_bad_role_assignments_file_names_the_problem(deployment, text,
+                                                       needle):
+    from osmigcfg import exceptions
+    with pytest.raises(exceptions.InputError) as e:
+        _assess(deployment(roles_text=text))
+    assert needle in str(e.value)
+
+
+def test_a_bad_value_in_nova_conf_names_file_and_line(deployment):
+    from osmigcfg import exceptions
+    files = deployment(send='maybe')
+    with pytest.raises(exceptions.ConfigFileError) as e:
+        _assess(files)
+    assert 'nova.conf:' in str(e.value)
+    assert 'send_service_user_token' in str(e.value)
