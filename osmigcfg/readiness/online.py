@@ -13,9 +13,11 @@ report.  These are read-only snapshots: nothing is retried or written.
 import dataclasses
 import logging
 
+import openstack
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from osmigcfg import exceptions
 from osmigcfg.readiness import assignments as assignments_mod
 
 LOG = logging.getLogger(__name__)
@@ -49,6 +51,18 @@ class CloudFacts:
     missing: tuple = ()           # service types not in the catalog
     problems: tuple = ()          # Problem
     endpoint: str = ''
+
+
+def connect(cloud, *, timeout=DEFAULT_TIMEOUT):
+    """A connection to a clouds.yaml entry whose every request has a
+    timeout (InputError when there is no such entry)."""
+    try:
+        return openstack.connect(cloud=cloud, api_timeout=timeout)
+    except sdk_exceptions.ConfigException as e:
+        raise exceptions.InputError(
+            f'cloud {cloud!r}: {_short(e)}',
+            hint='name an entry of clouds.yaml (OS_CLIENT_CONFIG_FILE)'
+        ) from None
 
 
 def _short(error):
