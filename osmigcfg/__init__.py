@@ -15,7 +15,7 @@ import importlib
 __version__ = '0.1.0'
 
 _SUBPACKAGES = ('config', 'crosscloud', 'exceptions', 'findings', 'migrate',
-                'policy')
+                'policy', 'readiness')
 
 __all__ = ['__version__', *_SUBPACKAGES]
 
