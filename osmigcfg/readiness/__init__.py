@@ -23,8 +23,8 @@ Each call cites the Nova functions it was derived from;
 """
 
 from osmigcfg.readiness import codes  # noqa: F401 (registers RDY codes)
-from osmigcfg.readiness.assess import Inputs
-from osmigcfg.readiness.assess import assess
+from osmigcfg.readiness.assessment import Inputs
+from osmigcfg.readiness.assessment import assess
 from osmigcfg.readiness.calls import KINDS
 from osmigcfg.readiness.calls import known_releases
 from osmigcfg.readiness.calls import load_calls

@@ -79,8 +79,9 @@ class _Reader:
         self.problems = []
 
     def get(self, service, path, what, *, params=None, microversion=None):
-        proxy = getattr(self.conn, SERVICES[service])
         try:
+            # building the proxy may authenticate and discover versions
+            proxy = getattr(self.conn, SERVICES[service])
             resp = proxy.get(path, params=params, timeout=self.timeout,
                              raise_exc=False, microversion=microversion)
         except _ERRORS as e:

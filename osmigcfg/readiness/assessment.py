@@ -82,9 +82,11 @@ def _table(release):
                                     or known[:1]))
 
 
-def _config_reasons(inputs, qemu):
-    """CFG findings of nova.conf, the inventory and the certificates."""
-    report = config.validate_config([inputs.nova_conf], qemu_version=qemu) \
+def config_reasons(inputs, *, qemu_version=None):
+    """Reasons from ``config validate`` of the nova.conf (sharpened by the
+    computes' oldest QEMU), ``check-hosts`` and ``check-tls``."""
+    report = config.validate_config([inputs.nova_conf],
+                                    qemu_version=qemu_version) \
         if inputs.nova_conf else []
     findings = list(report)
     if inputs.inventory:
@@ -149,8 +151,8 @@ def assess(inputs, *, conn=None):
         if conn is not None else None
     if facts is not None:
         reasons += facts_mod.fact_reasons(facts, table)
-    reasons += _config_reasons(
-        inputs, facts_mod.lowest_qemu(facts) if facts else None)
+    reasons += config_reasons(
+        inputs, qemu_version=facts_mod.lowest_qemu(facts) if facts else None)
     return result_mod.build_result(table, reasons, _meta(
         inputs, release, table, assignments, conn))
 
