@@ -19,8 +19,9 @@ from osmigcfg.readiness import result as result_mod
 #: The project that owns the servers being moved.
 SERVER_PROJECT = 'server-project'
 SERVER_OWNER = 'server-owner'
-#: Roles tried, in order, to name the one a denied user lacks.
-CANDIDATE_ROLES = ('service', 'admin')
+#: Roles tried, in order, to name the one a denied identity lacks.
+CANDIDATE_ROLES = {'caller': ('manager', 'admin')}
+SERVICE_CANDIDATE_ROLES = ('service', 'admin')
 #: Rules Nova checks against an empty target (no project).
 _EMPTY_TARGET = frozenset({'os_compute_api:os-server-external-events:create'})
 EXTERNAL_EVENTS = 'os_compute_api:os-server-external-events:create'
@@ -37,6 +38,10 @@ class Who:
 
     def describe(self):
         held = ', '.join(self.roles) if self.roles else 'no roles'
+        if self.identity == 'caller':
+            where = ("the server's project" if self.project == SERVER_PROJECT
+                     else f'project {self.project!r}')
+            return f'the caller ({held} on {where})'
         return f'{self.user!r} ({held} on project {self.project!r})'
 
 
@@ -57,7 +62,7 @@ def _decide(ep, rule, who):
 
 
 def _fixing_role(ep, rule, who):
-    for role in CANDIDATE_ROLES:
+    for role in CANDIDATE_ROLES.get(who.identity, SERVICE_CANDIDATE_ROLES):
         if role in who.roles:
             continue
         more = dataclasses.replace(
