@@ -50,13 +50,13 @@ def _service_reasons(services):
         host = svc.get('host', '?')
         if svc.get('state') != 'up':
             out.append(_reason('RDY403', f'nova-compute on {host} is down '
-                               '(its servers can only be evacuated)', (),
+                               '(its servers can only be evacuated)', ALL,
                                subject=host))
         if svc.get('status') != 'enabled':
             why = svc.get('disabled_reason') or 'no reason given'
             out.append(_reason('RDY404', f'nova-compute on {host} is '
                                f'disabled ({why}): it receives no servers',
-                               (), subject=host))
+                               ALL, subject=host))
     if not usable:
         out.append(_reason('RDY401', f'none of {len(services)} compute '
                            'services is up and enabled', ALL))

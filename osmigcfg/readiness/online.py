@@ -147,8 +147,8 @@ def gather_facts(conn, *, timeout=DEFAULT_TIMEOUT):
                           'list hypervisors', microversion=READ_MICROVERSION)
         if body is not None:
             hypervisors = tuple(body.get('hypervisors', ()))
-    LOG.debug('read compute services %s and hypervisors %s',
-              services, hypervisors)
+    LOG.debug('read %s compute services and %s hypervisors',
+              len(services or ()), len(hypervisors or ()))
     return CloudFacts(services=services, hypervisors=hypervisors,
                       microversion=version, missing=missing,
                       problems=tuple(reader.problems))

@@ -83,3 +83,39 @@ def test_keystone_that_does_not_answer_leaves_the_roles_unknown(
     reason = next(f for f in result.report if f.code == 'RDY204')
     assert 'find user nova: HTTP 404' in reason.message
     assert result.verdict('live') == 'unknown'
+
+
+def test_cli_with_os_cloud_reads_the_cloud(nova_sandbox, write, capsys,
+                                           monkeypatch):
+    import json
+
+    from osmigcfg.cli import app
+    from osmigcfg.cli import readiness as readiness_cli
+    from tests.cli_runner import run_cli
+
+    # the installed osmigcfg may predate the command (see
+    # tests/unit/readiness/test_cli_readiness.py): add it beside the others
+    load = app.CommandManager.load_commands
+
+    def load_with_readiness(self, namespace):
+        load(self, namespace)
+        self.add_command('readiness', readiness_cli.AssessReadiness)
+    monkeypatch.setattr(app.CommandManager, 'load_commands',
+                        load_with_readiness)
+    token = nova_sandbox.token_env('admin', 'admin', ('admin',))['OS_TOKEN']
+    clouds = write('clouds.yaml', json.dumps({'clouds': {'sandbox': {
+        'auth_type': 'admin_token',
+        'auth': {'endpoint': nova_sandbox.endpoint, 'token': token}}}}))
+    for key in [k for k in __import__('os').environ if k.startswith('OS_')]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv('OS_CLIENT_CONFIG_FILE', str(clouds))
+    nova_sandbox.stop_compute('host2')
+    nova_sandbox.stop_compute('host3')
+    status, out, err = run_cli(
+        capsys, '--os-cloud', 'sandbox', 'readiness', '--role-assignments',
+        str(write('roles.yaml', ROLES)), '--timeout', '20', '-f', 'json')
+    assert status == 1, err
+    rows = {r['Kind']: r for r in json.loads(out)}
+    assert rows['live']['Verdict'] == 'blocked'
+    assert rows['evacuate']['Verdict'] == 'ready'
+    assert {'RDY402', 'RDY403'} <= {r['code'] for r in rows['live']['Reasons']}
