@@ -29,6 +29,9 @@ CODES = (
              'rule, but Nova does not fail on a missing event',
              'give Neutron\'s user the service role; each move waits '
              'vif_plugging_timeout for nothing'),
+    CodeInfo('RDY105', I, 'who may start this kind of migration under '
+             'Nova\'s policy', 'nothing to do, unless someone listed should '
+             'not (see `policy audit`)'),
     # -- RDY2xx: roles ----------------------------------------------------
     CodeInfo('RDY201', W, 'the roles of a service user are not known',
              'give --role-assignments (openstack role assignment list '

@@ -13,6 +13,7 @@ import dataclasses
 
 from osmigcfg import roles as roles_mod
 from osmigcfg.findings import make_finding
+from osmigcfg.policy import personas as personas_mod
 from osmigcfg.readiness import codes  # noqa: F401 (registers RDY codes)
 from osmigcfg.readiness import result as result_mod
 
@@ -175,4 +176,31 @@ def policy_reasons(table, policies, whos, *, events=Events()):
         finding, unknown = _finding(policies[group.service], group, events)
         reasons.append(result_mod.Reason(finding, frozenset(group.kinds),
                                          unknown))
+    return reasons
+
+
+def persona_reasons(table, nova):
+    """RDY105, one per kind: the standard personas Nova lets start it.
+
+    Args:
+        table: the call table (the caller's Nova rules of each kind).
+        nova: Nova's EffectivePolicy.
+    """
+    reasons = []
+    for kind in table.kinds:
+        rules = [r for c in table.for_kind(kind) if c.service == 'nova'
+                 and c.identity.name == 'caller' for r in c.rules]
+        allowed = []
+        for persona in personas_mod.standard_personas():
+            creds = nova.credentials(persona.roles, persona.project,
+                                     user_id=persona.user)
+            target = {'project_id': personas_mod.HOME_PROJECT,
+                      'user_id': personas_mod.SERVER_OWNER}
+            if all(nova.check(r, creds=creds, target=target,
+                              explain=False).allowed for r in rules):
+                allowed.append(persona.name)
+        reasons.append(result_mod.Reason(make_finding(
+            'RDY105', f'{kind}: {", ".join(allowed) or "nobody"} may start '
+            f'it ({", ".join(dict.fromkeys(rules))})',
+            subject=f'{kind} / personas'), frozenset({kind})))
     return reasons

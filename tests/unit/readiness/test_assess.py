@@ -219,3 +219,19 @@ def test_a_bad_value_in_nova_conf_names_file_and_line(deployment):
         _assess(files)
     assert 'nova.conf:' in str(e.value)
     assert 'send_service_user_token' in str(e.value)
+
+
+def test_personas_who_may_start_each_kind_follow_novas_policy(deployment,
+                                                               write):
+    def who(result, kind):
+        return next(f.message for f in result.report
+                    if f.location.subject == f'{kind} / personas')
+    files = deployment()
+    assert who(_assess(files), 'live').startswith(
+        'live: admin, manager may start it')
+    policy = write('nova-policy.yaml',
+                   '"os_compute_api:os-migrate-server:migrate_live": '
+                   '"rule:project_member_or_admin"\n')
+    result = _assess(files, nova_policy=str(policy))
+    assert who(result, 'live').startswith('live: admin, manager, member may')
+    assert who(result, 'cold').startswith('cold: admin, manager may')
