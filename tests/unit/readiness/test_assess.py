@@ -235,3 +235,16 @@ def test_personas_who_may_start_each_kind_follow_novas_policy(deployment,
     result = _assess(files, nova_policy=str(policy))
     assert who(result, 'live').startswith('live: admin, manager, member may')
     assert who(result, 'cold').startswith('cold: admin, manager may')
+
+
+def test_a_remote_check_leaves_its_kinds_unknown_without_any_request(
+        deployment, write):
+    # oslo.policy would POST to this URL when enforcing; offline it is inert
+    policy = write('neutron-policy.yaml',
+                   '"activate": "http://127.0.0.1:9/policy"\n')
+    result = _assess(deployment(), neutron_policy=str(policy))
+    finding = next(f for f in result.report if f.code == 'RDY103')
+    assert finding.location.subject == 'neutron:activate / nova'
+    assert finding.location.line == 1
+    assert result.verdict('live') == 'unknown'
+    assert result.verdict('cold') == 'ready'
