@@ -102,8 +102,8 @@ def _user(identity, ini):
     if ini is None or not ini.has_auth(section):
         return ServiceUser(identity, assumed, DEFAULT_PROJECT, 'assumed')
     name = ini.get(section, 'username')
-    return ServiceUser(identity, name,
-                       ini.get(section, 'project_name', default=DEFAULT_PROJECT),
+    project = ini.get(section, 'project_name', default=DEFAULT_PROJECT)
+    return ServiceUser(identity, name, project,
                        ini.where(section, 'username' if name else 'auth_type'))
 
 

@@ -27,8 +27,8 @@ def _reason(code, message, kinds, *, subject=None, unknown=False):
 
 def qemu_version(hypervisor):
     """(major, minor) of a QEMU/KVM hypervisor, or None."""
-    if str(hypervisor.get('hypervisor_type', '')).upper() not in ('QEMU',
-                                                                   'KVM'):
+    kind = str(hypervisor.get('hypervisor_type', '')).upper()
+    if kind not in ('QEMU', 'KVM'):
         return None
     number = hypervisor.get('hypervisor_version')
     if not isinstance(number, int) or number <= 0:
@@ -84,8 +84,9 @@ def _hypervisor_reasons(hypervisors):
             hv.get('hypervisor_hostname', '?'))
     if len(types) == 1 and len(versions) > 1:
         oldest = min(versions, key=lambda v: v or 0)
+        hosts = ', '.join(sorted(versions[oldest]))
         out.append(_reason(
-            'RDY406', f'hypervisor versions differ: {", ".join(sorted(versions[oldest]))} '
+            'RDY406', f'hypervisor versions differ: {hosts} '
             f'run the oldest ({oldest}) and cannot receive live migrations '
             'from the others', LIVE, subject='hypervisors'))
     return out

@@ -221,8 +221,8 @@ def test_a_bad_value_in_nova_conf_names_file_and_line(deployment):
     assert 'send_service_user_token' in str(e.value)
 
 
-def test_personas_who_may_start_each_kind_follow_novas_policy(deployment,
-                                                               write):
+def test_personas_who_may_start_each_kind_follow_novas_policy(
+        deployment, write):
     def who(result, kind):
         return next(f.message for f in result.report
                     if f.location.subject == f'{kind} / personas')
