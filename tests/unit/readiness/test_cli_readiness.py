@@ -90,3 +90,12 @@ def test_bad_input_is_one_line_and_no_traceback(capsys, deployment, write):
     assert status == 1
     assert 'bad.yaml: nova: want a list of role names' in err
     assert 'Traceback' not in err
+
+
+def test_an_unknown_cloud_is_one_line(capsys, write, monkeypatch):
+    monkeypatch.setenv('OS_CLIENT_CONFIG_FILE',
+                       str(write('clouds.yaml', 'clouds: {}\n')))
+    status, _out, err = run_cli(capsys, '--os-cloud', 'nowhere',
+                                'readiness')
+    assert status == 1
+    assert 'nowhere' in err and 'Traceback' not in err
