@@ -248,3 +248,26 @@ def test_a_remote_check_leaves_its_kinds_unknown_without_any_request(
     assert finding.location.line == 1
     assert result.verdict('live') == 'unknown'
     assert result.verdict('cold') == 'ready'
+
+
+def test_an_inventory_collision_blocks_live_kinds_only(deployment, write):
+    inventory = write('hosts.yaml', 'hosts:\n'
+                      '  cmp-001: {interface: ens4, address: 10.20.0.11}\n'
+                      '  cmp-002: {interface: ens4, address: 10.20.0.11}\n')
+    result = _assess(deployment(), inventory=str(inventory))
+    assert 'CFG302' in _codes(result, 'live')
+    assert _blocked(result) == LIVE
+
+
+def test_check_certs_reads_each_hosts_certificate_directory(deployment,
+                                                            write, tmp_path):
+    (tmp_path / 'pki' / 'cmp-001').mkdir(parents=True)
+    inventory = write('hosts.yaml', f'cert_dir: {tmp_path}/pki/{{name}}\n'
+                      'hosts:\n'
+                      '  cmp-001: {interface: ens4, address: 10.20.0.11}\n')
+    files = deployment()
+    assert 'CFG401' not in _codes(_assess(files, inventory=str(inventory)),
+                                  'live')
+    result = _assess(files, inventory=str(inventory), check_certs=True)
+    assert 'CFG401' in _codes(result, 'live')
+    assert 'CFG401' not in _codes(result, 'cold')
