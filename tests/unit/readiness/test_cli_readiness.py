@@ -4,32 +4,11 @@ import configparser
 import json
 import pathlib
 
-import pytest
 import yaml
 
-from osmigcfg.cli import app
-from osmigcfg.cli import readiness as readiness_cli
 from tests.cli_runner import run_cli
 
 SETUP_CFG = pathlib.Path(__file__).parents[3] / 'setup.cfg'
-
-
-@pytest.fixture(autouse=True)
-def registered(monkeypatch):
-    """The command, also when the installed osmigcfg predates it.
-
-    The shared virtualenv holds an installed copy of osmigcfg whose entry
-    points are those of its own setup.cfg; a test cannot reinstall it, so
-    the command is added beside the installed ones (the next test checks
-    that setup.cfg registers it for real).
-    """
-    load = app.CommandManager.load_commands
-
-    def load_with_readiness(self, namespace):
-        load(self, namespace)
-        self.add_command('readiness', readiness_cli.AssessReadiness)
-    monkeypatch.setattr(app.CommandManager, 'load_commands',
-                        load_with_readiness)
 
 
 def test_setup_cfg_registers_the_command_for_the_osc_plugin():
