@@ -8,7 +8,10 @@ a traceback.  Messages are built here, in one place, from keyword data.
 
     OsmigcfgError
      ├── InputError                 bad input from the user: exit 1
-     │    ├── FileReadError         a path that cannot be read
+     │    ├── FileReadError         a path that cannot be read (missing,
+     │    │                         not a regular file, over the size cap)
+     │    ├── YamlDocumentError     a YAML input refused by the loader
+     │    │                         (syntax, alias, depth), with its line
      │    ├── PolicyFileError       a policy file that does not parse
      │    ├── UnknownProfileError   a profile name we do not ship
      │    ├── UnknownReleaseError   a Nova release we have no catalog for
@@ -59,9 +62,22 @@ class InputError(OsmigcfgError):
 
 
 class FileReadError(InputError):
-    def __init__(self, path, reason):
-        super().__init__(f'{path}: cannot read: {reason}')
+    def __init__(self, path, reason, hint=None):
+        super().__init__(f'{path}: cannot read: {reason}', hint=hint)
         self.path = path
+        self.reason = reason
+
+
+class YamlDocumentError(InputError):
+    """A YAML input the loader refused; each reader re-raises it as its own
+    error (PolicyFileError, ConfigFileError, a finding...)."""
+
+    def __init__(self, path, line, reason, hint=None):
+        where = f'{path}:{line}' if line else str(path)
+        super().__init__(f'{where}: {reason}', hint=hint)
+        self.path = path
+        self.line = line
+        self.reason = reason
 
 
 class PolicyFileError(InputError):

@@ -6,7 +6,10 @@ It is osc-lib's OpenStackShell (so ``--os-cloud``, clouds.yaml and the
 ``osmigcfg policy render`` is ``openstack migration policy render``.
 """
 
+import argparse
 import importlib.metadata
+import logging
+import re
 import sys
 
 from cliff import commandmanager
@@ -14,6 +17,8 @@ from osc_lib.api import auth
 from osc_lib import shell
 
 import osmigcfg
+from osmigcfg.cli import console
+from osmigcfg import inputs
 
 COMMAND_GROUP = 'openstack.migration.v1'
 PREFIX = 'migration '
@@ -37,7 +42,27 @@ class CommandManager(commandmanager.CommandManager):
             self.commands[name] = entry_point
 
 
+_SIZE = re.compile(r'^\s*(\d+)\s*([KMG]?)(?:i?B)?\s*$', re.I)
+_UNITS = {'': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
+MAX_INPUT_SIZE_CEILING = 4 << 30
+
+
+def input_size(text):
+    """``--max-input-size``: bytes, or a number with K, M or G (binary)."""
+    match = _SIZE.match(text)
+    size = match and int(match.group(1)) * _UNITS[match.group(2).upper()]
+    if not size or size > MAX_INPUT_SIZE_CEILING:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a size between 1 byte and 4G '
+            '(e.g. 16M, 512K, 1048576)')
+    return size
+
+
 class OsmigcfgShell(shell.OpenStackShell):
+
+    # cliff names this logger after argv[0]; it prints a failed command's
+    # one-line error, so it must be ours for the console rules to show it
+    LOG = logging.getLogger(__name__)
 
     def __init__(self):
         super().__init__(
@@ -51,9 +76,23 @@ class OsmigcfgShell(shell.OpenStackShell):
     def build_option_parser(self, description, version):
         parser = super().build_option_parser(description, version)
         parser.set_defaults(os_compute_api_version=None)
+        parser.add_argument(
+            '--max-input-size', metavar='<size>', type=input_size,
+            default=inputs.DEFAULT_MAX_INPUT_SIZE,
+            help='refuse input files larger than this (bytes, or with K, M '
+                 'or G); default 16M')
         # --os-auth-url, --os-token, --os-username...: OSC adds them in its
         # own shell, osc-lib's base shell does not
         return auth.build_auth_plugins_option_parser(parser)
+
+    def configure_logging(self):
+        super().configure_logging()
+        if not self.options.debug:
+            console.quiet_console(self.log_configurator.console_logger)
+
+    def run_subcommand(self, argv):
+        with inputs.input_size_limit(self.options.max_input_size):
+            return super().run_subcommand(argv)
 
 
 def main(argv=None):

@@ -6,6 +6,8 @@ result; these bases hold the little that is common: offline commands
 whose exit status follows the worst finding, and the shared arguments.
 """
 
+import argparse
+
 from cliff import command
 from cliff import lister
 
@@ -122,6 +124,21 @@ def add_policy_dir_argument(parser):
         dest='policy_dirs',
         help='a policy.d directory, applied after the policy file '
              '(repeatable, in order)')
+
+
+def bounded_int(low, high):
+    """An argparse type: an integer from ``low`` to ``high`` (else exit 2)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f'{text!r} is not a whole number from {low} to {high}')
+        return value
+    parse.__name__ = f'integer {low}..{high}'
+    return parse
 
 
 def severity_choices():

@@ -175,8 +175,10 @@ class CheckTls(_Findings):
             help='qemu: <dir>/ca-cert.pem, server-cert.pem, ... (default); '
                  'libvirt: <dir>/CA/cacert.pem, libvirt/servercert.pem, ...')
         parser.add_argument(
-            '--warn-days', metavar='<days>', type=int, default=30,
-            help='warn when a certificate expires sooner; default 30')
+            '--warn-days', metavar='<days>', type=base.bounded_int(0, 3650),
+            default=30,
+            help='warn when a certificate expires sooner (0..3650); '
+                 'default 30')
         return parser
 
     def take_action(self, parsed_args):

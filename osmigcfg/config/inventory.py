@@ -22,7 +22,7 @@ import ipaddress
 from oslo_config import types
 
 from osmigcfg import exceptions
-from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg.config import yamldoc
 
 DEFAULT_CERT_DIR = '/etc/pki/qemu'
@@ -168,4 +168,4 @@ def parse_inventory(text, path='<inventory>'):
 
 def load_inventory(path):
     """Read and parse an inventory file."""
-    return parse_inventory(files.read_text(path), str(path))
+    return parse_inventory(inputs.read_text(path), str(path))

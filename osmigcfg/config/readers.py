@@ -15,7 +15,7 @@ import re
 from oslo_config import iniparser
 
 from osmigcfg import exceptions
-from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg.config import model
 from osmigcfg.config import toolforms
 from osmigcfg.config.entries import Source
@@ -168,4 +168,4 @@ def read_text(text, path, fmt='auto'):
 
 def read_file(path, fmt='auto'):
     """Read a settings file (FileReadError / ConfigFileError on bad input)."""
-    return read_text(files.read_text(path), str(path), fmt)
+    return read_text(inputs.read_text(path), str(path), fmt)

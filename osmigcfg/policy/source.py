@@ -14,9 +14,7 @@ import pathlib
 import yaml
 
 from osmigcfg import exceptions
-from osmigcfg import files
-
-_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+from osmigcfg import inputs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,20 +42,16 @@ def _mark_line(node):
 def parse_policy_text(text, path='<policy>'):
     """Parse policy text into a PolicySource.
 
-    Raises PolicyFileError (with the line) when the text is not YAML or not
-    a mapping.  Duplicate keys and non-string values are recorded on the
+    Raises PolicyFileError (with the line) when the text is not YAML (or
+    uses YAML anchors/aliases, see :mod:`osmigcfg.inputs`) or not a
+    mapping.  Duplicate keys and non-string values are recorded on the
     source (oslo.policy would silently keep the last / fail on them) so that
     a validator can report every one of them.
     """
     try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as e:
-        mark = getattr(e, 'problem_mark', None) or getattr(
-            e, 'context_mark', None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(e, 'problem', None) or str(e).split('\n')[0]
-        raise exceptions.PolicyFileError(
-            path, line, f'not valid YAML: {problem}') from None
+        root = inputs.compose_yaml(text, path)
+    except exceptions.YamlDocumentError as e:
+        raise exceptions.PolicyFileError(path, e.line, e.reason) from None
     source = PolicySource(path=str(path))
     if root is None:
         return source
@@ -94,7 +88,7 @@ def _add_entry(source, key_node, value_node):
 
 def read_policy_file(path):
     """Read and parse one policy file (FileReadError / PolicyFileError)."""
-    return parse_policy_text(files.read_text(path), path)
+    return parse_policy_text(inputs.read_text(path), path)
 
 
 def policy_dir_files(directory):
