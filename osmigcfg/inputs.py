@@ -189,10 +189,10 @@ def _yaml_error(path, error):
                                         f'not valid YAML: {problem}')
 
 
-def _scan_errors(text, path):
+def _scan_errors(text, path, loader):
     """Refuse anchors, aliases and deep nesting by a linear event scan."""
     depth = 0
-    for event in yaml.parse(text, Loader=_SAFE_BASE):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent) or getattr(
                 event, 'anchor', None):
             what = 'alias *' if isinstance(event, yaml.AliasEvent) else (
@@ -212,9 +212,9 @@ def _scan_errors(text, path):
             depth -= 1
 
 
-def _guarded(call, text, path):
+def _guarded(call, text, path, loader):
     try:
-        _scan_errors(text, path)
+        _scan_errors(text, path, loader)
         return call()
     except yaml.YAMLError as e:
         raise _yaml_error(path, e) from None
@@ -232,10 +232,17 @@ def load_yaml(text, path, *, loader=SafeLoader):
     :raises: YamlDocumentError (path, line, reason): not YAML, an alias or
         anchor, too deep, or a value no constructor accepts
     """
-    return _guarded(lambda: yaml.load(text, Loader=loader), text, path)  # noqa: S506
+    return _guarded(lambda: yaml.load(text, Loader=loader),  # noqa: S506
+                    text, path, loader)
 
 
-def compose_yaml(text, path):
-    """The node tree of one YAML document (same checks as load_yaml)."""
-    return _guarded(lambda: yaml.compose(text, Loader=_SAFE_BASE), text,
-                    path)
+def compose_yaml(text, path, *, loader=_SAFE_BASE):
+    """The node tree of one YAML document (same checks as load_yaml).
+
+    :param loader: the parser to use; ``yaml.SafeLoader`` (pure Python)
+        where the document must parse exactly as a library that uses it
+        will parse it (oslo.policy's ``yaml.safe_load``): libyaml accepts
+        a few texts PyYAML refuses
+    """
+    return _guarded(lambda: yaml.compose(text, Loader=loader), text, path,
+                    loader)

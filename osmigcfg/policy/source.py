@@ -49,7 +49,9 @@ def parse_policy_text(text, path='<policy>'):
     a validator can report every one of them.
     """
     try:
-        root = inputs.compose_yaml(text, path)
+        # oslo.policy loads with yaml.safe_load (PyYAML's pure-Python
+        # parser); libyaml accepts texts it refuses (a BOM inside, tabs)
+        root = inputs.compose_yaml(text, path, loader=yaml.SafeLoader)
     except exceptions.YamlDocumentError as e:
         raise exceptions.PolicyFileError(path, e.line, e.reason) from None
     source = PolicySource(path=str(path))
@@ -64,21 +66,30 @@ def parse_policy_text(text, path='<policy>'):
     return source
 
 
+_NODE_KINDS = {yaml.SequenceNode: 'list', yaml.MappingNode: 'mapping'}
+
+
+def _node_kind(node):
+    """``list``, ``mapping`` or a scalar's tag (``int``, ``timestamp``)."""
+    return _NODE_KINDS.get(type(node)) or node.tag.rsplit(':', 1)[-1]
+
+
 def _add_entry(source, key_node, value_node):
     line = _mark_line(key_node)
     if (not isinstance(key_node, yaml.ScalarNode)
             or key_node.tag != 'tag:yaml.org,2002:str'):
-        source.bad_values.append((str(key_node.value)[:40], line,
-                                  'rule name is not a string'))
+        shown = (key_node.value[:40] if isinstance(key_node, yaml.ScalarNode)
+                 else f'a {_node_kind(key_node)}')
+        source.bad_values.append((shown, line, 'rule name is a '
+                                  f'{_node_kind(key_node)}, not a string'))
         return
     name = key_node.value
     if (not isinstance(value_node, yaml.ScalarNode)
             or value_node.tag not in ('tag:yaml.org,2002:str',
                                       'tag:yaml.org,2002:null')):
-        kind = value_node.tag.rsplit(':', 1)[-1] if isinstance(
-            value_node, yaml.ScalarNode) else type(value_node).__name__
         source.bad_values.append(
-            (name, line, f'value is a {kind}, not a check string'))
+            (name, line,
+             f'value is a {_node_kind(value_node)}, not a check string'))
         return
     check = value_node.value if value_node.tag.endswith(':str') else ''
     if name in source.entries:
