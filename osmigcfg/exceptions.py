@@ -35,7 +35,9 @@ a traceback.  Messages are built here, in one place, from keyword data.
      │    └── CrossCloudFailed      a cross-cloud copy or cutover failed
      │         └── ChecksumMismatch copied bytes differ from the source's
      ├── JournalError               a journal file that is missing or corrupt
-     └── SandboxError               the real-Nova / local-cloud fixture failed
+     ├── SandboxError               the real-Nova / local-cloud fixture failed
+     └── InternalError              an offline command hit an exception
+                                    osmigcfg did not mean to raise (a bug)
 """
 
 
@@ -218,3 +220,14 @@ class JournalError(OsmigcfgError):
 
 class SandboxError(OsmigcfgError):
     """The real-Nova or local-cloud sandbox could not start or failed."""
+
+
+class InternalError(OsmigcfgError):
+    """An offline command failed with an exception we did not raise."""
+
+    def __init__(self, error):
+        super().__init__(
+            f'internal error: {type(error).__name__}: {error}',
+            hint='a bug in osmigcfg: run again with --debug and report the '
+                 'traceback')
+        self.error = error

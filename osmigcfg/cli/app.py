@@ -7,6 +7,7 @@ It is osc-lib's OpenStackShell (so ``--os-cloud``, clouds.yaml and the
 """
 
 import argparse
+import functools
 import importlib.metadata
 import logging
 import re
@@ -17,6 +18,7 @@ from osc_lib.api import auth
 from osc_lib import shell
 
 import osmigcfg
+from osmigcfg import exceptions
 from osmigcfg.cli import console
 from osmigcfg import inputs
 
@@ -58,6 +60,24 @@ def input_size(text):
     return size
 
 
+def _named_internal_errors(run):
+    """An offline command's unexpected exception becomes InternalError.
+
+    Offline commands read only the user's files: any exception that is not
+    an osmigcfg error is a bug, and the user is told so (cliff would print
+    only its bare text, such as "unhashable type: 'list'").
+    """
+    @functools.wraps(run)
+    def guarded(parsed_args):
+        try:
+            return run(parsed_args)
+        except (exceptions.OsmigcfgError, BrokenPipeError):
+            raise
+        except Exception as e:
+            raise exceptions.InternalError(e) from e
+    return guarded
+
+
 class OsmigcfgShell(shell.OpenStackShell):
 
     # cliff names this logger after argv[0]; it prints a failed command's
@@ -89,6 +109,11 @@ class OsmigcfgShell(shell.OpenStackShell):
         super().configure_logging()
         if not self.options.debug:
             console.quiet_console(self.log_configurator.console_logger)
+
+    def prepare_to_run_command(self, cmd):
+        super().prepare_to_run_command(cmd)
+        if not getattr(cmd, 'auth_required', True):
+            cmd.run = _named_internal_errors(cmd.run)
 
     def run_subcommand(self, argv):
         with inputs.input_size_limit(self.options.max_input_size):

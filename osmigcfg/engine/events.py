@@ -88,7 +88,8 @@ def read_events(path):
 
     :raises JournalError: when the file cannot be read (not a regular
         file, over the input size limit, not UTF-8) or a middle line is not
-        an event (a JSON object with ``ts``, ``kind`` and ``item``).
+        an event (a JSON object with a ``kind``; an ``item``'s event also
+        has its ``ts``).
     """
     try:
         lines = inputs.read_text(path).splitlines()
@@ -112,8 +113,11 @@ def read_events(path):
 
 def _event(data):
     """``data`` if it is shaped like an event; ValueError otherwise."""
-    if not (isinstance(data, dict) and isinstance(data.get('kind'), str)
-            and isinstance(data.get('ts'), (int, float))
-            and isinstance(data.get('item'), (str, type(None)))):
+    if not (isinstance(data, dict) and isinstance(data.get('kind'), str)):
+        raise ValueError('not an event')
+    item, ts = data.get('item'), data.get('ts')
+    if not isinstance(item, (str, type(None))) or (
+            (item is not None or ts is not None)
+            and not isinstance(ts, (int, float))):
         raise ValueError('not an event')
     return data

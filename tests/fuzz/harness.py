@@ -76,10 +76,12 @@ class Result:
             found.append(f'hung (stopped after {HANG_SECONDS} s)')
         elif self.status not in (0, 1, 2):
             found.append(f'exit status {self.status!r}')
-        if self.escape is not None and not isinstance(
-                self.escape, exceptions.OsmigcfgError):
-            found.append(f'escaped {type(self.escape).__name__}: '
-                         f'{self.escape}')
+        escape = self.escape
+        if isinstance(escape, exceptions.InternalError):
+            escape = escape.error  # a bug, however well it is worded
+        if escape is not None and not isinstance(
+                escape, exceptions.OsmigcfgError):
+            found.append(f'escaped {type(escape).__name__}: {escape}')
         if 'Traceback (most recent call last)' in self.stderr:
             found.append('traceback on stderr')
         if self.connections:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 #: snippets every reader must turn into an osmigcfg error or finding
 HOSTILE = [
-    'a: &x [1, 2]\nb: *x\n', '&a', '*a', '<<: *a\n', '!!python/object:os.system x',
+    'a: &x [1, 2]\nb: *x\n', '&a', '*a', '<<: *a\n',
+    '!!python/object:os.system x',
     '!!binary AAAA', '!!set {a, b}', '!!omap [a: 1]', '? [a, b]\n: 1\n',
     '? {a: 1}\n: 2\n', '[' * 300, '{' * 300, '- ' * 200 + 'x\n',
     '2024-13-45', 'd: 2024-02-30\n', '1e99999', '0x' + 'f' * 50,

@@ -154,8 +154,8 @@ def test_an_unreadable_events_file_is_a_journal_error(tmp_path):
 
     journal = tmp_path / 'run.journal'
     engine.Journal.create(journal, 'drain', {'kind': 'drain', 'items': []})
-    (tmp_path / 'run.journal.events.jsonl').write_bytes(b'{"ts": 1, \xff}\n'
-                                                       b'{}\n')
+    (tmp_path / 'run.journal.events.jsonl').write_bytes(
+        b'{"ts": 1, \xff}\n{}\n')
     result = harness.run('report', journal)
     result.check()
     assert result.status == 1
