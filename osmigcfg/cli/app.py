@@ -6,11 +6,8 @@ It is osc-lib's OpenStackShell (so ``--os-cloud``, clouds.yaml and the
 ``osmigcfg policy render`` is ``openstack migration policy render``.
 """
 
-import argparse
-import functools
 import importlib.metadata
 import logging
-import re
 import sys
 
 from cliff import commandmanager
@@ -18,7 +15,7 @@ from osc_lib.api import auth
 from osc_lib import shell
 
 import osmigcfg
-from osmigcfg import exceptions
+from osmigcfg.cli import base
 from osmigcfg.cli import console
 from osmigcfg import inputs
 
@@ -44,40 +41,6 @@ class CommandManager(commandmanager.CommandManager):
             self.commands[name] = entry_point
 
 
-_SIZE = re.compile(r'^\s*(\d+)\s*([KMG]?)(?:i?B)?\s*$', re.I)
-_UNITS = {'': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
-MAX_INPUT_SIZE_CEILING = 4 << 30
-
-
-def input_size(text):
-    """``--max-input-size``: bytes, or a number with K, M or G (binary)."""
-    match = _SIZE.match(text)
-    size = match and int(match.group(1)) * _UNITS[match.group(2).upper()]
-    if not size or size > MAX_INPUT_SIZE_CEILING:
-        raise argparse.ArgumentTypeError(
-            f'{text!r} is not a size between 1 byte and 4G '
-            '(e.g. 16M, 512K, 1048576)')
-    return size
-
-
-def _named_internal_errors(run):
-    """An offline command's unexpected exception becomes InternalError.
-
-    Offline commands read only the user's files: any exception that is not
-    an osmigcfg error is a bug, and the user is told so (cliff would print
-    only its bare text, such as "unhashable type: 'list'").
-    """
-    @functools.wraps(run)
-    def guarded(parsed_args):
-        try:
-            return run(parsed_args)
-        except (exceptions.OsmigcfgError, BrokenPipeError):
-            raise
-        except Exception as e:
-            raise exceptions.InternalError(e) from e
-    return guarded
-
-
 class OsmigcfgShell(shell.OpenStackShell):
 
     # cliff names this logger after argv[0]; it prints a failed command's
@@ -97,7 +60,7 @@ class OsmigcfgShell(shell.OpenStackShell):
         parser = super().build_option_parser(description, version)
         parser.set_defaults(os_compute_api_version=None)
         parser.add_argument(
-            '--max-input-size', metavar='<size>', type=input_size,
+            '--max-input-size', metavar='<size>', type=base.input_size,
             default=inputs.DEFAULT_MAX_INPUT_SIZE,
             help='refuse input files larger than this (bytes, or with K, M '
                  'or G); default 16M')
@@ -113,7 +76,7 @@ class OsmigcfgShell(shell.OpenStackShell):
     def prepare_to_run_command(self, cmd):
         super().prepare_to_run_command(cmd)
         if not getattr(cmd, 'auth_required', True):
-            cmd.run = _named_internal_errors(cmd.run)
+            cmd.run = console.named_internal_errors(cmd.run)
 
     def run_subcommand(self, argv):
         with inputs.input_size_limit(self.options.max_input_size):

@@ -1,4 +1,4 @@
-"""What reaches the user's terminal from Python logging.
+"""What reaches the user's terminal: log records and error lines.
 
 osc-lib sends every logger's records to one console handler on stderr.
 Libraries log for their own developers: oslo.policy logs a full traceback
@@ -13,11 +13,15 @@ as findings or as one error line, so without ``--debug``:
 
 With ``--debug`` everything is shown, tracebacks included (osc-lib's own
 behaviour).  Only the console handler is changed: a ``--log-file`` still
-gets every record.
+gets every record.  An offline command's unexpected exception is named an
+internal error (:func:`named_internal_errors`).
 """
 
 import copy
+import functools
 import logging
+
+from osmigcfg import exceptions
 
 #: loggers shown on the console without --debug (and their children)
 SHOWN = ('osmigcfg', 'cliff', 'osc_lib', '__main__')
@@ -47,3 +51,21 @@ def quiet_console(handler):
     """Apply the no-``--debug`` rules to osc-lib's console ``handler``."""
     handler.addFilter(LibraryFilter())
     handler.setFormatter(NoTracebackFormatter('%(message)s'))
+
+
+def named_internal_errors(run):
+    """An offline command's unexpected exception becomes InternalError.
+
+    Offline commands read only the user's files: any exception that is not
+    an osmigcfg error is a bug, and the user is told so (cliff would print
+    only its bare text, such as "unhashable type: 'list'").
+    """
+    @functools.wraps(run)
+    def guarded(parsed_args):
+        try:
+            return run(parsed_args)
+        except (exceptions.OsmigcfgError, BrokenPipeError):
+            raise
+        except Exception as e:
+            raise exceptions.InternalError(e) from e
+    return guarded
