@@ -182,3 +182,21 @@ def test_a_600_deep_rule_chain_is_a_finding_not_an_escape(tmp_path):
     path.write_text(''.join(f'r{n}: "rule:r{n + 1}"\n' for n in range(600))
                     + f'r600: "role:admin"\n"{LIVE}": "rule:r0"\n')
     harness.run('policy', 'audit', '--policy-file', path).check()
+
+
+@pytest.mark.xfail(strict=True, reason='policy engine: oslo.policy '
+                   "GenericCheck's literal_eval (h-policy)")
+def test_a_quote_in_a_generic_check_kind_is_a_finding(tmp_path):
+    # oslo.policy evaluates "'a:%(project_id)s" with ast.literal_eval("'a")
+    # and catches only ValueError: the SyntaxError escapes at enforcement
+    path = tmp_path / 'p.yaml'
+    path.write_text(f'"{LIVE}": "\'a:%(project_id)s"\n')
+    harness.run('policy', 'audit', '--policy-file', path).check()
+
+
+@POLICY_ENGINE
+def test_a_rule_reference_cycle_is_a_finding_not_an_escape(tmp_path):
+    path = tmp_path / 'p.yaml'
+    path.write_text(f'a: "rule:b"\nb: "rule:a"\n"{LIVE}": "rule:a"\n')
+    harness.run('policy', 'check', '--policy-file', path, '--roles',
+                'admin', '--all-migration').check()
