@@ -15,7 +15,9 @@ def pytest_terminal_summary(terminalreporter):
     kinds = {}
     for argv, problems in stats['problems']:
         for problem in problems:
-            key = (argv[:2] and ' '.join(argv[:2]), problem.split(':')[0])
+            words = [a for a in argv if not a.startswith('-')
+                     and '/' not in a][:2]
+            key = (' '.join(words), problem.split(':')[0])
             kinds.setdefault(key, [0, problem, argv])[0] += 1
     for (command, kind), (count, example, argv) in sorted(kinds.items()):
         terminalreporter.write_line(
