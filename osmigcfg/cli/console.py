@@ -53,19 +53,26 @@ def quiet_console(handler):
     handler.setFormatter(NoTracebackFormatter('%(message)s'))
 
 
-def named_internal_errors(run):
-    """An offline command's unexpected exception becomes InternalError.
+#: exceptions that mean a bug, not a cloud or the system failing
+BUG_TYPES = (TypeError, ValueError, LookupError, AttributeError,
+             ArithmeticError, RecursionError, SyntaxError, AssertionError)
 
-    Offline commands read only the user's files: any exception that is not
-    an osmigcfg error is a bug, and the user is told so (cliff would print
-    only its bare text, such as "unhashable type: 'list'").
+
+def named_internal_errors(run):
+    """An offline command's bug becomes InternalError, saying so.
+
+    Offline commands read the user's files: a TypeError, KeyError,
+    RecursionError... escaping one is a bug in osmigcfg, and the user is
+    told so instead of reading its bare text (cliff prints only
+    ``str(error)``, such as "unhashable type: 'list'").  Network and system
+    errors pass through untouched.
     """
     @functools.wraps(run)
     def guarded(parsed_args):
         try:
             return run(parsed_args)
-        except (exceptions.OsmigcfgError, BrokenPipeError):
+        except exceptions.OsmigcfgError:
             raise
-        except Exception as e:
+        except BUG_TYPES as e:
             raise exceptions.InternalError(e) from e
     return guarded
