@@ -8,7 +8,10 @@ a traceback.  Messages are built here, in one place, from keyword data.
 
     OsmigcfgError
      ├── InputError                 bad input from the user: exit 1
-     │    ├── FileReadError         a path that cannot be read
+     │    ├── FileReadError         a path that cannot be read (missing,
+     │    │                         not a regular file, over the size cap)
+     │    ├── YamlDocumentError     a YAML input refused by the loader
+     │    │                         (syntax, alias, depth), with its line
      │    ├── PolicyFileError       a policy file that does not parse
      │    ├── UnknownProfileError   a profile name we do not ship
      │    ├── UnknownReleaseError   a Nova release we have no catalog for
@@ -33,8 +36,10 @@ a traceback.  Messages are built here, in one place, from keyword data.
      │         └── ChecksumMismatch copied bytes differ from the source's
      ├── JournalError               a journal file that is missing or corrupt
      ├── SandboxError               the real-Nova / local-cloud fixture failed
-     └── MissingExtraError          an optional feature whose extra is not
+     ├── MissingExtraError          an optional feature whose extra is not
                                     installed (see osmigcfg.extras)
+     └── InternalError              an offline command hit an exception
+                                    osmigcfg did not mean to raise (a bug)
 """
 
 
@@ -61,9 +66,22 @@ class InputError(OsmigcfgError):
 
 
 class FileReadError(InputError):
-    def __init__(self, path, reason):
-        super().__init__(f'{path}: cannot read: {reason}')
+    def __init__(self, path, reason, hint=None):
+        super().__init__(f'{path}: cannot read: {reason}', hint=hint)
         self.path = path
+        self.reason = reason
+
+
+class YamlDocumentError(InputError):
+    """A YAML input the loader refused; each reader re-raises it as its own
+    error (PolicyFileError, ConfigFileError, a finding...)."""
+
+    def __init__(self, path, line, reason, hint=None):
+        where = f'{path}:{line}' if line else str(path)
+        super().__init__(f'{where}: {reason}', hint=hint)
+        self.path = path
+        self.line = line
+        self.reason = reason
 
 
 class PolicyFileError(InputError):
@@ -219,3 +237,14 @@ class MissingExtraError(OsmigcfgError):
                          f"{install}")
         self.extra = extra
         self.missing = list(missing)
+
+
+class InternalError(OsmigcfgError):
+    """An offline command failed with an exception we did not raise."""
+
+    def __init__(self, error):
+        super().__init__(
+            f'internal error: {type(error).__name__}: {error}',
+            hint='a bug in osmigcfg: run again with --debug and report the '
+                 'traceback')
+        self.error = error

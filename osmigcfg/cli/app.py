@@ -7,6 +7,7 @@ It is osc-lib's OpenStackShell (so ``--os-cloud``, clouds.yaml and the
 """
 
 import importlib.metadata
+import logging
 import sys
 
 from cliff import commandmanager
@@ -14,6 +15,9 @@ from osc_lib.api import auth
 from osc_lib import shell
 
 import osmigcfg
+from osmigcfg.cli import base
+from osmigcfg.cli import console
+from osmigcfg import inputs
 
 COMMAND_GROUP = 'openstack.migration.v1'
 PREFIX = 'migration '
@@ -39,6 +43,10 @@ class CommandManager(commandmanager.CommandManager):
 
 class OsmigcfgShell(shell.OpenStackShell):
 
+    # cliff names this logger after argv[0]; it prints a failed command's
+    # one-line error, so it must be ours for the console rules to show it
+    LOG = logging.getLogger(__name__)
+
     def __init__(self):
         super().__init__(
             description='Nova migration policies, live-migration settings '
@@ -51,9 +59,28 @@ class OsmigcfgShell(shell.OpenStackShell):
     def build_option_parser(self, description, version):
         parser = super().build_option_parser(description, version)
         parser.set_defaults(os_compute_api_version=None)
+        parser.add_argument(
+            '--max-input-size', metavar='<size>', type=base.input_size,
+            default=inputs.DEFAULT_MAX_INPUT_SIZE,
+            help='refuse input files larger than this (bytes, or with K, M '
+                 'or G); default 16M')
         # --os-auth-url, --os-token, --os-username...: OSC adds them in its
         # own shell, osc-lib's base shell does not
         return auth.build_auth_plugins_option_parser(parser)
+
+    def configure_logging(self):
+        super().configure_logging()
+        if not self.options.debug:
+            console.quiet_console(self.log_configurator.console_logger)
+
+    def prepare_to_run_command(self, cmd):
+        super().prepare_to_run_command(cmd)
+        if not getattr(cmd, 'auth_required', True):
+            cmd.run = console.named_internal_errors(cmd.run)
+
+    def run_subcommand(self, argv):
+        with inputs.input_size_limit(self.options.max_input_size):
+            return super().run_subcommand(argv)
 
 
 def main(argv=None):

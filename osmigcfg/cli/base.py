@@ -6,6 +6,9 @@ result; these bases hold the little that is common: offline commands
 whose exit status follows the worst finding, and the shared arguments.
 """
 
+import argparse
+import re
+
 from cliff import command
 from cliff import lister
 
@@ -122,3 +125,18 @@ def add_policy_dir_argument(parser):
         help='a policy.d directory, applied after the policy file '
              '(repeatable, in order)')
 
+
+_SIZE = re.compile(r'^\s*(\d+)\s*([KMG]?)(?:i?B)?\s*$', re.I)
+_UNITS = {'': 1, 'K': 1 << 10, 'M': 1 << 20, 'G': 1 << 30}
+MAX_INPUT_SIZE_CEILING = 4 << 30
+
+
+def input_size(text):
+    """``--max-input-size``: bytes, or a number with K, M or G (binary)."""
+    match = _SIZE.match(text)
+    size = match and int(match.group(1)) * _UNITS[match.group(2).upper()]
+    if not size or size > MAX_INPUT_SIZE_CEILING:
+        raise argparse.ArgumentTypeError(
+            f'{text!r} is not a size between 1 byte and 4G '
+            '(e.g. 16M, 512K, 1048576)')
+    return size

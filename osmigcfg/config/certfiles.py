@@ -17,6 +17,8 @@ from cryptography import exceptions as crypto_errors
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from osmigcfg import exceptions
+from osmigcfg import inputs
 from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.findings import make_finding
 
@@ -50,17 +52,18 @@ class Loaded:
 
 def _read(path, role, subject, loaded):
     try:
-        data = pathlib.Path(path).read_bytes()
         mode = os.stat(path)
+        data = inputs.read_bytes(path)  # regular files only, bounded
     except FileNotFoundError:
         loaded.findings.append(make_finding(
             'CFG401', f'{role} file {path} is missing', file=str(path),
             subject=subject))
         return None, None
-    except OSError as e:
+    except (OSError, exceptions.FileReadError) as e:
+        reason = getattr(e, 'reason', None) or e.strerror or e
         loaded.findings.append(make_finding(
-            'CFG401', f'{role} file {path} cannot be read: '
-            f'{e.strerror or e}', file=str(path), subject=subject))
+            'CFG401', f'{role} file {path} cannot be read: {reason}',
+            file=str(path), subject=subject))
         return None, None
     return data, mode
 

@@ -27,8 +27,8 @@ import dataclasses
 import ipaddress
 
 from osmigcfg import exceptions
-from osmigcfg import files
 from osmigcfg import findings
+from osmigcfg import inputs
 from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.config import names
 from osmigcfg.config import yamldoc
@@ -268,4 +268,4 @@ def parse_inventory(text, path='<inventory>', *, strict=True):
 
 def load_inventory(path, *, strict=True):
     """Read and parse an inventory file (see :func:`parse_inventory`)."""
-    return parse_inventory(files.read_text(path), str(path), strict=strict)
+    return parse_inventory(inputs.read_text(path), str(path), strict=strict)

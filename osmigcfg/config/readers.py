@@ -14,7 +14,7 @@ import re
 from oslo_config import iniparser
 
 from osmigcfg import exceptions
-from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg.config import detect
 from osmigcfg.config import model
 from osmigcfg.config import toolforms
@@ -155,4 +155,4 @@ def _ini_shared(path, fmt, found):
 
 def read_file(path, fmt='auto'):
     """Read a settings file (FileReadError / ConfigFileError on bad input)."""
-    return read_text(files.read_text(path), str(path), fmt)
+    return read_text(inputs.read_text(path), str(path), fmt)

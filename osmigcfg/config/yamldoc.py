@@ -8,8 +8,7 @@ load as :class:`LineDict`, a dict that also maps each key to its line.
 import yaml
 
 from osmigcfg import exceptions
-
-_BASE = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+from osmigcfg import inputs
 
 
 class LineDict(dict):
@@ -26,7 +25,7 @@ class LineDict(dict):
         return self.lines.get(key, self.line)
 
 
-class _Loader(_BASE):
+class _Loader(inputs.SafeLoader):
     """SafeLoader building LineDicts."""
 
 
@@ -56,23 +55,14 @@ _Loader.add_constructor('tag:yaml.org,2002:map', _construct_mapping)
 def load(text, path):
     """Parse one YAML document; raise ConfigFileError with the line.
 
-    An empty document loads as an empty LineDict.
+    An empty document loads as an empty LineDict.  YAML anchors and
+    aliases are refused (see :mod:`osmigcfg.inputs`).
     """
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (safe loader)
-    except yaml.YAMLError as e:
-        mark = (getattr(e, 'problem_mark', None)
-                or getattr(e, 'context_mark', None))
-        problem = (getattr(e, 'problem', None)
-                   or str(e).strip().splitlines()[0])
-        raise exceptions.ConfigFileError(
-            path, mark.line + 1 if mark else None,
-            f'not valid YAML: {problem}') from None
-    except (ValueError, TypeError, OverflowError, RecursionError) as e:
-        # e.g. a date such as 2024-13-45, or nesting deeper than Python allows
-        raise exceptions.ConfigFileError(
-            path, None, f'not valid YAML: {e.__class__.__name__}: {e}'
-        ) from None
+        data = inputs.load_yaml(text, path, loader=_Loader)
+    except exceptions.YamlDocumentError as e:
+        raise exceptions.ConfigFileError(path, e.line, e.reason,
+                                         hint=e.hint) from None
     if data is None:
         return LineDict()
     return data

@@ -46,7 +46,8 @@ SERVER_EXISTS = 'XCL504'
 SOURCE_STATE = 'XCL505'
 
 register_codes(
-    CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML',
+    CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML (or uses '
+             'YAML anchors/aliases, which osmigcfg refuses)',
              'fix the syntax at the given line'),
     CodeInfo(VERSION_MISMATCH, 'error', 'a document has another format '
              'version than this osmigcfg reads',

@@ -17,6 +17,7 @@ import yaml
 from osmigcfg import exceptions
 from osmigcfg import files
 from osmigcfg import findings
+from osmigcfg import inputs
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
@@ -70,8 +71,8 @@ def _make_private(path):
 def _entry_lines(text):
     """Line numbers of the items of the top-level ``resources`` list."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+        node = inputs.compose_yaml(text, '<document>')
+    except exceptions.YamlDocumentError:
         return []
     if not isinstance(node, yaml.MappingNode):
         return []
@@ -146,13 +147,10 @@ def _make_entry(kind, item, path, line):
 def parse_document(text, path):
     """A Document and its findings from one file's text."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, 'problem_mark', None)
-        line = mark.line + 1 if mark else None
-        reason = getattr(e, 'problem', None) or str(e).splitlines()[0]
-        return None, [_error(codes.YAML_ERROR, path, f'invalid YAML: {reason}',
-                             line)]
+        data = inputs.load_yaml(text, path)  # no aliases: no alias bombs
+    except exceptions.YamlDocumentError as e:
+        return None, [_error(codes.YAML_ERROR, path, e.reason, e.line,
+                             hint=e.hint)]
     errors = _header_errors(data, path)
     if errors:
         return None, errors
@@ -186,7 +184,7 @@ def read_directory(directory):
     report, documents = findings.Report(), []
     for path in paths:
         try:
-            text = files.read_text(path)
+            text = inputs.read_text(path)
         except exceptions.FileReadError as e:
             report.add(_error(codes.UNREADABLE, path,
                               e.message.replace(f'{path}: ', '', 1)))

@@ -17,6 +17,7 @@ import threading
 import time
 
 from osmigcfg import exceptions
+from osmigcfg import inputs
 
 LOG = logging.getLogger(__name__)
 
@@ -81,24 +82,38 @@ class EventStream:
 def read_events(path):
     """Read a JSON-lines events file; a torn last line (a kill) is ignored.
 
-    :raises JournalError: when the file cannot be read or a middle line
-        is not JSON.
+    :raises JournalError: when the file cannot be read (not a regular
+        file, over the input size limit, not UTF-8) or a middle line is not
+        an event (a JSON object with a ``kind``; an ``item``'s event also
+        has its ``ts``).
     """
     try:
-        with open(path, encoding='utf-8') as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        raise exceptions.JournalError(path, e.strerror) from None
+        lines = inputs.read_text(path).splitlines()
+    except exceptions.FileReadError as e:
+        raise exceptions.JournalError(path, e.reason) from None
     events = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
-        except ValueError:
+            events.append(_event(json.loads(line)))
+        except (ValueError, RecursionError):
             if number == len(lines):
                 LOG.warning('%s: ignoring a torn last line', path)
                 continue
             raise exceptions.JournalError(
-                path, f'line {number} of the events file is not JSON') from None
+                path, f'line {number} of the events file is not an event'
+            ) from None
     return events
+
+
+def _event(data):
+    """``data`` if it is shaped like an event; ValueError otherwise."""
+    if not (isinstance(data, dict) and isinstance(data.get('kind'), str)):
+        raise ValueError('not an event')
+    item, ts = data.get('item'), data.get('ts')
+    if not isinstance(item, (str, type(None))) or (
+            (item is not None or ts is not None)
+            and not isinstance(ts, (int, float))):
+        raise ValueError('not an event')
+    return data

@@ -194,9 +194,16 @@ class Journal:
         except Exception as e:
             raise exceptions.JournalError(
                 path, f'unreadable ({type(e).__name__})') from None
-        books = [b for b in books if (b.meta or {}).get(HEADER)]
+        books = [b for b in books if isinstance(b.meta, dict)
+                 and b.meta.get(HEADER)]
         if len(books) != 1 or len(books[0]) != 1:
             raise exceptions.JournalError(path, 'not an osmigcfg journal')
+        meta = books[0].meta
+        if not (isinstance(meta.get('kind'), str)
+                and isinstance(meta.get('plan'), dict)
+                and isinstance(meta.get('options', {}), dict)):
+            raise exceptions.JournalError(
+                path, 'its header is damaged (kind, plan, options)')
         version = books[0].meta[HEADER]
         if version != JOURNAL_VERSION:
             raise exceptions.JournalError(

@@ -13,6 +13,7 @@ import dataclasses
 from taskflow import states
 
 from osmigcfg import engine
+from osmigcfg import exceptions
 
 STEPS = ('preflight', 'start', 'wait', 'confirm', 'verify')
 DONE = ('migrated', 'verify_resize', 'failed', 'skipped')
@@ -80,10 +81,30 @@ def item_outcome(item, atoms):
     return base
 
 
+def _item_ok(item):
+    return (isinstance(item, dict) and isinstance(item.get('id'), str)
+            and isinstance(item.get('method'), (str, type(None)))
+            and 'skip' in item)
+
+
+def plan_items(journal):
+    """The plan's server items; JournalError when they are not there
+    (another kind of run's journal, or a damaged one)."""
+    items = journal.plan.get('items')
+    if not isinstance(items, list) or not all(map(_item_ok, items)):
+        raise exceptions.JournalError(
+            journal.path, f'not a migration run\'s journal (a '
+            f'{journal.kind} run, or its plan is damaged)')
+    return items
+
+
 def outcomes(journal):
-    """Every plan item's :class:`Outcome`, in plan order."""
+    """Every plan item's :class:`Outcome`, in plan order.
+
+    :raises JournalError: when the journal holds no migration plan
+    """
     atoms = journal.atoms()
-    return [item_outcome(item, atoms) for item in journal.plan['items']]
+    return [item_outcome(item, atoms) for item in plan_items(journal)]
 
 
 def counts(found):

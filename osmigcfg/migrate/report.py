@@ -75,7 +75,7 @@ def build_report(journal_path):
                                 row.outcome in ('failed', 'timeout')):
             row.ended = ended[row.id]
     journal.close()
-    return Report(journal.plan['kind'], journal.plan.get('host'), rows,
+    return Report(journal.kind, journal.plan.get('host'), rows,
                   len(events))
 
 

@@ -6,11 +6,10 @@ by a dozen lines over :mod:`zlib` (one IHDR, one IDAT of unfiltered RGB
 scanlines, IEND), so reports need neither matplotlib nor Pillow.
 """
 
-import os
 import struct
 import zlib
 
-from osmigcfg import exceptions
+from osmigcfg import files
 
 COLOURS = {
     'migrated': (46, 160, 67), 'verify_resize': (52, 120, 200),
@@ -121,11 +120,4 @@ def render_timeline(bars, width=900):
 
 def write_timeline(bars, path, width=900):
     """Write the chart to ``path`` (atomically, like every output file)."""
-    data = render_timeline(bars, width)
-    tmp = f'{path}.tmp'
-    try:
-        with open(tmp, 'wb') as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        raise exceptions.OutputError(path, e.strerror) from None
+    files.write_atomic(path, render_timeline(bars, width))

@@ -14,9 +14,7 @@ import pathlib
 import yaml
 
 from osmigcfg import exceptions
-from osmigcfg import files
-
-_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+from osmigcfg import inputs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,20 +42,18 @@ def _mark_line(node):
 def parse_policy_text(text, path='<policy>'):
     """Parse policy text into a PolicySource.
 
-    Raises PolicyFileError (with the line) when the text is not YAML or not
-    a mapping.  Duplicate keys and non-string values are recorded on the
+    Raises PolicyFileError (with the line) when the text is not YAML (or
+    uses YAML anchors/aliases, see :mod:`osmigcfg.inputs`) or not a
+    mapping.  Duplicate keys and non-string values are recorded on the
     source (oslo.policy would silently keep the last / fail on them) so that
     a validator can report every one of them.
     """
     try:
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as e:
-        mark = getattr(e, 'problem_mark', None) or getattr(
-            e, 'context_mark', None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(e, 'problem', None) or str(e).split('\n')[0]
-        raise exceptions.PolicyFileError(
-            path, line, f'not valid YAML: {problem}') from None
+        # oslo.policy loads with yaml.safe_load (PyYAML's pure-Python
+        # parser); libyaml accepts texts it refuses (a BOM inside, tabs)
+        root = inputs.compose_yaml(text, path, loader=yaml.SafeLoader)
+    except exceptions.YamlDocumentError as e:
+        raise exceptions.PolicyFileError(path, e.line, e.reason) from None
     source = PolicySource(path=str(path))
     if root is None:
         return source
@@ -70,21 +66,30 @@ def parse_policy_text(text, path='<policy>'):
     return source
 
 
+_NODE_KINDS = {yaml.SequenceNode: 'list', yaml.MappingNode: 'mapping'}
+
+
+def _node_kind(node):
+    """``list``, ``mapping`` or a scalar's tag (``int``, ``timestamp``)."""
+    return _NODE_KINDS.get(type(node)) or node.tag.rsplit(':', 1)[-1]
+
+
 def _add_entry(source, key_node, value_node):
     line = _mark_line(key_node)
     if (not isinstance(key_node, yaml.ScalarNode)
             or key_node.tag != 'tag:yaml.org,2002:str'):
-        source.bad_values.append((str(key_node.value)[:40], line,
-                                  'rule name is not a string'))
+        shown = (key_node.value[:40] if isinstance(key_node, yaml.ScalarNode)
+                 else f'a {_node_kind(key_node)}')
+        source.bad_values.append((shown, line, 'rule name is a '
+                                  f'{_node_kind(key_node)}, not a string'))
         return
     name = key_node.value
     if (not isinstance(value_node, yaml.ScalarNode)
             or value_node.tag not in ('tag:yaml.org,2002:str',
                                       'tag:yaml.org,2002:null')):
-        kind = value_node.tag.rsplit(':', 1)[-1] if isinstance(
-            value_node, yaml.ScalarNode) else type(value_node).__name__
         source.bad_values.append(
-            (name, line, f'value is a {kind}, not a check string'))
+            (name, line,
+             f'value is a {_node_kind(value_node)}, not a check string'))
         return
     check = value_node.value if value_node.tag.endswith(':str') else ''
     if name in source.entries:
@@ -94,7 +99,7 @@ def _add_entry(source, key_node, value_node):
 
 def read_policy_file(path):
     """Read and parse one policy file (FileReadError / PolicyFileError)."""
-    return parse_policy_text(files.read_text(path), path)
+    return parse_policy_text(inputs.read_text(path), path)
 
 
 def policy_dir_files(directory):

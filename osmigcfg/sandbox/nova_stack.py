@@ -52,6 +52,7 @@ from nova import test
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import fixtures as func_fixtures
 
+from osmigcfg import files
 from osmigcfg.sandbox import fake_driver
 
 LOG = logging.getLogger(__name__)
@@ -227,10 +228,7 @@ class NovaStack:
         if data is not None and not isinstance(data, dict):
             raise ValueError('policy must be a mapping of rule to check')
         with self._lock:
-            tmp = self.policy_file + '.tmp'
-            with open(tmp, 'w', encoding='utf-8') as f:
-                f.write(text)
-            os.replace(tmp, self.policy_file)
+            files.write_atomic(self.policy_file, text)
             self._bump_policy_mtime()
 
     def set_policy_dirs(self, dirs):
