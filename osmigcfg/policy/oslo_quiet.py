@@ -4,12 +4,16 @@ oslo.policy logs tracebacks for check strings it cannot parse and warns
 about deprecated rules while loading.  We report those conditions ourselves
 as findings, so while we drive oslo.policy we collect its records instead of
 letting them reach the user's terminal.  Only the ``oslo_policy`` loggers
-are touched, and only for the duration of the ``with`` block.
+are touched, and only for the duration of the ``with`` block.  Afterwards
+each record is passed on at DEBUG level (with its traceback) to this
+module's logger, so ``--debug`` still shows what oslo.policy said.
 """
 
 import contextlib
 import logging
 import warnings
+
+LOG = logging.getLogger(__name__)
 
 _LOGGER_NAMES = ('oslo_policy', 'oslo_policy._parser', 'oslo_policy.policy')
 
@@ -50,3 +54,6 @@ def collected_oslo_logs():
             logger.removeHandler(collector)
             logger.propagate = propagate
             logger.setLevel(level)
+        for record in collector.records:
+            LOG.debug('oslo.policy said: %s', record.getMessage(),
+                      exc_info=record.exc_info)
