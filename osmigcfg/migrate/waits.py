@@ -28,6 +28,7 @@ IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
                'pre-migrating', 'migrating', 'confirming', 'reverting')
 BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
 RUNNING, ENDED, UNSEEN = 'running', 'ended', 'unseen'
+HIDDEN = object()  # an instance action the caller cannot read
 _optional = facts_mod.optional
 noop = facts_mod.noop
 where = facts_mod.where
@@ -128,6 +129,8 @@ class Waits:
         elif 'last_action' not in facts:
             return ENDED, None  # no baseline: the view is all there is
         action = self._action(facts, start)
+        if action is HIDDEN:  # the policy shows no record of any kind
+            return (UNSEEN if 'last_migration' in facts else ENDED), None
         if action is None:
             return UNSEEN, None
         failed = any(str(e.get('result', '')).lower() == 'error'
@@ -137,14 +140,22 @@ class Waits:
         return UNSEEN, None  # admins: the record is still to come
 
     def _action(self, facts, start):
-        """The instance action of this move, or None (not yet, hidden)."""
+        """The instance action of this move; None (not yet) or HIDDEN
+        (the caller may not read it, or the start has no request id)."""
         request_id = (start or {}).get('request_id')
         if request_id is None:
             request_id = (facts_mod.find_started(self.compute, facts) or
                           {}).get('request_id')
         if request_id is None:
-            return None
-        return _optional(self.compute.action, facts['id'], request_id)
+            return HIDDEN
+        try:
+            return self.compute.action(facts['id'], request_id)
+        except exceptions.CloudRequestError as e:
+            if e.status == 404:
+                return None
+            if e.status == 403:
+                return HIDDEN
+            raise
 
     def _timeout(self, facts, server, record=None):
         detail = (f'; migration record {record.get("id")} is '
