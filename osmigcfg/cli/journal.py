@@ -27,7 +27,8 @@ class ResumeRun(mb.MigrationCommand):
                                  'the progress display')
         parser.add_argument('--timeout', metavar='<seconds>', type=float,
                             help='wait this long for each migration from '
-                                 "now (default: the journal's; 0: no limit)")
+                                 "now (default: the journal's; 0: 3600 s for "
+                                 'a migration, 1800 s for a revert)')
         mb.add_preflight_arguments(parser)
         return parser
 

@@ -77,7 +77,8 @@ def add_run_arguments(parser):
                             f'{state_dir()})')
     group.add_argument('--timeout', metavar='<seconds>', type=float,
                        help='stop waiting for one migration after this '
-                            '(resumable); default: wait')
+                            '(resumable); default: 3600 s, and 1800 s '
+                            'for a revert')
     group.add_argument('--stall-action', default='wait',
                        choices=('wait', 'force-complete', 'abort'),
                        help='what to do with a live migration whose '

@@ -70,7 +70,9 @@ class _OneServerCommand(mb.MigrationCommand):
         parser.add_argument('server', metavar='<server>',
                             help='server name or id')
         parser.add_argument('--timeout', metavar='<seconds>', type=float,
-                            help='stop waiting after this long')
+                            help='stop waiting after this long '
+                                 '(default: 900 s to confirm, 1800 s to '
+                                 'revert, 3600 s for a live migration)')
         mb.add_preflight_arguments(parser)
         return parser
 

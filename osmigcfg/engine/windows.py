@@ -71,7 +71,9 @@ class Windows:
         :param holder: the item name holding the slot.
         :param keys: iterable of ``(window, key)`` pairs; ``('global',
             None)`` is added when a global limit exists.
-        :param timeout: seconds to wait at most (``None``: forever).
+        :param timeout: seconds to wait at most (``None``: until a holder
+            releases a slot; holders release when their own work ends,
+            and every wait of that work has a deadline).
         :param on_wait: called once, without arguments, if we must wait.
         :returns: True when held, False on timeout.
         """

@@ -104,7 +104,7 @@ def resume_run(compute, preflight, journal_path, callbacks=(),
     """Resume any migration journal, then finish a drain (re-enable).
 
     :param timeout: per-migration wait from now on (None: the journal's,
-        0: no limit).
+        0: each operation's default).
     """
     found, result = run_mod.resume(compute, journal_path, preflight,
                                    callbacks=callbacks, timeout=timeout)

@@ -13,6 +13,7 @@ when the caller may read migration records, the record reached its final
 state.  A live migration that rolled back is a :class:`MigrationFailed`.
 """
 
+import itertools
 import logging
 import time
 
@@ -20,14 +21,15 @@ from osmigcfg import exceptions
 from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import session as session_mod
 from osmigcfg.migrate import stall as stall_mod
+from osmigcfg.migrate import waits
 
 LOG = logging.getLogger(__name__)
 
 START_ATTEMPTS = 3
 LOOK_EVERY = 15.0
-IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
-               'pre-migrating', 'migrating', 'confirming', 'reverting')
-BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
+BUSY_STATUSES = waits.BUSY_STATUSES
+IN_PROGRESS = waits.IN_PROGRESS
+DEFAULT_TIMEOUTS = waits.DEFAULT_TIMEOUTS
 STARTED_STATUSES = facts_mod.STARTED_STATUSES
 snapshot = facts_mod.snapshot
 moved = facts_mod.moved
@@ -36,12 +38,7 @@ noop = facts_mod.noop
 _optional = facts_mod.optional
 
 
-def _deleted(facts):
-    return exceptions.MigrationFailed(
-        f'server {facts["name"]} was deleted during its migration')
-
-
-class Driver:
+class Driver(waits.Waits):
     """What cold and live migrations share; see :class:`LiveDriver`."""
 
     method = None
@@ -117,69 +114,6 @@ class Driver:
             f'Nova refused to {self.method}-migrate {facts["name"]}: '
             f'{error.reason}')
 
-    # -- wait --------------------------------------------------------
-    def _server(self, facts):
-        server = self.compute.server_or_gone(facts['id'])
-        if server is None:
-            raise _deleted(facts)
-        return server
-
-    def _intervals(self):
-        first, factor, top = self.poll
-        interval = first
-        while True:
-            yield interval
-            interval = min(interval * factor, top)
-
-    def _await(self, facts, done, deadline, on_view=noop):
-        """The server once ``done(server)``; MigrationTimeout at the
-        deadline.  Uses the run's shared watch, else polls on its own."""
-        if self.watch is not None:
-            server = self.watch.wait(facts['id'], done, deadline=deadline,
-                                     on_view=on_view)
-            if server is None:
-                raise _deleted(facts)
-            if not done(server):
-                self._deadline_passed(facts, 0, server)
-            return server
-        for interval in self._intervals():
-            server = self._server(facts)
-            on_view(server)
-            if done(server):
-                return server
-            self._deadline_passed(facts, deadline, server)
-            self.sleep(interval)
-
-    def _deadline_passed(self, facts, deadline, server):
-        if deadline is not None and self.clock() >= deadline:
-            raise exceptions.MigrationTimeout(
-                f'{self.method} migration of {facts["name"]} still '
-                f'{server["status"]} when we stopped waiting',
-                hint='run `resume` to carry on waiting')
-
-    def settled_record(self, facts, timeout=60.0):
-        """The migration record once Nova has finished with it, or None.
-
-        The server leaves MIGRATING (and shows its new host) a moment
-        before Nova marks the record ``completed``: wait for the record.
-        """
-        deadline = self.clock() + timeout
-        for interval in self._intervals():
-            record = self.migration_record(facts)
-            if record is None or record.get('status') not in IN_PROGRESS \
-                    or self.clock() >= deadline:
-                return record
-            self.sleep(interval)
-
-    def migration_record(self, facts):
-        """The migration record Nova made for this move (admins), or None."""
-        if 'last_migration' not in facts:
-            return None
-        records = _optional(self.compute.migrations, facts['id']) or []
-        last = facts.get('last_migration') or 0
-        fresh = [m for m in records if (m.get('id') or 0) > last]
-        return fresh[0] if fresh else None
-
     def result(self, facts, start, server, record):
         """The success record of a verified migration."""
         return {'source': facts.get('host') or facts.get('host_id'),
@@ -206,13 +140,18 @@ class LiveDriver(Driver):
         return self.compute.live_migrate(facts['id'], host=host,
                                          block_migration=block_migration)
 
-    def wait(self, facts, start, deadline=None, stall=None, progress=noop,
+    def wait(self, facts, start, *, deadline, stall=None, progress=noop,
              record=noop):
-        """Wait until the server leaves MIGRATING; returns the server.
+        """Wait until the live migration has ended; returns the server.
 
-        Callers who may read the migration record get its progress (and
-        the stall policy, journaled through ``record``) every
-        ``LOOK_EVERY`` seconds after the first.
+        Ended: the server left MIGRATING and Nova's records agree
+        (:meth:`_await`).  Callers who may read the migration record get
+        its progress (and the stall policy, journaled through ``record``)
+        every ``LOOK_EVERY`` seconds after the first.
+
+        :param deadline: a ``clock()`` value (None: the default for live
+            migrations, :data:`DEFAULT_TIMEOUTS`).
+        :raises MigrationTimeout: at the deadline, with what was seen last.
         """
         stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
         next_look = [self.clock() + LOOK_EVERY]
@@ -224,7 +163,7 @@ class LiveDriver(Driver):
 
         return self._await(facts, lambda s: (
             s['task_state'] != 'migrating' and s['status'] != 'MIGRATING'),
-            deadline, on_view)
+            deadline or self.deadline_after('live'), on_view, start=start)
 
     def _look(self, facts, watch, progress, record_phase):
         records = _optional(self.compute.live_migrations, facts['id']) or []
@@ -270,66 +209,90 @@ class ColdDriver(Driver):
     def _call(self, facts, host, **options):
         return self.compute.migrate(facts['id'], host=host)
 
-    def _settle(self, facts, deadline, done):
-        return self._await(facts, done, deadline)
+    def wait(self, facts, start, *, deadline, **unused):
+        """Wait until VERIFY_RESIZE (or a failure); returns the server.
 
-    def wait(self, facts, start, deadline=None, **unused):
-        """Wait until VERIFY_RESIZE (or a failure); returns the server."""
-        server = self._settle(facts, deadline, lambda s: (
-            s['status'] not in BUSY_STATUSES and s['task_state'] is None))
-        if server['status'] != 'VERIFY_RESIZE':
-            self._fail(facts, server, self.migration_record(facts),
-                       'failed before VERIFY_RESIZE')
-        return server
+        Decided once the migration record ended (or the instance action
+        exists, for callers who cannot read records), never from a status
+        that may precede Nova's first change (:meth:`_await`).
 
-    def confirm(self, facts, deadline=None, record=noop):
-        """Confirm (if still VERIFY_RESIZE) and wait; returns the server."""
-        return self._finish(facts, deadline, record, 'confirm')
+        :raises MigrationFailed: the move ended anywhere but VERIFY_RESIZE.
+        :raises MigrationTimeout: at the deadline, with what was seen last.
+        """
+        server = self._await(facts, waits.idle, deadline or
+                             self.deadline_after('cold'), start=start)
+        if server['status'] == 'VERIFY_RESIZE':
+            return server
+        record = self.migration_record(facts)
+        if record and record.get('status') in ('confirming', 'confirmed') \
+                and moved(facts, server):
+            return server  # confirmed already (a resumed run)
+        self._fail(facts, server, record, 'failed before VERIFY_RESIZE')
 
-    def rollback(self, facts, deadline=None, record=noop):
-        """Revert (if VERIFY_RESIZE) and wait; restart a stopped server."""
+    def confirm(self, facts, *, deadline, record=noop):
+        """Confirm (if still VERIFY_RESIZE) and wait; returns the server.
+
+        :param deadline: a ``clock()`` value (None: the confirm default,
+            :data:`DEFAULT_TIMEOUTS`).
+        """
+        return self._finish(facts, deadline or self.deadline_after(
+            'confirm'), record, 'confirm')
+
+    def rollback(self, facts, *, deadline, record=noop):
+        """Revert and wait; restart a server that was running.
+
+        A server still resizing is waited for (VERIFY_RESIZE), then
+        reverted; the server is read again and the revert retried until
+        it is back or the ``deadline`` (None: the revert default) passes.
+
+        :raises MigrationTimeout: at the deadline, with what was seen last.
+        """
+        deadline = deadline or self.deadline_after('revert')
         server = self._finish(facts, deadline, record, 'revert')
         if facts['status'] == 'ACTIVE' and server['status'] == 'SHUTOFF':
             record('starting')
             self.compute.session.write(
                 'POST', f'/servers/{facts["id"]}/action',
                 f'start {facts["id"]}', {'os-start': None})
-            server = self._settle(facts, deadline, lambda s: (
-                s['task_state'] is None and s['status'] != 'SHUTOFF'))
+            server = self._await(facts, lambda s: (
+                s['task_state'] is None and s['status'] != 'SHUTOFF'),
+                deadline)
         return server
 
     def _finish(self, facts, deadline, record, verb):
-        for attempt in range(1, START_ATTEMPTS + 1):
-            server = self._server(facts)
-            if not (server['status'] == 'VERIFY_RESIZE'
-                    and server['task_state'] is None):
-                break
+        """Send ``verb`` whenever the server is VERIFY_RESIZE and idle,
+        until it settles elsewhere; bounded by ``deadline``."""
+        for attempt in itertools.count(1):
+            server = self._await(facts, waits.idle, deadline)
+            if server['status'] != 'VERIFY_RESIZE':
+                record(f'{verb}ed', status=server['status'])
+                return server
             record(f'{verb}ing', attempt=attempt)
-            try:
-                getattr(self.compute, verb)(facts['id'])
-                break
-            except session_mod.TransientError as e:
-                LOG.info('%s of %s: %s; looking again', verb, facts['id'], e)
-                self.sleep(attempt * 0.5)
-            except exceptions.CloudRequestError as e:
-                if e.status == 403:
-                    raise self.preflight.explain_forbidden(
-                        verb, e.reason,
-                        project_id=facts.get('project_id')) from None
-                if e.status not in (400, 409):  # 400: already confirmed
-                    raise exceptions.MigrationFailed(
-                        f'cannot {verb} the migration of {facts["name"]}: '
-                        f'{e.reason}') from None
-                break
-        else:
-            raise exceptions.MigrationFailed(
-                f'cannot {verb} the migration of {facts["name"]}: the API '
-                f'kept failing')
-        server = self._settle(facts, deadline, lambda s: (
-            s['task_state'] is None and s['status'] not in
-            BUSY_STATUSES + ('VERIFY_RESIZE',)))
-        record(f'{verb}ed', status=server['status'])
-        return server
+            if self._send(facts, verb):
+                self._await(facts, lambda s: waits.idle(s) and
+                            s['status'] != 'VERIFY_RESIZE', deadline)
+            elif self.clock() < deadline:
+                self.sleep(min(attempt * 0.5, self.poll[-1]))
+
+    def _send(self, facts, verb):
+        """Confirm or revert once; False when Nova did not take it."""
+        try:
+            getattr(self.compute, verb)(facts['id'])
+            return True
+        except session_mod.TransientError as e:
+            LOG.info('%s of %s: %s; looking again', verb, facts['id'], e)
+        except exceptions.CloudRequestError as e:
+            if e.status == 403:
+                raise self.preflight.explain_forbidden(
+                    verb, e.reason,
+                    project_id=facts.get('project_id')) from None
+            if e.status not in (400, 409):  # busy, or done already: look
+                raise exceptions.MigrationFailed(
+                    f'cannot {verb} the migration of {facts["name"]}: '
+                    f'{e.reason}') from None
+            LOG.info('%s of %s refused (%s); looking again', verb,
+                     facts['id'], e.reason)
+        return False
 
     def verify(self, facts, start, server, confirmed=True):
         """Check the move really happened; returns the result record."""

@@ -81,19 +81,28 @@ def _verify_resize_facts(compute, preflight, ref, operation):
 
 
 def confirm_server(compute, preflight, ref, timeout=None):
-    """Confirm a cold migration and wait until the server settles."""
+    """Confirm a cold migration and wait until the server settles.
+
+    :param timeout: seconds to wait (None: the confirm default,
+        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+    """
     facts = _verify_resize_facts(compute, preflight, ref, 'confirm')
     cold = drivers.ColdDriver(compute, preflight)
-    server = cold.confirm(facts, deadline=_deadline(cold, timeout))
+    server = cold.confirm(facts,
+                          deadline=_deadline(cold, timeout, 'confirm'))
     return Done(server, f'confirmed: {server["name"]} is {server["status"]} '
                 f'on {drivers.where(server)}')
 
 
 def revert_server(compute, preflight, ref, timeout=None):
-    """Revert a cold migration: the server goes back to its source host."""
+    """Revert a cold migration: the server goes back to its source host.
+
+    :param timeout: seconds to wait (None: the revert default).
+    """
     facts = _verify_resize_facts(compute, preflight, ref, 'revert')
     cold = drivers.ColdDriver(compute, preflight)
-    server = cold.rollback(facts, deadline=_deadline(cold, timeout))
+    server = cold.rollback(facts,
+                           deadline=_deadline(cold, timeout, 'revert'))
     return Done(server, f'reverted: {server["name"]} is {server["status"]} '
                 f'on {drivers.where(server)}')
 
@@ -124,20 +133,26 @@ def _running_migration(compute, preflight, ref, operation, migration_id):
 
 
 def abort_server(compute, preflight, ref, migration_id=None, timeout=None):
-    """Abort a live migration; the server stays on its source host."""
+    """Abort a live migration; the server stays on its source host.
+
+    :param timeout: seconds to wait (None: the live migration default).
+    """
     server, record = _running_migration(compute, preflight, ref, 'abort',
                                         migration_id)
     _call_or_explain(preflight, 'abort', server, compute.abort,
                      server['id'], record['id'], record.get('status'))
     live = drivers.LiveDriver(compute, preflight)
-    after = live.wait(server, {}, deadline=_deadline(live, timeout))
+    after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'aborted: {after["name"]} is {after["status"]} on '
                 f'{drivers.where(after)}')
 
 
 def force_complete_server(compute, preflight, ref, migration_id=None,
                           timeout=None):
-    """Force a running live migration to finish now."""
+    """Force a running live migration to finish now.
+
+    :param timeout: seconds to wait (None: the live migration default).
+    """
     server, record = _running_migration(compute, preflight, ref,
                                         'force-complete', migration_id)
     if record.get('status') != 'running':
@@ -147,7 +162,7 @@ def force_complete_server(compute, preflight, ref, migration_id=None,
     _call_or_explain(preflight, 'force-complete', server,
                      compute.force_complete, server['id'], record['id'])
     live = drivers.LiveDriver(compute, preflight)
-    after = live.wait(server, {}, deadline=_deadline(live, timeout))
+    after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'force-completed: {after["name"]} is '
                 f'{after["status"]} on {drivers.where(after)}')
 
@@ -163,5 +178,5 @@ def _call_or_explain(preflight, operation, server, call, *args):
         raise
 
 
-def _deadline(driver, timeout):
-    return driver.clock() + timeout if timeout else None
+def _deadline(driver, timeout, operation):
+    return driver.deadline_after(operation, timeout)

@@ -1,7 +1,8 @@
 """Per-server outcomes, read back from a journal.
 
 ``migrated`` (verified), ``verify_resize`` (cold, left for the user to
-confirm), ``failed`` (with the reason; the server was rolled back),
+confirm), ``failed`` (with the reason; the server was rolled back, or the
+reason says why not),
 ``timeout`` (still running when we stopped waiting: ``resume``),
 ``skipped`` (with the reason), ``in-flight`` / ``pending`` (the run was
 stopped or killed before this server finished).
@@ -14,6 +15,7 @@ from taskflow import states
 
 from osmigcfg import engine
 from osmigcfg import exceptions
+from osmigcfg.migrate import steps
 
 STEPS = ('preflight', 'start', 'wait', 'confirm', 'verify')
 DONE = ('migrated', 'verify_resize', 'failed', 'skipped')
@@ -66,6 +68,9 @@ def item_outcome(item, atoms):
                                              states.REVERTING,
                                              states.FAILURE):
         base.outcome, base.reason = 'failed', failure
+        wait = atoms.get(engine.atom_name(sid, 'wait'))
+        if wait and wait.details.get('phase') == steps.ROLLBACK_UNFINISHED:
+            base.reason += f'; not rolled back: {wait.details.get("message")}'
         return base
     verify = atoms.get(engine.atom_name(sid, 'verify'))
     if verify and verify.state == states.SUCCESS and verify.result:

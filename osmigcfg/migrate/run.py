@@ -29,7 +29,7 @@ LOG = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = {
     'windows': {'global': None, 'source': 2, 'dest': 2},
-    'timeout': None,
+    'timeout': None,  # None: drivers.DEFAULT_TIMEOUTS per operation
     'stall': {'action': 'wait', 'after': 300.0},
     'poll': [1.0, 1.5, 3.0],
 }
@@ -117,7 +117,8 @@ def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
     """Carry on a journaled run after a crash, a stop or a timeout.
 
     :param timeout: seconds to wait for each migration from now on
-        (None: the journal's; 0: no limit).
+        (None: the journal's; 0: the default of each operation,
+        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
 
     :raises JournalError: for a missing, foreign or corrupt journal, or
         one written against another cloud endpoint.

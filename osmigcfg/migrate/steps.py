@@ -7,8 +7,13 @@ the plan confirms) -> ``verify`` (moved, original state, record final).
 
 A step that raises makes TaskFlow revert this server's steps, newest
 first: ``wait`` rolls a cold migration back (revert resize, restart a
-server that was running), ``start`` gives the window slot back and
-``preflight`` reports the failure.  Other servers carry on.
+server that was running; bounded: a revert that cannot finish by its
+deadline is named in the outcome), ``start`` gives the window slot back
+and ``preflight`` reports the failure (this server's only).  Other
+servers carry on, and their finished moves stay.
+
+Every wait has a deadline: the run's ``timeout``, else the operation's
+default (:data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
 """
 
 import logging
@@ -17,6 +22,9 @@ from osmigcfg import exceptions
 from osmigcfg.engine import flows as engine_flows
 
 LOG = logging.getLogger(__name__)
+
+#: the phase a revert that could not finish leaves in the journal
+ROLLBACK_UNFINISHED = 'rollback-unfinished'
 
 
 def _skipped(value):
@@ -34,13 +42,13 @@ class MigrationStep(engine_flows.Step):
     def driver(self):
         return self.context.drivers[self.plan_item['method']]
 
-    def deadline(self):
-        """When to stop waiting: ``timeout`` seconds from now (a resumed
-        wait gets a fresh period), or never."""
-        timeout = self.context.options.get('timeout')
-        if not timeout:
-            return None
-        return self.context.clock() + timeout
+    def deadline(self, operation=None):
+        """When to stop waiting: the run's ``timeout`` seconds from now (a
+        resumed wait gets a fresh period), else the operation's default;
+        never "for ever"."""
+        return self.driver.deadline_after(
+            operation or self.plan_item['method'],
+            self.context.options.get('timeout'))
 
 
 class Preflight(MigrationStep):
@@ -65,7 +73,9 @@ class Preflight(MigrationStep):
 
     def revert(self, result, flow_failures, **kwargs):
         self.context.windows.release(self.item)
-        reasons = [f.exception_str for f in flow_failures.values()]
+        # flow_failures holds every item's failures: keep this item's own
+        reasons = [f.exception_str for name, f in flow_failures.items()
+                   if engine_flows.split_atom_name(name)[0] == self.item]
         self.emit('item.failed', name=self.plan_item.get('name'),
                   reason='; '.join(reasons) or 'failed')
 
@@ -126,9 +136,18 @@ class Wait(MigrationStep):
         if self.plan_item['method'] != 'cold' or _skipped(preflight):
             return
         self.record('rolling-back')
-        server = self.context.drivers['cold'].rollback(
-            preflight, deadline=None,
-            record=lambda phase, **d: self.record(phase, **d))
+        cold = self.context.drivers['cold']
+        try:
+            server = cold.rollback(
+                preflight, deadline=cold.deadline_after('revert'),
+                record=lambda phase, **d: self.record(phase, **d))
+        except exceptions.CloudError as e:
+            # a revert that raised would stop TaskFlow reverting this
+            # item and fail the run; the outcome carries it instead
+            reason = getattr(e, 'message', str(e))
+            self.record(ROLLBACK_UNFINISHED, message=reason)
+            self.emit('item.rollback-unfinished', reason=reason)
+            return
         self.emit('item.rolled-back', status=server['status'])
 
 
@@ -140,8 +159,14 @@ class Confirm(MigrationStep):
         if _skipped(preflight) or _skipped(wait) or item['method'] != 'cold' \
                 or not item.get('confirm', True):
             return wait
-        server = self.context.drivers['cold'].confirm(
-            preflight, record=lambda phase, **d: self.record(phase, **d))
+        try:
+            server = self.context.drivers['cold'].confirm(
+                preflight, deadline=self.deadline('confirm'),
+                record=lambda phase, **d: self.record(phase, **d))
+        except exceptions.MigrationTimeout as e:
+            self.record('timeout', message=e.message)
+            self.emit('item.timeout', reason=e.message)
+            return {'timeout': e.message}
         return {'server': server}
 
 

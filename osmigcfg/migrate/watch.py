@@ -6,6 +6,11 @@ interval; a drain of a hundred servers would spend most of Nova's API on
 server changed since the last look (``GET /servers/detail?changes-since=``,
 on the cloud's own clock read from the ``Date`` header) and wakes the steps
 waiting on those servers.  It runs only while someone waits.
+
+A look is a snapshot taken when Nova answered it, and its answer may
+arrive much later.  Each look is numbered when it is sent; a waiter takes
+only views from looks sent after it registered, so a list Nova computed
+before a migration started can never be taken for its outcome.
 """
 
 import datetime
@@ -38,21 +43,23 @@ class ServerWatch:
         self.interval = interval
         self.clock = clock
         self._cond = threading.Condition()
-        self._views = {}        # server id -> newest view
-        self._generation = {}   # server id -> how many views came so far
+        self._views = {}        # server id -> (look number, newest view)
+        self._sent = 0          # number of the last look sent
         self._waiters = 0
         self._thread = None
         self._since = None
         self._healthy = True  # False: waiters read their server themselves
 
-    def wait(self, server_id, done, deadline=None, on_view=None):
+    def wait(self, server_id, done, *, deadline, on_view=None):
         """Block until ``done(view)`` holds for the server; return the view.
 
         The server is read once on its own after registering, so a change
-        just before is not missed.  Returns the last view seen when the
-        ``deadline`` (a ``clock()`` value) passes; None when it is gone.
+        just before is not missed; after that only views from looks sent
+        after registering count.  Returns the last view seen when the
+        ``deadline`` (a ``clock()`` value, required) passes; None when the
+        server is gone.
         """
-        seen = self._register(server_id)
+        seen = self._register()
         try:
             view = self.compute.server_or_gone(server_id)
             while True:
@@ -60,8 +67,7 @@ class ServerWatch:
                     return None
                 if on_view is not None:
                     on_view(view)
-                if done(view) or (deadline is not None and
-                                  self.clock() >= deadline):
+                if done(view) or self.clock() >= deadline:
                     return view
                 view, newer = self._next_view(server_id, seen, view, deadline)
                 if newer == seen and not self._healthy:
@@ -72,21 +78,22 @@ class ServerWatch:
                 self._waiters -= 1
 
     def _next_view(self, server_id, seen, view, deadline):
-        """The first view newer than generation ``seen``; ``view`` again
-        after ``TICK`` seconds without news (callers look at progress) or
-        at the deadline."""
-        until = self.clock() + TICK
-        if deadline is not None:
-            until = min(until, deadline)
+        """The first view from a look numbered above ``seen``; ``view``
+        again after ``TICK`` seconds without news (callers look at
+        progress) or at the deadline."""
+        until = min(self.clock() + TICK, deadline)
         with self._cond:
-            while self._generation.get(server_id, 0) <= seen:
+            while self._views.get(server_id, (0, None))[0] <= seen:
                 left = until - self.clock()
                 if left <= 0:
                     return view, seen
                 self._cond.wait(left)
-            return self._views[server_id], self._generation[server_id]
+            look, newest = self._views[server_id]
+            return newest, look
 
-    def _register(self, server_id):
+    def _register(self):
+        """Count a waiter in; returns the number of the last look sent
+        (its answer, and every earlier one, may predate the caller)."""
         with self._cond:
             self._waiters += 1
             if self._thread is None:
@@ -94,7 +101,7 @@ class ServerWatch:
                 self._thread = threading.Thread(
                     target=self._run, name='osmigcfg-watch', daemon=True)
                 self._thread.start()
-            return self._generation.get(server_id, 0)
+            return self._sent
 
     def _run(self):
         while True:
@@ -119,14 +126,15 @@ class ServerWatch:
         self._healthy = False
 
     def _look(self):
+        with self._cond:
+            self._sent += 1
+            look = self._sent
         since = self._since or (self.compute.session.last_date or
                                 datetime.datetime.now(datetime.timezone.utc))
         views, date = self.compute.changed_servers(since - MARGIN,
                                                    self.all_projects)
         with self._cond:
             for view in views:
-                self._views[view['id']] = view
-                self._generation[view['id']] = \
-                    self._generation.get(view['id'], 0) + 1
+                self._views[view['id']] = (look, view)
             self._since = date or since
             self._cond.notify_all()

@@ -24,9 +24,18 @@ Control API (JSON in and out, 127.0.0.1 only, no auth)::
     PUT    /_sandbox/enforce-new-defaults   {"value": true}
     PUT    /_sandbox/faults/durations       {"live": 2.0, "cold": 0.5}
     PUT    /_sandbox/faults/live-failures/<server-id>   {"times": null}
-    DELETE /_sandbox/faults                 (durations 0, no failures)
+    PUT    /_sandbox/faults/hold-server-lists  {"hold": true}
+    DELETE /_sandbox/faults                 (durations 0, no failures,
+                                             held lists released)
     POST   /_sandbox/computes/<host>/stop
     POST   /_sandbox/computes/<host>/start
+
+``hold-server-lists`` makes a client see the past: each server list
+(``GET .../servers/detail``) is answered by Nova at once but its answer is
+held back until ``{"hold": false}`` (or ``DELETE faults``); ``status``
+counts the answers held.  A poller whose list was computed before a
+migration started then reads it after the start: the view of a server
+before Nova's first state change, delivered late.
 
 Policy changes are written to the policy file (mtime bumped); Nova reloads
 it on its next request, through oslo.policy's normal file-change path.
@@ -55,6 +64,34 @@ class _HttpError(Exception):
         self.message = message
 
 
+class _ListHold:
+    """Server-list answers held back while ``hold`` is on."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self.on = False
+        self.held = 0
+
+    def set(self, on):
+        with self._cond:
+            self.on = bool(on)
+            self._cond.notify_all()
+
+    def applies(self, environ):
+        return self.on and environ.get('REQUEST_METHOD') == 'GET' and \
+            environ.get('PATH_INFO', '').endswith('/servers/detail')
+
+    def keep(self, chunks):
+        """Wait while the hold is on (at most an hour), then the answer."""
+        with self._cond:
+            self.held += 1
+            try:
+                self._cond.wait_for(lambda: not self.on, timeout=3600)
+            finally:
+                self.held -= 1
+        return chunks
+
+
 class SandboxApp:
     """WSGI app: control API under ``/_sandbox/``, nova for the rest."""
 
@@ -62,6 +99,7 @@ class SandboxApp:
         self.nova_app = nova_app
         self.stack = stack
         self._control_lock = threading.Lock()
+        self.list_hold = _ListHold()
         self._routes = [
             ('GET', r'status', self._status),
             ('PUT', r'policy', self._put_policy),
@@ -70,6 +108,7 @@ class SandboxApp:
             ('PUT', r'faults/durations', self._put_durations),
             ('PUT', r'faults/live-failures/(?P<server>[^/]+)',
              self._put_live_failure),
+            ('PUT', r'faults/hold-server-lists', self._put_hold_lists),
             ('DELETE', r'faults', self._clear_faults),
             ('POST', r'computes/(?P<host>[^/]+)/(?P<action>stop|start)',
              self._compute_action),
@@ -97,6 +136,10 @@ class SandboxApp:
                 'HTTP_X_PROJECT_DOMAIN_ID': 'default',
                 'HTTP_X_ROLES': ','.join(roles),
             })
+        if self.list_hold.applies(environ):
+            # Nova answers now; the answer leaves later
+            return self.list_hold.keep(
+                list(self.nova_app(environ, start_response)))
         return self.nova_app(environ, start_response)
 
     # -- control API -------------------------------------------------------
@@ -125,7 +168,9 @@ class SandboxApp:
             'policy_file': stack.policy_file,
             'policy_dirs': stack.policy_dirs,
             'enforce_new_defaults': stack.enforce_new_defaults,
-            'faults': fake_driver.FAULTS.as_dict(),
+            'faults': dict(fake_driver.FAULTS.as_dict(),
+                           hold_server_lists=self.list_hold.on,
+                           held_server_lists=self.list_hold.held),
             'threads': threading.active_count(),
             'rss_kb': _rss_kb(),
         }
@@ -157,7 +202,12 @@ class SandboxApp:
         fake_driver.FAULTS.fail_live_migration(server, times)
         return fake_driver.FAULTS.as_dict()
 
+    def _put_hold_lists(self, body):
+        self.list_hold.set(_required(body, 'hold'))
+        return {'hold_server_lists': self.list_hold.on}
+
     def _clear_faults(self, body):
+        self.list_hold.set(False)
         fake_driver.FAULTS.clear()
         return fake_driver.FAULTS.as_dict()
 

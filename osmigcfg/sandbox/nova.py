@@ -299,6 +299,16 @@ class NovaSandbox:
         self._control('PUT', f'faults/live-failures/{server_id}',
                       {'times': times}, dirty='faults')
 
+    def hold_server_lists(self, hold=True):
+        """Hold back (True) or let go (False) Nova's answers to server
+        lists: answers computed now arrive after the hold ends."""
+        self._control('PUT', 'faults/hold-server-lists', {'hold': hold},
+                      dirty='faults')
+
+    def held_server_lists(self):
+        """How many server-list answers are held back now."""
+        return self.status()['faults']['held_server_lists']
+
     def clear_faults(self):
         self._control('DELETE', 'faults')
         self._dirty.discard('faults')

@@ -41,12 +41,16 @@ def test_a_stalled_live_migration_is_force_completed_once(conn, nova_http):
                         'disk_remaining_bytes': 0}]})
     nova_http.post(f'{ENDPOINT}/servers/{SID}/migrations/7/action',
                    status_code=202)
+    nova_http.get(f'{ENDPOINT}/os-migrations', json={'migrations': [
+        {'id': 7, 'status': 'completed', 'instance_uuid': SID}]})
     compute = compute_mod.Compute(conn, sleep=clock.sleep)
     driver = drivers.LiveDriver(compute, pf.Preflight(None, pf.Caller(
         None, None)), sleep=clock.sleep, clock=clock)
     phases = []
-    server = driver.wait(FACTS, {}, stall=stall.StallPolicy(
-        'force-complete', after=10), record=lambda p, **d: phases.append(p))
+    server = driver.wait(
+        FACTS, {}, deadline=clock() + 600,
+        stall=stall.StallPolicy('force-complete', after=10),
+        record=lambda p, **d: phases.append(p))
     assert server['host'] == 'h2'
     posts = [r for r in nova_http.request_history if r.method == 'POST']
     assert [r.json() for r in posts] == [{'force_complete': None}]
