@@ -1,6 +1,8 @@
-"""Session fixture: two real local clouds, ``src`` and ``dst``.
+"""Session fixture: two whole local clouds, ``src`` and ``dst``.
 
-Started once per test session (about 40 s and 2.3 GB on a 2-core box) and
+Each runs keystone, glance, neutron, cinder, placement and Nova (api,
+conductor, scheduler, two computes) as separate processes.  Started once
+per test session (about 80 s and 4.3 GB on a busy 2-core box) and
 stopped at the end, when the fixture also checks that no process it
 started is left.  Missing prerequisites (the clouds virtualenv,
 RabbitMQ) skip the ``clouds`` tests locally and fail them under CI.

@@ -115,3 +115,75 @@ def test_masking_and_free_ports():
         'url rabbit://u:***@h')
     ports = clouds_proc.free_ports(5)
     assert len(set(ports)) == 5
+
+
+def _nova_spec(tmp_path, name='src'):
+    import dataclasses
+    return dataclasses.replace(
+        _spec(tmp_path, name), nova_prefix=tmp_path / 'novaenv', computes=2,
+        ports={'keystone': 5000, 'glance': 9292, 'neutron': 9696,
+               'cinder': 8776, 'placement': 8778, 'nova': 8774})
+
+
+def _ini(text):
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    return parser
+
+
+def test_a_whole_cloud_wires_nova_to_keystone_rabbit_and_its_driver(
+        tmp_path):
+    from osmigcfg.sandbox import clouds_nova_config
+    spec = _nova_spec(tmp_path)
+    files = clouds_nova_config.config_files(spec)
+    etc = spec.etc('nova')
+    assert set(files) == {spec.etc('placement') / 'placement.conf',
+                          etc / 'nova.conf', etc / 'src-compute1.conf',
+                          etc / 'src-compute2.conf'}
+    nova = _ini(files[etc / 'nova.conf'])
+    assert nova['DEFAULT']['transport_url'] == (
+        'rabbit://src:pw-mq@127.0.0.1:5672/src-nova')
+    assert nova['DEFAULT']['compute_driver'] == 'osmigcfg_disk.DiskFakeDriver'
+    assert nova['service_user']['send_service_user_token'] == 'true'
+    assert nova['keystone_authtoken']['username'] == 'nova'
+    assert nova['keystone_authtoken'][
+        'service_token_roles_required'] == 'true'
+    assert nova['cinder']['catalog_info'] == 'block-storage::publicURL'
+    compute = _ini(files[etc / 'src-compute2.conf'])
+    # "No DB access allowed in nova-compute": computes get no database
+    assert not compute.has_section('database')
+    assert not compute.has_section('api_database')
+    assert compute['DEFAULT']['host'] == 'src-compute2'
+
+
+def test_neutron_binds_ports_and_tells_nova_only_in_a_whole_cloud(tmp_path):
+    plain, whole = _spec(tmp_path), _nova_spec(tmp_path)
+    assert _ini(clouds_config.render_ml2(plain))['ml2'][
+        'mechanism_drivers'] == ''
+    assert _ini(clouds_config.render_ml2(whole))['ml2'][
+        'mechanism_drivers'] == 'osmigcfg_any_host'
+    neutron = _ini(clouds_config.render_neutron(whole))
+    assert neutron['DEFAULT']['notify_nova_on_port_status_changes'] == 'true'
+    assert neutron['nova']['username'] == 'neutron'
+    assert [s for s, _ in whole.catalog.items()][-2:] == ['placement', 'nova']
+    assert 'nova' not in plain.catalog
+
+
+def test_rabbit_gives_a_whole_cloud_a_vhost_for_nova(tmp_path):
+    import json
+    data = json.loads(clouds_config.render_rabbit_definitions(
+        [_nova_spec(tmp_path)]))
+    assert [v['name'] for v in data['vhosts']] == ['src', 'src-nova']
+
+
+def test_the_ml2_driver_is_declared_by_an_entry_point():
+    import configparser as cp
+    import pathlib
+    from osmigcfg.sandbox import clouds_setup
+    shims = pathlib.Path(clouds_setup.SHIMS_DIR)
+    [info] = shims.glob('*.dist-info')
+    entry = cp.ConfigParser()
+    entry.read(info / 'entry_points.txt')
+    target = entry['neutron.ml2.mechanism_drivers']['osmigcfg_any_host']
+    module, _, cls = target.partition(':')
+    assert f'class {cls}(' in (shims / f'{module}.py').read_text()
