@@ -4,14 +4,14 @@
 cinder, placement and Nova clouds on 127.0.0.1 (``src`` and ``dst`` by
 default) and writes ``DIR/clouds.yaml``; ``status DIR`` shows their
 processes, ``down DIR`` stops them.  Thin commands over
-:mod:`osmigcfg.sandbox.clouds_lifecycle`.
+:mod:`osmigcfg.sandbox.clouds.lifecycle`.
 """
 
 from cliff import command
 from cliff import lister
 
 from osmigcfg.cli import base
-from osmigcfg.sandbox import clouds_lifecycle
+from osmigcfg.sandbox.clouds import lifecycle
 
 
 def _names(text):
@@ -35,14 +35,15 @@ class SandboxUp(base.OfflineMixin, lister.Lister):
                                  '(default: 2)')
         parser.add_argument('--services', metavar='<names>', type=_names,
                             help='comma-separated, of '
-                            f'{",".join(clouds_lifecycle.SERVICE_CHOICES)} '
+                            f'{",".join(lifecycle.SERVICE_CHOICES)} '
                                  '(default: all; only nova is optional)')
         return parser
 
     def take_action(self, parsed_args):
-        state = clouds_lifecycle.up(
+        state = lifecycle.up(
             parsed_args.directory, names=parsed_args.clouds,
-            computes=parsed_args.computes, services=parsed_args.services)
+            computes=parsed_args.computes, services=parsed_args.services,
+            progress=self._progress)
         self.app.stderr.write(
             f'{", ".join(state["clouds"])} up in '
             f'{state["startup_seconds"]} s; export '
@@ -50,6 +51,11 @@ class SandboxUp(base.OfflineMixin, lister.Lister):
         rows = [(name, f'--os-cloud {name}', f'--os-cloud {name}-admin')
                 for name in state['clouds']]
         return ('Cloud', 'Project member', 'Admin'), rows
+
+
+    def _progress(self, line):
+        self.app.stderr.write(line + '\n')
+        self.app.stderr.flush()
 
 
 class SandboxStatus(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
@@ -61,7 +67,7 @@ class SandboxStatus(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        rows = clouds_lifecycle.status(parsed_args.directory)
+        rows = lifecycle.status(parsed_args.directory)
         self.exit_status = 0 if all(r['running'] for r in rows) else 1
         return ('Process', 'PID', 'State', 'RSS MB'), [
             (r['label'], r['pid'], 'running' if r['running'] else 'gone',
@@ -77,7 +83,7 @@ class SandboxDown(base.OfflineMixin, command.Command):
         return parser
 
     def take_action(self, parsed_args):
-        killed = clouds_lifecycle.down(parsed_args.directory)
+        killed = lifecycle.down(parsed_args.directory)
         note = f' ({killed} needed SIGKILL)' if killed else ''
         self.app.stdout.write(f'stopped{note}\n')
         return 0

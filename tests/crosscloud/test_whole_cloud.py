@@ -56,9 +56,20 @@ def port(local_clouds, unique_name, cleanup):
     return made
 
 
-def _boot(local_clouds, name, image_id, port_id, cleanup):
+@pytest.fixture
+def flavor(local_clouds, unique_name, cleanup):
+    """A private flavor of the demo project (export tests count flavors)."""
+    admin = local_clouds.connect(CLOUD, admin=True)
+    made = admin.compute.create_flavor(name=unique_name, vcpus=1, ram=256,
+                                       disk=1, is_public=False)
+    cleanup(lambda: admin.compute.delete_flavor(made))
+    project = admin.identity.find_project('demo', ignore_missing=False)
+    admin.compute.flavor_add_tenant_access(made, project.id)
+    return made
+
+
+def _boot(local_clouds, flavor, name, image_id, port_id, cleanup):
     member = local_clouds.connect(CLOUD)
-    flavor = member.compute.find_flavor('m1.tiny', ignore_missing=False)
     server = member.compute.create_server(
         name=name, flavor_id=flavor.id, image_id=image_id,
         networks=[{'port': port_id}])
@@ -71,10 +82,11 @@ def _boot(local_clouds, name, image_id, port_id, cleanup):
 
 
 def test_a_booted_server_and_its_port_follow_live_and_cold_migration(
-        local_clouds, image, port, unique_name, cleanup):
+        local_clouds, flavor, image, port, unique_name, cleanup):
     admin = local_clouds.connect(CLOUD, admin=True)
     (made, data), hosts = image, []
-    server = _boot(local_clouds, unique_name, made.id, port.id, cleanup)
+    server = _boot(local_clouds, flavor, unique_name, made.id, port.id,
+                   cleanup)
     hosts.append(servers.host_of(admin, server))
     assert _port_host(admin, port.id) == hosts[-1]
     assert local_clouds.read_disk(CLOUD, server.id) == data
@@ -99,9 +111,10 @@ def test_a_booted_server_and_its_port_follow_live_and_cold_migration(
 
 
 def test_a_snapshot_holds_the_bytes_written_to_the_disk(
-        local_clouds, image, port, unique_name, cleanup):
+        local_clouds, flavor, image, port, unique_name, cleanup):
     member = local_clouds.connect(CLOUD)
-    server = _boot(local_clouds, unique_name, image[0].id, port.id, cleanup)
+    server = _boot(local_clouds, flavor, unique_name, image[0].id, port.id,
+                   cleanup)
     written = b'osmigcfg-' + os.urandom(4096)
     local_clouds.write_disk(CLOUD, server.id, written, offset=8192)
     expected = bytearray(image[1])

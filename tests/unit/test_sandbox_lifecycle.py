@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from osmigcfg import exceptions
-from osmigcfg.sandbox import clouds_lifecycle as lifecycle
+from osmigcfg.sandbox.clouds import lifecycle
 from tests.cli_runner import run_cli
 
 

@@ -35,10 +35,10 @@ import openstack.connection
 
 from osmigcfg import exceptions
 from osmigcfg import files
-from osmigcfg.sandbox import clouds_config
-from osmigcfg.sandbox import clouds_proc
-from osmigcfg.sandbox import clouds_rabbit
-from osmigcfg.sandbox import clouds_setup
+from osmigcfg.sandbox.clouds import config
+from osmigcfg.sandbox.clouds import proc
+from osmigcfg.sandbox.clouds import rabbit
+from osmigcfg.sandbox.clouds import local_cloud
 
 LOG = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ _BINARIES = ('python', 'gunicorn', 'keystone-manage', 'glance-manage',
              'cinder-manage', 'cinder-scheduler', 'cinder-volume')
 _REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-cloud_name = clouds_config.cloud_name
+cloud_name = config.cloud_name
 
 
 def default_venv():
@@ -91,11 +91,17 @@ def find_nova():
     return prefix
 
 
-def missing_requirements(venv=None):
-    """Why the local clouds cannot start here ([] when they can)."""
+def missing_requirements(venv=None, provisioned=False):
+    """Why the local clouds cannot start here ([] when they can).
+
+    ``provisioned``: the virtualenv is left out (``provision``
+    installs it when missing).
+    """
     problems = []
-    for check in (lambda: find_venv(venv), clouds_rabbit.find_rabbitmq,
-                  find_nova):
+    checks = [rabbit.find_rabbitmq, find_nova]
+    if not provisioned:
+        checks.insert(0, lambda: find_venv(venv))
+    for check in checks:
         try:
             check()
         except exceptions.SandboxError as e:
@@ -107,7 +113,7 @@ class LocalClouds:
     """Several real local clouds and their broker (see the module doc)."""
 
     def __init__(self, names=('src', 'dst'), venv=None, workdir=None,
-                 nova=True, computes=2):
+                 nova=True, computes=2, flavors=False):
         names = tuple(names)
         if len(set(names)) != len(names) or not all(
                 re.fullmatch(r'[a-z][a-z0-9]{0,15}', n) for n in names):
@@ -119,6 +125,7 @@ class LocalClouds:
         if computes < 1:
             raise ValueError(f'computes must be at least 1: {computes}')
         self.computes = computes
+        self.flavors = flavors
         self._workdir = pathlib.Path(workdir) if workdir else None
         self._own_workdir = workdir is None
         self.root = None
@@ -151,16 +158,16 @@ class LocalClouds:
         self.root = self._workdir or pathlib.Path(
             tempfile.mkdtemp(prefix='osmigcfg-clouds-'))
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        per_cloud = len(clouds_config.ALL_SERVICES)
-        ports = clouds_proc.free_ports(3 + per_cloud * len(self.names))
+        per_cloud = len(config.ALL_SERVICES)
+        ports = proc.free_ports(3 + per_cloud * len(self.names))
         specs = self._specs(venv, ports[0], ports[3:])
         self._started = True
         atexit.register(self.stop)
         try:
-            self.broker = clouds_rabbit.Broker(self.root / 'rabbitmq',
+            self.broker = rabbit.Broker(self.root / 'rabbitmq',
                                                *ports[:3])
-            self.broker.start(clouds_config.render_rabbit_definitions(specs))
-            self.clouds = {s.name: clouds_setup.LocalCloud(s) for s in specs}
+            self.broker.start(config.render_rabbit_definitions(specs))
+            self.clouds = {s.name: local_cloud.LocalCloud(s) for s in specs}
             self._build_databases()
             with concurrent.futures.ThreadPoolExecutor(len(specs)) as pool:
                 list(pool.map(self._bring_up, self.clouds.values()))
@@ -175,13 +182,13 @@ class LocalClouds:
 
     def _specs(self, venv, rabbit_port, ports):
         specs = []
-        per_cloud = len(clouds_config.ALL_SERVICES)
+        per_cloud = len(config.ALL_SERVICES)
         for i, name in enumerate(self.names):
             mine = ports[per_cloud * i:per_cloud * (i + 1)]
-            specs.append(clouds_config.CloudSpec(
+            specs.append(config.CloudSpec(
                 name=name, root=self.root / name, venv=venv,
                 nova_prefix=self.nova_prefix, computes=self.computes,
-                ports=dict(zip(clouds_config.ALL_SERVICES, mine)),
+                ports=dict(zip(config.ALL_SERVICES, mine)),
                 rabbit_port=rabbit_port,
                 passwords={k: secrets.token_urlsafe(18) for k in
                            ('admin', 'demo', 'service', 'rabbit')}))
@@ -207,7 +214,8 @@ class LocalClouds:
         cloud.start_nova()  # computes report to placement as nova at once
         admin = cloud.admin_connection()  # a new token sees the catalog
         cloud.timed('seed network', cloud.seed, admin)
-        cloud.timed('seed flavors', cloud.seed_nova, admin)
+        if self.flavors:
+            cloud.timed('seed flavors', cloud.seed_nova, admin)
         cloud.timed('cinder ready', cloud.probe_cinder, admin)
         cloud.timed('computes ready', cloud.wait_computes)
 
@@ -243,7 +251,7 @@ class LocalClouds:
         specs = [c.spec for c in self.clouds.values()]
         files.write_atomic(
             self.clouds_yaml,
-            clouds_config.render_clouds_yaml(specs, self._extra_entries),
+            config.render_clouds_yaml(specs, self._extra_entries),
             mode=0o600)
 
     # -- use --------------------------------------------------------------

@@ -9,7 +9,7 @@ with its own service user (``service`` and ``admin`` roles) and sends a
 service token along with the user's.
 """
 
-from osmigcfg.sandbox import clouds_config as cc
+from osmigcfg.sandbox.clouds import config as cc
 
 #: Nova's ``compute_driver`` (Nova prefixes it with ``nova.virt.``).
 COMPUTE_DRIVER = 'osmigcfg_disk.DiskFakeDriver'
@@ -50,6 +50,9 @@ def _common(spec, host):
             # periodic tasks (the scheduler's host discovery among them)
             # start after a random delay of up to 60 s by default
             'periodic_fuzzy_delay': 0,
+            # a test cloud has nothing worth waiting minutes for at stop
+            'graceful_shutdown_timeout': 8,
+            'manager_shutdown_timeout': 5,
             'use_stderr': True,
             **VIF_PLUGGING,
         },

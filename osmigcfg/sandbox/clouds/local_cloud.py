@@ -1,6 +1,6 @@
 """One local cloud: configure, build databases, start, register, seed.
 
-:class:`LocalCloud` drives one :class:`~clouds_config.CloudSpec` through
+:class:`LocalCloud` drives one :class:`~config.CloudSpec` through
 its life: write the config files, build the four databases (keystone's
 chain and the other three in parallel), start the services (gunicorn for
 the APIs, cinder-scheduler and cinder-volume on the broker), register
@@ -26,10 +26,10 @@ import openstack.exceptions
 
 from osmigcfg import exceptions
 from osmigcfg import files
-from osmigcfg.sandbox import clouds_config as cc
-from osmigcfg.sandbox import clouds_nova
-from osmigcfg.sandbox import clouds_nova_config
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import config as cc
+from osmigcfg.sandbox.clouds import nova
+from osmigcfg.sandbox.clouds import nova_config
+from osmigcfg.sandbox.clouds import proc
 
 LOG = logging.getLogger(__name__)
 SHIMS_DIR = os.path.join(os.path.dirname(__file__), 'service_shims')
@@ -83,7 +83,7 @@ class LocalCloud:
         return str(self.spec.etc(service) / (name or f'{service}.conf'))
 
     def _step(self, name, argv, **env):
-        clouds_proc.run_step(f'{self.spec.name} {name}', argv,
+        proc.run_step(f'{self.spec.name} {name}', argv,
                              self._env(**env),
                              self.log_dir / f'setup-{name.split()[0]}.log',
                              self.secrets)
@@ -105,7 +105,7 @@ class LocalCloud:
             (self.spec.root / sub).mkdir(parents=True, exist_ok=True,
                                          mode=0o700)
         for path, text in {**cc.config_files(self.spec),
-                           **clouds_nova_config.config_files(self.spec)
+                           **nova_config.config_files(self.spec)
                            }.items():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             files.write_atomic(path, text, mode=0o600)
@@ -136,7 +136,7 @@ class LocalCloud:
         steps = {'keystone': self._keystone_db, 'glance': self._glance_db,
                  'cinder': self._cinder_db, 'neutron': self._neutron_db}
         if self.spec.nova_prefix:
-            steps['nova'] = lambda: clouds_nova.build_schemas(self)
+            steps['nova'] = lambda: nova.build_schemas(self)
         with concurrent.futures.ThreadPoolExecutor(len(steps)) as pool:
             futures = [pool.submit(self.timed, f'db {name}', step)
                        for name, step in steps.items()]
@@ -150,7 +150,7 @@ class LocalCloud:
     def _db_files(self):
         own = [self.spec.root / f'{service}.db' for service in cc.SERVICES]
         if self.spec.nova_prefix:
-            own += clouds_nova.db_files(self.spec)
+            own += nova.db_files(self.spec)
         return own
 
     def copy_schemas(self, template):
@@ -163,7 +163,7 @@ class LocalCloud:
         for path in self._db_files():
             shutil.copyfile(template.spec.root / path.name, path)
         if self.spec.nova_prefix:
-            clouds_nova.adopt_schemas(self, template)
+            nova.adopt_schemas(self, template)
         with contextlib.closing(sqlite3.connect(
                 self.spec.root / 'cinder.db')) as db, db:
             db.execute("UPDATE volume_types SET id = ? "
@@ -194,7 +194,7 @@ class LocalCloud:
                 '--threads', '4', '--no-control-socket', '--timeout', '300',
                 '--graceful-timeout', '3', '-b',
                 f'127.0.0.1:{self.spec.ports[service]}', 'wsgi_shim:application']
-        return clouds_proc.ServiceProcess(
+        return proc.ServiceProcess(
             f'{self.spec.name} {service}-api', argv,
             self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service],
                       OSMIGCFG_PRELOAD=SQLITE_PRELOAD, **env),
@@ -212,7 +212,7 @@ class LocalCloud:
             'neutron', OS_NEUTRON_CONFIG_DIR=str(etc('neutron')),
             OS_NEUTRON_CONFIG_FILES='neutron.conf;ml2_conf.ini')
         if self.spec.nova_prefix:
-            clouds_nova.start_apis(self)
+            nova.start_apis(self)
 
     def start_cinder(self):
         """Start cinder's API, scheduler and volume service (need the broker)."""
@@ -220,7 +220,7 @@ class LocalCloud:
         self.services['cinder'] = self._gunicorn(
             'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf))
         for daemon, entry in CINDER_DAEMONS.items():
-            self.services[daemon] = clouds_proc.ServiceProcess(
+            self.services[daemon] = proc.ServiceProcess(
                 f'{self.spec.name} {daemon}',
                 [self._bin('python'), '-m', 'launch', daemon, entry, *conf],
                 self._env(OSMIGCFG_PRELOAD=SQLITE_PRELOAD),
@@ -229,19 +229,19 @@ class LocalCloud:
     def start_nova(self):
         """Nova's conductor and scheduler (need the broker), computes."""
         if self.spec.nova_prefix:
-            clouds_nova.start_daemons(self)
-            clouds_nova.start_computes(self)
+            nova.start_daemons(self)
+            nova.start_computes(self)
 
     def wait_computes(self):
         """Until every nova-compute can take servers (no-op without Nova)."""
         if self.spec.nova_prefix:
-            clouds_nova.wait_computes(self)
+            nova.wait_computes(self)
 
     def wait_apis(self, timeout=180):
         """Wait until every API answers HTTP."""
         procs = list(self.services.values())
         for service in self.spec.services:
-            clouds_proc.wait_http(self.spec.url(service), procs, timeout,
+            proc.wait_http(self.spec.url(service), procs, timeout,
                                   self.secrets)
 
     def check_alive(self):
@@ -319,7 +319,7 @@ class LocalCloud:
     def seed_nova(self, conn):
         """Public flavors (no-op without Nova)."""
         if self.spec.nova_prefix:
-            clouds_nova.seed(conn)
+            nova.seed(conn)
 
     def probe_cinder(self, conn, timeout=120):
         """Create and delete a volume: cinder is ready only when that works.

@@ -1,7 +1,7 @@
 """Placement and Nova of one local cloud: databases, processes, readiness.
 
-The steps :class:`~clouds_setup.LocalCloud` runs for the services of the
-project's virtualenv (see ``clouds_nova_config`` for their wiring):
+The steps :class:`~local_cloud.LocalCloud` runs for the services of the
+project's virtualenv (see ``nova_config`` for their wiring):
 
 * ``build_schemas``: ``placement-manage db sync`` and Nova's cells v2
   chain (``api_db sync``, ``cell_v2 map_cell0``, ``cell_v2 create_cell``,
@@ -22,8 +22,8 @@ import sqlite3
 import time
 
 from osmigcfg import exceptions
-from osmigcfg.sandbox import clouds_nova_config as nc
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import nova_config as nc
+from osmigcfg.sandbox.clouds import proc
 
 NOVA_DBS = ('nova_api', 'nova_cell0', 'nova_cell1', 'placement')
 #: the flavors every cloud gets: name -> (vcpus, ram MB, disk GB)
@@ -78,7 +78,7 @@ def adopt_schemas(cloud, template):
 
 def _wsgi(cloud, service, app, threads, **env):
     spec = cloud.spec
-    return clouds_proc.ServiceProcess(
+    return proc.ServiceProcess(
         f'{spec.name} {service}-api',
         [_bin(cloud, 'python'), '-m', 'wsgi_serve',
          str(spec.ports[service]), str(threads)],
@@ -105,7 +105,7 @@ def start_apis(cloud):
 
 
 def _daemon(cloud, label, entry, conf, preload, **env):
-    return clouds_proc.ServiceProcess(
+    return proc.ServiceProcess(
         f'{cloud.spec.name} {label}',
         [_bin(cloud, 'python'), '-m', 'launch', label.split()[0], entry,
          '--config-file', conf],

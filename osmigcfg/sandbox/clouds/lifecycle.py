@@ -19,7 +19,9 @@ import time
 from osmigcfg import exceptions
 from osmigcfg import files
 from osmigcfg.sandbox import clouds
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import proc
+from osmigcfg.sandbox.clouds import provision
+from osmigcfg.sandbox.clouds import rabbit
 
 STATE_FILE = 'sandbox.json'
 #: what ``--services`` may name; keystone, glance, neutron and cinder are
@@ -57,10 +59,12 @@ def check_services(services):
 
 
 def up(directory, names=('src', 'dst'), computes=2, services=None,
-       venv=None):
+       venv=None, progress=None):
     """Start the clouds under ``directory`` and leave them running.
 
-    Returns the state written to ``sandbox.json`` (no secrets in it).
+    The services' virtualenv is provisioned on first use (``progress``
+    gets a line per install step; see ``provision``).  Returns the
+    state written to ``sandbox.json`` (no secrets in it).
     """
     directory = pathlib.Path(directory)
     with_nova, services = check_services(services)
@@ -69,8 +73,11 @@ def up(directory, names=('src', 'dst'), computes=2, services=None,
             f'{directory} already holds a sandbox',
             hint=f'`osmigcfg sandbox down {directory}` first, or use '
                  'another directory')
+    rabbit.find_rabbitmq()  # the one thing we cannot install
+    venv = venv or provision.ensure_venv(progress)
     sandbox = clouds.LocalClouds(names=names, venv=venv, workdir=directory,
-                                 nova=with_nova, computes=computes)
+                                 nova=with_nova, computes=computes,
+                                 flavors=True)
     sandbox.start()
     procs = sandbox.detach()
     state = {
@@ -112,10 +119,10 @@ def status(directory):
     rows = []
     for record in read_state(directory)['processes']:
         running = _alive(record)
-        pids = clouds_proc.group_pids(record['pid']) if running else []
+        pids = proc.group_pids(record['pid']) if running else []
         rows.append({'label': record['label'], 'pid': record['pid'],
                      'running': running,
-                     'rss_mb': round(clouds_proc.rss_kb(pids) / 1024)})
+                     'rss_mb': round(proc.rss_kb(pids) / 1024)})
     return rows
 
 
