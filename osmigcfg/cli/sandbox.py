@@ -52,7 +52,6 @@ class SandboxUp(base.OfflineMixin, lister.Lister):
                 for name in state['clouds']]
         return ('Cloud', 'Project member', 'Admin'), rows
 
-
     def _progress(self, line):
         self.app.stderr.write(line + '\n')
         self.app.stderr.flush()

@@ -164,8 +164,7 @@ class LocalClouds:
         self._started = True
         atexit.register(self.stop)
         try:
-            self.broker = rabbit.Broker(self.root / 'rabbitmq',
-                                               *ports[:3])
+            self.broker = rabbit.Broker(self.root / 'rabbitmq', *ports[:3])
             self.broker.start(config.render_rabbit_definitions(specs))
             self.clouds = {s.name: local_cloud.LocalCloud(s) for s in specs}
             self._build_databases()
@@ -335,11 +334,11 @@ class LocalClouds:
         """``{label: ServiceProcess}`` of everything running."""
         procs = {}
         for cloud in self.clouds.values():
-            for name, proc in cloud.services.items():
-                procs[f'{cloud.spec.name} {name}'] = proc
+            for name, service in cloud.services.items():
+                procs[f'{cloud.spec.name} {name}'] = service
         if self.broker is not None:
-            for proc in self.broker.processes():
-                procs[proc.name] = proc
+            for service in self.broker.processes():
+                procs[service.name] = service
         return procs
 
     def stats(self):
@@ -352,4 +351,3 @@ class LocalClouds:
             'rss_mb': rss,
             'rss_total_mb': sum(rss.values()),
         }
-

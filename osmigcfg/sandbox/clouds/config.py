@@ -295,7 +295,7 @@ def _cloud_entry(spec, user, project, password):
 
 
 def cloud_name(name, admin=False):
-    """The clouds.yaml entry of a cloud: ``src`` (demo member), ``src-admin``."""
+    """The clouds.yaml entry of a cloud: ``src`` (member), ``src-admin``."""
     return f'{name}-admin' if admin else name
 
 

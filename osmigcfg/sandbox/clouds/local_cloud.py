@@ -83,10 +83,9 @@ class LocalCloud:
         return str(self.spec.etc(service) / (name or f'{service}.conf'))
 
     def _step(self, name, argv, **env):
-        proc.run_step(f'{self.spec.name} {name}', argv,
-                             self._env(**env),
-                             self.log_dir / f'setup-{name.split()[0]}.log',
-                             self.secrets)
+        proc.run_step(f'{self.spec.name} {name}', argv, self._env(**env),
+                      self.log_dir / f'setup-{name.split()[0]}.log',
+                      self.secrets)
 
     step_with = _step
 
@@ -193,7 +192,8 @@ class LocalCloud:
         argv = [self._bin('gunicorn'), '-k', 'gthread', '-w', '1',
                 '--threads', '4', '--no-control-socket', '--timeout', '300',
                 '--graceful-timeout', '3', '-b',
-                f'127.0.0.1:{self.spec.ports[service]}', 'wsgi_shim:application']
+                f'127.0.0.1:{self.spec.ports[service]}',
+                'wsgi_shim:application']
         return proc.ServiceProcess(
             f'{self.spec.name} {service}-api', argv,
             self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service],
@@ -215,7 +215,7 @@ class LocalCloud:
             nova.start_apis(self)
 
     def start_cinder(self):
-        """Start cinder's API, scheduler and volume service (need the broker)."""
+        """Start cinder's API, scheduler and volume (they need the broker)."""
         conf = ['--config-file', self._conf('cinder')]
         self.services['cinder'] = self._gunicorn(
             'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf))
@@ -242,7 +242,7 @@ class LocalCloud:
         procs = list(self.services.values())
         for service in self.spec.services:
             proc.wait_http(self.spec.url(service), procs, timeout,
-                                  self.secrets)
+                           self.secrets)
 
     def check_alive(self):
         for service in self.services.values():

@@ -68,8 +68,8 @@ def adopt_schemas(cloud, template):
     with contextlib.closing(sqlite3.connect(
             cloud.spec.root / 'nova_api.db')) as db, db:
         db.execute("UPDATE cell_mappings SET database_connection = ? "
-                   "WHERE name = 'cell0'", (nc.nova_db_url(cloud.spec,
-                                                          'cell0'),))
+                   "WHERE name = 'cell0'",
+                   (nc.nova_db_url(cloud.spec, 'cell0'),))
         db.execute("UPDATE cell_mappings SET database_connection = ?, "
                    "transport_url = ? WHERE name = 'cell1'",
                    (nc.nova_db_url(cloud.spec, 'cell1'),
@@ -170,4 +170,3 @@ def seed(conn):
     for name, (vcpus, ram, disk) in FLAVORS.items():
         conn.compute.create_flavor(name=name, vcpus=vcpus, ram=ram,
                                    disk=disk, is_public=True)
-

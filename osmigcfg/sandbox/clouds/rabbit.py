@@ -111,7 +111,7 @@ class Broker:
     def wait(self, timeout=90):
         """Block until the AMQP listener accepts connections."""
         proc.wait_tcp(self.amqp_port, [self.rabbit, self.epmd],
-                             timeout=timeout)
+                      timeout=timeout)
 
     def processes(self):
         return [p for p in (self.rabbit, self.epmd) if p is not None]
