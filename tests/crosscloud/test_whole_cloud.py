@@ -129,3 +129,31 @@ def test_a_snapshot_holds_the_bytes_written_to_the_disk(
     assert hashlib.sha256(content).hexdigest() == hashlib.sha256(
         bytes(expected)).hexdigest()
     assert snap.disk_format == 'raw'
+
+
+def test_a_server_booted_from_a_volume_gets_the_volume_s_bytes(
+        local_clouds, flavor, image, port, unique_name, cleanup):
+    member = local_clouds.connect(CLOUD)
+    made, data = image
+    volume = member.block_storage.create_volume(
+        size=1, image_id=made.id, name=unique_name)
+    cleanup(lambda: member.block_storage.delete_volume(
+        volume, ignore_missing=True))
+    member.block_storage.wait_for_status(
+        volume, status='available', failures=['error'], interval=0.5,
+        wait=120)
+    server = member.compute.create_server(
+        name=unique_name, flavor_id=flavor.id, networks=[{'port': port.id}],
+        block_device_mapping_v2=[{
+            'boot_index': 0, 'uuid': volume.id, 'source_type': 'volume',
+            'destination_type': 'volume', 'delete_on_termination': False}])
+
+    def delete():
+        member.compute.delete_server(server, ignore_missing=True)
+        member.compute.wait_for_delete(server, interval=0.2, wait=60)
+        member.block_storage.wait_for_status(
+            volume, status='available', interval=0.5, wait=60)
+    cleanup(delete)
+    servers.wait_for_status(member, server, 'ACTIVE', timeout=120)
+    # cinder's file driver pads the image to the volume's size
+    assert local_clouds.read_disk(CLOUD, server.id, size=len(data)) == data
