@@ -46,7 +46,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from osmigcfg.sandbox import nova as sandbox_nova  # noqa: E402
+from osmigcfg.sandbox.nova import sandbox as sandbox_nova  # noqa: E402
 from osmigcfg.sandbox import servers  # noqa: E402
 from tests.functional import faultproxy  # noqa: E402
 

@@ -148,7 +148,7 @@ def _policy_text(policy_file, profile):
 
 def _new_sandbox(policy_dirs, enforce_new_defaults):
     extras.require('rehearse', feature='policy rehearse')
-    from osmigcfg.sandbox import nova as sandbox_nova
+    from osmigcfg.sandbox.nova import sandbox as sandbox_nova
     return sandbox_nova.NovaSandbox(
         policy_dirs=policy_dirs, enforce_new_defaults=enforce_new_defaults,
         computes=('host1', 'host2'))

@@ -1,12 +1,14 @@
-"""sandbox: real OpenStack services for tests, benches and rehearsals.
+"""sandbox: real OpenStack services for tests, benches, rehearsals and people.
 
-Parent side (import these; they never import nova):
-
-* ``nova``: :class:`NovaSandbox`, real Nova 34 in a child process.
-* ``servers``: boot / wait / host / migration helpers over openstacksdk.
-
-Child side (imported only inside the Nova process, after nova patched it):
-``nova_server`` (entry point), ``nova_stack``, ``control``, ``fake_driver``.
+* ``nova/``: the in-process Nova sandbox (:class:`NovaSandbox`), real Nova
+  34 with its own fixtures in one child process; ``policy rehearse`` and
+  the fast migrator tests use it.
+* ``clouds/``: whole local clouds (:class:`~clouds.LocalClouds`), keystone,
+  glance, neutron, cinder, placement and Nova as separate processes, with
+  the shims the services load (``clouds/service_shims``); ``osmigcfg
+  sandbox up`` and the ``clouds`` tests use them.
+* ``servers``: boot / wait / host / migration helpers over openstacksdk,
+  for either.
 """
 
 __all__ = ['NovaSandbox']
@@ -15,6 +17,6 @@ __all__ = ['NovaSandbox']
 def __getattr__(name):
     # Lazy, so the Nova child process does not pay for openstacksdk.
     if name == 'NovaSandbox':
-        from osmigcfg.sandbox.nova import NovaSandbox
+        from osmigcfg.sandbox.nova.sandbox import NovaSandbox
         return NovaSandbox
     raise AttributeError(name)

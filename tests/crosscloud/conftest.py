@@ -1,18 +1,23 @@
-"""Session fixture: two real local clouds, ``src`` and ``dst``.
+"""Session fixture: two whole local clouds, ``src`` and ``dst``.
 
-Started once per test session (about 40 s and 2.3 GB on a 2-core box) and
+Each runs keystone, glance, neutron, cinder, placement and Nova (api,
+conductor, scheduler, two computes) as separate processes.  Started once
+per test session (about 80 s and 4.3 GB on a busy 2-core box) and
 stopped at the end, when the fixture also checks that no process it
-started is left.  Missing prerequisites (the clouds virtualenv,
-RabbitMQ) skip the ``clouds`` tests locally and fail them under CI.
+started is left.  The services' virtualenv is provisioned into the
+user's cache on first use (as ``osmigcfg sandbox up`` does); missing
+RabbitMQ or Nova skip the ``clouds`` tests locally and fail them under CI.
 """
 
 import itertools
 import os
+import sys
 
 import pytest
 
 from osmigcfg.sandbox import clouds
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import proc
+from osmigcfg.sandbox.clouds import provision
 from tests.conftest import require_or_skip
 
 _counter = itertools.count(1)
@@ -21,14 +26,16 @@ _counter = itertools.count(1)
 @pytest.fixture(scope='session')
 def local_clouds():
     """A started :class:`~osmigcfg.sandbox.clouds.LocalClouds`."""
-    problems = clouds.missing_requirements()
+    problems = clouds.missing_requirements(provisioned=True)
     if problems:
         require_or_skip('local clouds unavailable: ' + '; '.join(problems))
-    sandbox = clouds.LocalClouds().start()
+    venv = provision.ensure_venv(
+        lambda line: sys.stderr.write(f'local clouds: {line}\n'))
+    sandbox = clouds.LocalClouds(venv=venv).start()
     pgids = [p.pgid for p in sandbox.processes().values()]
     yield sandbox
     sandbox.stop()
-    leftover = [pid for g in pgids for pid in clouds_proc.group_pids(g)]
+    leftover = [pid for g in pgids for pid in proc.group_pids(g)]
     assert not leftover, f'local clouds left processes behind: {leftover}'
 
 

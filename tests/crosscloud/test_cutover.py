@@ -23,7 +23,7 @@ from osmigcfg import crosscloud
 from osmigcfg.crosscloud import cutover
 from osmigcfg.crosscloud import importer
 from osmigcfg.crosscloud import status
-from osmigcfg.sandbox import nova as nova_mod
+from osmigcfg.sandbox.nova import sandbox as nova_mod
 from osmigcfg.sandbox import servers
 from tests.harness import stitched
 from tests.conftest import require_or_skip

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from osmigcfg.crosscloud import api
-from osmigcfg.sandbox import clouds_config
+from osmigcfg.sandbox.clouds import config
 from tests.cli_runner import run_cli
 
 pytestmark = pytest.mark.clouds
@@ -29,7 +29,7 @@ def edge_cloud(local_clouds, tmp_path, cleanup, unique_name):
     for endpoint in list(admin.identity.endpoints()):
         if kinds.get(endpoint.service_id) in EDGE_SERVICES and \
                 endpoint.interface == 'public' and \
-                endpoint.region_id == clouds_config.REGION:
+                endpoint.region_id == config.REGION:
             made = admin.identity.create_endpoint(
                 service_id=endpoint.service_id, interface='public',
                 url=endpoint.url, region_id=region.id)

@@ -12,7 +12,7 @@ from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
-from osmigcfg.sandbox import nova as sandbox_nova
+from osmigcfg.sandbox.nova import sandbox as sandbox_nova
 from tests.functional import faultproxy
 from tests.functional import migrate_support as ms
 

@@ -16,7 +16,7 @@ from osmigcfg import policy
 from osmigcfg.policy import audit
 from osmigcfg.policy import catalog
 from osmigcfg.policy import rehearse
-from osmigcfg.sandbox import nova as sandbox_nova
+from osmigcfg.sandbox.nova import sandbox as sandbox_nova
 
 pytestmark = pytest.mark.nova
 

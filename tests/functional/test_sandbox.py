@@ -19,7 +19,7 @@ import pytest
 from openstack import exceptions as sdk_exc
 
 from osmigcfg import exceptions
-from osmigcfg.sandbox import nova as sandbox_nova
+from osmigcfg.sandbox.nova import sandbox as sandbox_nova
 from osmigcfg.sandbox import servers
 
 pytestmark = pytest.mark.nova
@@ -306,7 +306,7 @@ def test_server_module_prints_ready_and_exits_when_stdin_closes(tmp_path):
     if not sandbox_nova.nova_available():
         pytest.skip('nova is not installed')
     proc = subprocess.Popen(
-        [sys.executable, '-m', 'osmigcfg.sandbox.nova_server', '--port', '0',
+        [sys.executable, '-m', 'osmigcfg.sandbox.nova.server', '--port', '0',
          '--policy-file', str(tmp_path / 'policy.yaml'), '--computes',
          'solo'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         stderr=open(tmp_path / 'log', 'wb'), cwd=tmp_path,

@@ -27,7 +27,7 @@ Mark tests that use them ``@pytest.mark.nova``.
 
 import pytest
 
-from osmigcfg.sandbox import nova as nova_sandbox_mod
+from osmigcfg.sandbox.nova import sandbox as nova_sandbox_mod
 
 COMPUTES = ('host1', 'host2', 'host3')
 

@@ -5,9 +5,9 @@ import sys
 import pytest
 
 from osmigcfg import exceptions
-from osmigcfg.sandbox import identity
-from osmigcfg.sandbox import nova as sandbox_nova
-from osmigcfg.sandbox import nova_process
+from osmigcfg.sandbox.nova import identity
+from osmigcfg.sandbox.nova import sandbox as sandbox_nova
+from osmigcfg.sandbox.nova import process as nova_process
 
 
 def test_admin_implies_manager_member_and_reader():

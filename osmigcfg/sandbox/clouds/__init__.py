@@ -25,6 +25,7 @@ import pathlib
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -34,10 +35,10 @@ import openstack.connection
 
 from osmigcfg import exceptions
 from osmigcfg import files
-from osmigcfg.sandbox import clouds_config
-from osmigcfg.sandbox import clouds_proc
-from osmigcfg.sandbox import clouds_rabbit
-from osmigcfg.sandbox import clouds_setup
+from osmigcfg.sandbox.clouds import config
+from osmigcfg.sandbox.clouds import proc
+from osmigcfg.sandbox.clouds import rabbit
+from osmigcfg.sandbox.clouds import local_cloud
 
 LOG = logging.getLogger(__name__)
 
@@ -45,11 +46,14 @@ LOG = logging.getLogger(__name__)
 REQUIREMENTS = ('keystone==30.0.0', 'glance==33.0.0', 'neutron==29.0.0',
                 'cinder==29.0.0', 'gunicorn')
 VENV_ENV = 'OSMIGCFG_CLOUDS_VENV'
+NOVA_REQUIREMENTS = ('nova==34.0.0', 'openstack-placement==16.0.0',
+                     '"SQLAlchemy<2.1"')
+_NOVA_BINARIES = ('python', 'nova-manage', 'placement-manage')
 _BINARIES = ('python', 'gunicorn', 'keystone-manage', 'glance-manage',
              'cinder-manage', 'cinder-scheduler', 'cinder-volume')
 _REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 
-cloud_name = clouds_config.cloud_name
+cloud_name = config.cloud_name
 
 
 def default_venv():
@@ -71,10 +75,33 @@ def find_venv(venv=None):
     return venv
 
 
-def missing_requirements(venv=None):
-    """Why the local clouds cannot start here ([] when they can)."""
+def find_nova():
+    """The prefix of the virtualenv running us, if it holds Nova 34.
+
+    Nova and placement run from the project's own virtualenv (they need
+    SQLAlchemy < 2.1, the services' virtualenv has 2.1).
+    """
+    prefix = pathlib.Path(sys.prefix)
+    missing = [b for b in _NOVA_BINARIES if not (prefix / 'bin' / b).exists()]
+    if missing:
+        raise exceptions.SandboxError(
+            f'Nova is not installed in {prefix} (missing '
+            f'{", ".join(missing)})',
+            hint=f'{prefix}/bin/pip install {" ".join(NOVA_REQUIREMENTS)}')
+    return prefix
+
+
+def missing_requirements(venv=None, provisioned=False):
+    """Why the local clouds cannot start here ([] when they can).
+
+    ``provisioned``: the virtualenv is left out (``provision``
+    installs it when missing).
+    """
     problems = []
-    for check in (lambda: find_venv(venv), clouds_rabbit.find_rabbitmq):
+    checks = [rabbit.find_rabbitmq, find_nova]
+    if not provisioned:
+        checks.insert(0, lambda: find_venv(venv))
+    for check in checks:
         try:
             check()
         except exceptions.SandboxError as e:
@@ -85,7 +112,8 @@ def missing_requirements(venv=None):
 class LocalClouds:
     """Several real local clouds and their broker (see the module doc)."""
 
-    def __init__(self, names=('src', 'dst'), venv=None, workdir=None):
+    def __init__(self, names=('src', 'dst'), venv=None, workdir=None,
+                 nova=True, computes=2, flavors=False):
         names = tuple(names)
         if len(set(names)) != len(names) or not all(
                 re.fullmatch(r'[a-z][a-z0-9]{0,15}', n) for n in names):
@@ -93,6 +121,11 @@ class LocalClouds:
                              f'{names}')
         self.names = names
         self._venv = venv
+        self.nova_prefix = find_nova() if nova else None
+        if computes < 1:
+            raise ValueError(f'computes must be at least 1: {computes}')
+        self.computes = computes
+        self.flavors = flavors
         self._workdir = pathlib.Path(workdir) if workdir else None
         self._own_workdir = workdir is None
         self.root = None
@@ -125,15 +158,15 @@ class LocalClouds:
         self.root = self._workdir or pathlib.Path(
             tempfile.mkdtemp(prefix='osmigcfg-clouds-'))
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ports = clouds_proc.free_ports(3 + 4 * len(self.names))
+        per_cloud = len(config.ALL_SERVICES)
+        ports = proc.free_ports(3 + per_cloud * len(self.names))
         specs = self._specs(venv, ports[0], ports[3:])
         self._started = True
         atexit.register(self.stop)
         try:
-            self.broker = clouds_rabbit.Broker(self.root / 'rabbitmq',
-                                               *ports[:3])
-            self.broker.start(clouds_config.render_rabbit_definitions(specs))
-            self.clouds = {s.name: clouds_setup.LocalCloud(s) for s in specs}
+            self.broker = rabbit.Broker(self.root / 'rabbitmq', *ports[:3])
+            self.broker.start(config.render_rabbit_definitions(specs))
+            self.clouds = {s.name: local_cloud.LocalCloud(s) for s in specs}
             self._build_databases()
             with concurrent.futures.ThreadPoolExecutor(len(specs)) as pool:
                 list(pool.map(self._bring_up, self.clouds.values()))
@@ -148,11 +181,13 @@ class LocalClouds:
 
     def _specs(self, venv, rabbit_port, ports):
         specs = []
+        per_cloud = len(config.ALL_SERVICES)
         for i, name in enumerate(self.names):
-            mine = ports[4 * i:4 * i + 4]
-            specs.append(clouds_config.CloudSpec(
+            mine = ports[per_cloud * i:per_cloud * (i + 1)]
+            specs.append(config.CloudSpec(
                 name=name, root=self.root / name, venv=venv,
-                ports=dict(zip(clouds_config.SERVICES, mine)),
+                nova_prefix=self.nova_prefix, computes=self.computes,
+                ports=dict(zip(config.ALL_SERVICES, mine)),
                 rabbit_port=rabbit_port,
                 passwords={k: secrets.token_urlsafe(18) for k in
                            ('admin', 'demo', 'service', 'rabbit')}))
@@ -175,9 +210,13 @@ class LocalClouds:
         cloud.start_cinder()
         cloud.timed('apis answer', cloud.wait_apis)
         cloud.timed('register', cloud.register, cloud.admin_connection())
+        cloud.start_nova()  # computes report to placement as nova at once
         admin = cloud.admin_connection()  # a new token sees the catalog
         cloud.timed('seed network', cloud.seed, admin)
+        if self.flavors:
+            cloud.timed('seed flavors', cloud.seed_nova, admin)
         cloud.timed('cinder ready', cloud.probe_cinder, admin)
+        cloud.timed('computes ready', cloud.wait_computes)
 
     def stop(self, keep_workdir=False):
         """Stop every cloud and the broker; nothing started here survives."""
@@ -193,11 +232,25 @@ class LocalClouds:
             shutil.rmtree(self.root, ignore_errors=True)
         LOG.info('local clouds stopped')
 
+    def detach(self):
+        """Leave every process running and forget them (``sandbox up``).
+
+        Returns ``[(label, ServiceProcess, stop_order)]``: stop order 0
+        for the services, 1 for the broker, 2 for its epmd (the broker is
+        stopped last: a nova-compute left reconnecting needs SIGKILL).
+        """
+        order = {'rabbitmq-server': 1, 'epmd': 2}
+        procs = [(label, proc, order.get(label, 0))
+                 for label, proc in self.processes().items()]
+        self._started = False
+        atexit.unregister(self.stop)
+        return procs
+
     def _write_clouds_yaml(self):
         specs = [c.spec for c in self.clouds.values()]
         files.write_atomic(
             self.clouds_yaml,
-            clouds_config.render_clouds_yaml(specs, self._extra_entries),
+            config.render_clouds_yaml(specs, self._extra_entries),
             mode=0o600)
 
     # -- use --------------------------------------------------------------
@@ -250,15 +303,42 @@ class LocalClouds:
         return openstack.connection.Connection(
             config=self.cloud_config(cloud, admin))
 
+    # -- the servers' disks (the fake virt driver keeps one file each) --
+    def disk_path(self, cloud, server_id):
+        """The file holding a server's disk on ``cloud``."""
+        if not re.fullmatch(r'[0-9a-f-]{36}', server_id):
+            raise ValueError(f'not a server id: {server_id!r}')
+        return self.clouds[cloud].spec.disks / server_id
+
+    def read_disk(self, cloud, server_id, offset=0, size=-1):
+        """Bytes of a server's disk (SandboxError when it has none)."""
+        try:
+            with open(self.disk_path(cloud, server_id), 'rb') as f:
+                f.seek(offset)
+                return f.read(size)
+        except FileNotFoundError:
+            raise exceptions.SandboxError(
+                f'server {server_id} has no disk on {cloud}') from None
+
+    def write_disk(self, cloud, server_id, data, offset=0):
+        """Write ``data`` into a server's disk at ``offset``."""
+        try:
+            with open(self.disk_path(cloud, server_id), 'r+b') as f:
+                f.seek(offset)
+                f.write(data)
+        except FileNotFoundError:
+            raise exceptions.SandboxError(
+                f'server {server_id} has no disk on {cloud}') from None
+
     def processes(self):
         """``{label: ServiceProcess}`` of everything running."""
         procs = {}
         for cloud in self.clouds.values():
-            for name, proc in cloud.services.items():
-                procs[f'{cloud.spec.name} {name}'] = proc
+            for name, service in cloud.services.items():
+                procs[f'{cloud.spec.name} {name}'] = service
         if self.broker is not None:
-            for proc in self.broker.processes():
-                procs[proc.name] = proc
+            for service in self.broker.processes():
+                procs[service.name] = service
         return procs
 
     def stats(self):
@@ -271,4 +351,3 @@ class LocalClouds:
             'rss_mb': rss,
             'rss_total_mb': sum(rss.values()),
         }
-

@@ -9,9 +9,9 @@ instance set up outside any test runner gives sqlite API/cell0/cell1
 databases, cell mappings, the fake RPC transport and the default flavors;
 on top of it come a real-policy fixture pointed at our policy file, nova's
 Neutron/Glance/Cinder fixtures, real placement, conductor, scheduler, N
-computes on :class:`~osmigcfg.sandbox.fake_driver.SandboxDriver`, and nova's
-own api-paste pipeline with only ``authtoken`` removed.  Casts stay casts
-(no CastAsCall), as in production.
+computes on :class:`~osmigcfg.sandbox.nova.fake_driver.SandboxDriver`,
+and nova's own api-paste pipeline with only ``authtoken`` removed.  Casts
+stay casts (no CastAsCall), as in production.
 
 Pitfalls handled here, each measured:
 
@@ -53,7 +53,7 @@ from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import fixtures as func_fixtures
 
 from osmigcfg import files
-from osmigcfg.sandbox import fake_driver
+from osmigcfg.sandbox.nova import fake_driver
 
 LOG = logging.getLogger(__name__)
 CONF = test.CONF

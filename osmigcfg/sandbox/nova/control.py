@@ -46,8 +46,8 @@ import logging
 import re
 import threading
 
-from osmigcfg.sandbox import fake_driver
-from osmigcfg.sandbox import identity
+from osmigcfg.sandbox.nova import fake_driver
+from osmigcfg.sandbox.nova import identity
 
 LOG = logging.getLogger(__name__)
 

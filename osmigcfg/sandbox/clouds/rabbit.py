@@ -17,7 +17,7 @@ import shutil
 
 from osmigcfg import exceptions
 from osmigcfg import files
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import proc
 
 LOG = logging.getLogger(__name__)
 SERVER_PATHS = ('/usr/lib/rabbitmq/bin/rabbitmq-server',)
@@ -98,20 +98,20 @@ class Broker:
         """Start epmd and the node; returns at once (see ``wait``)."""
         self._write_config(definitions)
         env = self._env()
-        self.epmd = clouds_proc.ServiceProcess(
+        self.epmd = proc.ServiceProcess(
             'epmd', [self.epmd_bin, '-port', str(self.epmd_port),
                      '-address', '127.0.0.1'],
             env, self.root / 'epmd.log').start()
-        clouds_proc.wait_tcp(self.epmd_port, [self.epmd], timeout=20)
-        self.rabbit = clouds_proc.ServiceProcess(
+        proc.wait_tcp(self.epmd_port, [self.epmd], timeout=20)
+        self.rabbit = proc.ServiceProcess(
             'rabbitmq-server', [self.server], env,
             self.root / 'rabbitmq.log', cwd=self.root).start()
         return self
 
     def wait(self, timeout=90):
         """Block until the AMQP listener accepts connections."""
-        clouds_proc.wait_tcp(self.amqp_port, [self.rabbit, self.epmd],
-                             timeout=timeout)
+        proc.wait_tcp(self.amqp_port, [self.rabbit, self.epmd],
+                      timeout=timeout)
 
     def processes(self):
         return [p for p in (self.rabbit, self.epmd) if p is not None]

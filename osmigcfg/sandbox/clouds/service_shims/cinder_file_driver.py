@@ -68,6 +68,16 @@ class FileVolumeDriver(fake_driver.FakeLoggingVolumeDriver):
     def local_path(self, volume, vg=None):
         return os.path.join(self._dir, volume['name'])
 
+    def initialize_connection(self, volume, connector):
+        """The fake driver's connection info, naming the volume's file.
+
+        The sandbox's virt driver seeds a boot-from-volume server's disk
+        from ``device_path`` (both run on this machine).
+        """
+        info = super().initialize_connection(volume, connector)
+        info['data']['device_path'] = self.local_path(volume)
+        return info
+
     def _snapshot_path(self, snapshot):
         return os.path.join(self._dir, snapshot['name'])
 

@@ -1,6 +1,6 @@
 """One local cloud: configure, build databases, start, register, seed.
 
-:class:`LocalCloud` drives one :class:`~clouds_config.CloudSpec` through
+:class:`LocalCloud` drives one :class:`~config.CloudSpec` through
 its life: write the config files, build the four databases (keystone's
 chain and the other three in parallel), start the services (gunicorn for
 the APIs, cinder-scheduler and cinder-volume on the broker), register
@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
 import time
 import uuid
 
@@ -25,8 +26,10 @@ import openstack.exceptions
 
 from osmigcfg import exceptions
 from osmigcfg import files
-from osmigcfg.sandbox import clouds_config as cc
-from osmigcfg.sandbox import clouds_proc
+from osmigcfg.sandbox.clouds import config as cc
+from osmigcfg.sandbox.clouds import nova
+from osmigcfg.sandbox.clouds import nova_config
+from osmigcfg.sandbox.clouds import proc
 
 LOG = logging.getLogger(__name__)
 SHIMS_DIR = os.path.join(os.path.dirname(__file__), 'service_shims')
@@ -54,6 +57,8 @@ WSGI_APPS = {
 class LocalCloud:
     """One cloud's processes and setup steps (see the module docstring)."""
 
+    SQLITE_PRELOAD = SQLITE_PRELOAD
+
     def __init__(self, spec):
         self.spec = spec
         self.services = {}
@@ -72,14 +77,17 @@ class LocalCloud:
                    PYTHONDONTWRITEBYTECODE='1', **extra)
         return env
 
+    env = _env
+
     def _conf(self, service, name=None):
         return str(self.spec.etc(service) / (name or f'{service}.conf'))
 
     def _step(self, name, argv, **env):
-        clouds_proc.run_step(f'{self.spec.name} {name}', argv,
-                             self._env(**env),
-                             self.log_dir / f'setup-{name.split()[0]}.log',
-                             self.secrets)
+        proc.run_step(f'{self.spec.name} {name}', argv, self._env(**env),
+                      self.log_dir / f'setup-{name.split()[0]}.log',
+                      self.secrets)
+
+    step_with = _step
 
     def timed(self, label, func, *args):
         """Run ``func(*args)``, recording its duration under ``label``."""
@@ -95,7 +103,9 @@ class LocalCloud:
                     'state/keystone/credential-keys'):
             (self.spec.root / sub).mkdir(parents=True, exist_ok=True,
                                          mode=0o700)
-        for path, text in cc.config_files(self.spec).items():
+        for path, text in {**cc.config_files(self.spec),
+                           **nova_config.config_files(self.spec)
+                           }.items():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             files.write_atomic(path, text, mode=0o600)
 
@@ -124,16 +134,23 @@ class LocalCloud:
         """Build the four (empty) databases in parallel, in WAL mode."""
         steps = {'keystone': self._keystone_db, 'glance': self._glance_db,
                  'cinder': self._cinder_db, 'neutron': self._neutron_db}
+        if self.spec.nova_prefix:
+            steps['nova'] = lambda: nova.build_schemas(self)
         with concurrent.futures.ThreadPoolExecutor(len(steps)) as pool:
             futures = [pool.submit(self.timed, f'db {name}', step)
                        for name, step in steps.items()]
             for future in futures:
                 future.result()
-        for service in cc.SERVICES:
+        for path in self._db_files():
             # api, scheduler and volume share cinder's file: WAL avoids locks
-            with contextlib.closing(sqlite3.connect(
-                    self.spec.root / f'{service}.db')) as db:
+            with contextlib.closing(sqlite3.connect(path)) as db:
                 db.execute('PRAGMA journal_mode=WAL')
+
+    def _db_files(self):
+        own = [self.spec.root / f'{service}.db' for service in cc.SERVICES]
+        if self.spec.nova_prefix:
+            own += nova.db_files(self.spec)
+        return own
 
     def copy_schemas(self, template):
         """Copy the empty databases another cloud built (saves ~15 s).
@@ -142,9 +159,10 @@ class LocalCloud:
         bootstrap, except cinder's ``__DEFAULT__`` volume type, which gets
         a fresh ID so the clouds stay distinguishable.
         """
-        for service in cc.SERVICES:
-            shutil.copyfile(template.spec.root / f'{service}.db',
-                            self.spec.root / f'{service}.db')
+        for path in self._db_files():
+            shutil.copyfile(template.spec.root / path.name, path)
+        if self.spec.nova_prefix:
+            nova.adopt_schemas(self, template)
         with contextlib.closing(sqlite3.connect(
                 self.spec.root / 'cinder.db')) as db, db:
             db.execute("UPDATE volume_types SET id = ? "
@@ -174,15 +192,16 @@ class LocalCloud:
         argv = [self._bin('gunicorn'), '-k', 'gthread', '-w', '1',
                 '--threads', '4', '--no-control-socket', '--timeout', '300',
                 '--graceful-timeout', '3', '-b',
-                f'127.0.0.1:{self.spec.ports[service]}', 'wsgi_shim:application']
-        return clouds_proc.ServiceProcess(
+                f'127.0.0.1:{self.spec.ports[service]}',
+                'wsgi_shim:application']
+        return proc.ServiceProcess(
             f'{self.spec.name} {service}-api', argv,
             self._env(OSMIGCFG_WSGI_APP=WSGI_APPS[service],
                       OSMIGCFG_PRELOAD=SQLITE_PRELOAD, **env),
             self.log_dir / f'{service}-api.log').start()
 
     def start_apis(self):
-        """Start keystone, glance and neutron (they need no broker)."""
+        """Start keystone, glance, neutron, placement and nova-api."""
         etc = self.spec.etc
         self.services['keystone'] = self._gunicorn(
             'keystone', OS_KEYSTONE_CONFIG_DIR=str(etc('keystone')),
@@ -192,25 +211,38 @@ class LocalCloud:
         self.services['neutron'] = self._gunicorn(
             'neutron', OS_NEUTRON_CONFIG_DIR=str(etc('neutron')),
             OS_NEUTRON_CONFIG_FILES='neutron.conf;ml2_conf.ini')
+        if self.spec.nova_prefix:
+            nova.start_apis(self)
 
     def start_cinder(self):
-        """Start cinder's API, scheduler and volume service (need the broker)."""
+        """Start cinder's API, scheduler and volume (they need the broker)."""
         conf = ['--config-file', self._conf('cinder')]
         self.services['cinder'] = self._gunicorn(
             'cinder', OSMIGCFG_WSGI_ARGV=json.dumps(conf))
         for daemon, entry in CINDER_DAEMONS.items():
-            self.services[daemon] = clouds_proc.ServiceProcess(
+            self.services[daemon] = proc.ServiceProcess(
                 f'{self.spec.name} {daemon}',
                 [self._bin('python'), '-m', 'launch', daemon, entry, *conf],
                 self._env(OSMIGCFG_PRELOAD=SQLITE_PRELOAD),
                 self.log_dir / f'{daemon}.log').start()
 
+    def start_nova(self):
+        """Nova's conductor and scheduler (need the broker), computes."""
+        if self.spec.nova_prefix:
+            nova.start_daemons(self)
+            nova.start_computes(self)
+
+    def wait_computes(self):
+        """Until every nova-compute can take servers (no-op without Nova)."""
+        if self.spec.nova_prefix:
+            nova.wait_computes(self)
+
     def wait_apis(self, timeout=180):
-        """Wait until all four APIs answer HTTP."""
+        """Wait until every API answers HTTP."""
         procs = list(self.services.values())
-        for service in cc.SERVICES:
-            clouds_proc.wait_http(self.spec.url(service), procs, timeout,
-                                  self.secrets)
+        for service in self.spec.services:
+            proc.wait_http(self.spec.url(service), procs, timeout,
+                           self.secrets)
 
     def check_alive(self):
         for service in self.services.values():
@@ -218,9 +250,14 @@ class LocalCloud:
 
     def stop(self):
         """Stop every service of this cloud (in parallel)."""
-        procs = [p for p in self.services.values() if p is not None]
-        with concurrent.futures.ThreadPoolExecutor(max(1, len(procs))) as ex:
-            list(ex.map(lambda p: p.stop(), procs))
+        # plain threads: an executor refuses work at interpreter exit,
+        # where the atexit hook of LocalClouds may call this
+        threads = [threading.Thread(target=p.stop, daemon=True)
+                   for p in self.services.values() if p is not None]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
 
     # -- keystone contents and seed resources ------------------------------
     def admin_connection(self):
@@ -238,7 +275,7 @@ class LocalCloud:
         roles = {r.name: r for r in idn.roles()}
         service_project = idn.create_project(name='service',
                                              domain_id='default')
-        for name, (stype, path) in cc.CATALOG.items():
+        for name, (stype, path) in self.spec.catalog.items():
             user = idn.create_user(
                 name=name, password=self.spec.passwords['service'],
                 domain_id='default', default_project_id=service_project.id)
@@ -278,6 +315,11 @@ class LocalCloud:
         conn.network.create_subnet(
             network_id=net.id, name=f'{cc.PUBLIC_NETWORK}-subnet',
             ip_version=4, cidr=cc.PUBLIC_CIDR, is_dhcp_enabled=False)
+
+    def seed_nova(self, conn):
+        """Public flavors (no-op without Nova)."""
+        if self.spec.nova_prefix:
+            nova.seed(conn)
 
     def probe_cinder(self, conn, timeout=120):
         """Create and delete a volume: cinder is ready only when that works.

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m osmigcfg.sandbox.nova_server --port 0 --policy-file F \\
+    python -m osmigcfg.sandbox.nova.server --port 0 --policy-file F \\
         [--policy-dir D]... [--no-enforce-new-defaults] \\
         [--computes host1,host2,host3] [--conf group.option=value]...
 
@@ -59,7 +59,7 @@ class _QuietHandler(simple_server.WSGIRequestHandler):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
-        prog='python -m osmigcfg.sandbox.nova_server',
+        prog='python -m osmigcfg.sandbox.nova.server',
         description='Real Nova 34 (fake virt driver) on 127.0.0.1.')
     parser.add_argument('--port', type=int, default=0,
                         help='TCP port (0: any free port)')
@@ -109,8 +109,8 @@ def main(argv=None):
 
 def _serve(args):
     started = time.monotonic()
-    from osmigcfg.sandbox import control
-    from osmigcfg.sandbox import nova_stack
+    from osmigcfg.sandbox.nova import control
+    from osmigcfg.sandbox.nova import stack as nova_stack
 
     if not os.path.exists(args.policy_file):
         with open(args.policy_file, 'w', encoding='utf-8') as f:

@@ -14,6 +14,9 @@ import pathlib
 import yaml
 
 SERVICES = ('keystone', 'glance', 'neutron', 'cinder')
+#: the services of the project's own virtualenv (Nova needs SQLAlchemy<2.1)
+NOVA_SERVICES = ('placement', 'nova')
+ALL_SERVICES = SERVICES + NOVA_SERVICES
 REGION = 'RegionOne'
 DEMO_PROJECT = 'demo'
 DEMO_USER = 'demo'
@@ -22,6 +25,8 @@ CATALOG = {
     'glance': ('image', ''),
     'neutron': ('network', ''),
     'cinder': ('block-storage', '/v3/%(project_id)s'),
+    'placement': ('placement', ''),
+    'nova': ('compute', '/v2.1'),
 }
 #: the admin-created external network every cloud gets, for FIPs/gateways.
 PUBLIC_NETWORK = 'public'
@@ -38,6 +43,23 @@ class CloudSpec:
     ports: dict
     rabbit_port: int
     passwords: dict = dataclasses.field(repr=False)
+    #: prefix of the virtualenv holding Nova 34 and placement 16
+    nova_prefix: pathlib.Path = None
+    computes: int = 2
+
+    @property
+    def services(self):
+        """The API services this cloud runs (Nova's only with a prefix)."""
+        return ALL_SERVICES if self.nova_prefix else SERVICES
+
+    @property
+    def catalog(self):
+        """``{service: (type, path)}`` of the services this cloud runs."""
+        return {k: v for k, v in CATALOG.items() if k in self.services}
+
+    def compute_hosts(self):
+        """The nova-compute hosts: ``<cloud>-compute1`` ..."""
+        return [f'{self.name}-compute{i + 1}' for i in range(self.computes)]
 
     def url(self, service):
         return f'http://127.0.0.1:{self.ports[service]}'
@@ -48,8 +70,19 @@ class CloudSpec:
 
     @property
     def transport_url(self):
+        """Cinder's RPC: the vhost named after the cloud."""
         return (f'rabbit://{self.name}:{self.passwords["rabbit"]}'
                 f'@127.0.0.1:{self.rabbit_port}/{self.name}')
+
+    @property
+    def nova_transport_url(self):
+        """Nova's RPC: a vhost of its own, ``<cloud>-nova``."""
+        return self.transport_url + '-nova'
+
+    @property
+    def disks(self):
+        """The directory of the fake servers' disks (shared by computes)."""
+        return self.root / 'state' / 'disks'
 
     def db_url(self, service):
         # API threads (and cinder's three processes) share one sqlite file:
@@ -88,7 +121,18 @@ def _authtoken(spec, service):
         'project_name': 'service',
         'username': service,
         'password': spec.passwords['service'],
+        # as kolla: a service token must carry the ``service`` role
+        'service_token_roles_required': True,
     }
+
+
+def _service_auth(spec, service):
+    """A keystoneauth password section for ``service``'s own user."""
+    auth = _authtoken(spec, service)
+    auth.pop('www_authenticate_uri')
+    auth.pop('service_token_roles_required')
+    auth['region_name'] = REGION
+    return auth
 
 
 def _locks(spec, service):
@@ -141,13 +185,18 @@ def render_neutron(spec):
             'auth_strategy': 'keystone',
             'transport_url': 'fake:/',
             'api_paste_config': spec.shipped('neutron', 'api-paste.ini'),
-            'notify_nova_on_port_status_changes': False,
-            'notify_nova_on_port_data_changes': False,
+            # Nova waits for network-vif-plugged on moves; Neutron batches
+            # its events (default every 2 s), which is most of a live
+            # migration's duration here
+            'notify_nova_on_port_status_changes': bool(spec.nova_prefix),
+            'notify_nova_on_port_data_changes': bool(spec.nova_prefix),
+            'send_events_interval': 1 if spec.nova_prefix else 2,
             'state_path': spec.root / 'state' / 'neutron',
             'use_stderr': True,
         },
         'database': {'connection': spec.db_url('neutron')},
         'keystone_authtoken': _authtoken(spec, 'neutron'),
+        'nova': _service_auth(spec, 'neutron'),
         'oslo_concurrency': _locks(spec, 'neutron'),
     })
 
@@ -158,8 +207,10 @@ def render_ml2(spec):
         'ml2': {
             'type_drivers': 'flat,vxlan',
             'tenant_network_types': 'vxlan',
-            # no mechanism driver: every API object works, ports stay DOWN
-            'mechanism_drivers': '',
+            # ours (service_shims/osmigcfg_ml2.py): binds any host, as an
+            # agent would; without Nova, no driver (ports stay unbound)
+            'mechanism_drivers':
+                'osmigcfg_any_host' if spec.nova_prefix else '',
             'extension_drivers': 'port_security',
         },
         'ml2_type_vxlan': {'vni_ranges': '1:1000'},
@@ -211,14 +262,19 @@ def config_files(spec):
     }
 
 
+def _vhosts(spec):
+    return [spec.name] + ([f'{spec.name}-nova'] if spec.nova_prefix else [])
+
+
 def render_rabbit_definitions(specs):
-    """RabbitMQ definitions: one vhost and one user per cloud."""
+    """RabbitMQ definitions: a user per cloud, vhosts for cinder, nova."""
     return json.dumps({
         'users': [{'name': s.name, 'password': s.passwords['rabbit'],
                    'tags': ''} for s in specs],
-        'vhosts': [{'name': s.name} for s in specs],
-        'permissions': [{'user': s.name, 'vhost': s.name, 'configure': '.*',
-                         'write': '.*', 'read': '.*'} for s in specs],
+        'vhosts': [{'name': v} for s in specs for v in _vhosts(s)],
+        'permissions': [{'user': s.name, 'vhost': v, 'configure': '.*',
+                         'write': '.*', 'read': '.*'}
+                        for s in specs for v in _vhosts(s)],
     }, indent=2)
 
 
@@ -239,7 +295,7 @@ def _cloud_entry(spec, user, project, password):
 
 
 def cloud_name(name, admin=False):
-    """The clouds.yaml entry of a cloud: ``src`` (demo member), ``src-admin``."""
+    """The clouds.yaml entry of a cloud: ``src`` (member), ``src-admin``."""
     return f'{name}-admin' if admin else name
 
 

@@ -31,8 +31,8 @@ import openstack
 
 from osmigcfg import exceptions
 from osmigcfg import extras
-from osmigcfg.sandbox import identity
-from osmigcfg.sandbox import nova_process
+from osmigcfg.sandbox.nova import identity
+from osmigcfg.sandbox.nova import process as nova_process
 from osmigcfg.sandbox import servers
 
 LOG = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ INSTALL_HINT = 'install the sandbox: ' + extras.pip_command('rehearse')
 _BOOTSTRAP = (
     "import os; os.environ.setdefault('OS_NOVA_DISABLE_EVENTLET_PATCHING',"
     " '1'); import nova.tests.functional; "
-    "from osmigcfg.sandbox import nova_server; "
+    "from osmigcfg.sandbox.nova import server as nova_server; "
     "raise SystemExit(nova_server.main())")
 _CHILD_ENV_DROP = ('OS_TEST_TIMEOUT', 'OS_STDOUT_CAPTURE',
                    'OS_STDERR_CAPTURE', 'OS_LOG_CAPTURE', 'OS_DEBUG')
