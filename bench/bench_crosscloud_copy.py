@@ -171,7 +171,7 @@ def _round(sandbox, src, dst, source, size):
 
 def run(size, rounds):
     """Measure everything (module doc); return the best round's figures."""
-    with clouds.LocalClouds() as sandbox:
+    with clouds.LocalClouds(nova=False) as sandbox:
         src = sandbox.connect('src', admin=True)
         dst = sandbox.connect('dst', admin=True)
         source = _record(src, 'bench-source')
