@@ -216,7 +216,7 @@ class ImportResources(base.ExitStatusMixin, base.OfflineMixin,
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import importer
+        from osmigcfg.crosscloud.importing import run as importer
         dst = connect_cloud(parsed_args.dst_cloud)
         confirm(parsed_args, f'importing {parsed_args.directory} into '
                               f'{parsed_args.dst_cloud}')
@@ -251,8 +251,8 @@ class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import datacopy
-        from osmigcfg.crosscloud import scale
+        from osmigcfg.crosscloud.copy import run as datacopy
+        from osmigcfg.crosscloud.copy import scale
         documents_cloud = parsed_args.src_cloud or datacopy.source_cloud_of(
             parsed_args.directory)
         src = connect_cloud(documents_cloud, '--src-cloud')

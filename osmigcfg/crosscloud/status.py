@@ -14,7 +14,7 @@ import logging
 
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import import_items
+from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import runs as runs_mod
 from osmigcfg.crosscloud import state as state_mod
 

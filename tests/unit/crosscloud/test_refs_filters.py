@@ -5,7 +5,7 @@ import pytest
 from osmigcfg import crosscloud
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan
+from osmigcfg.crosscloud.plan import planner as plan
 from osmigcfg.crosscloud import refs
 
 ME, OTHER = 'p-me', 'p-other'

@@ -1,11 +1,11 @@
 """What the import sends: API bodies, image patches, rules, markers, and
 how refs become the ids of earlier items."""
 
-from osmigcfg.crosscloud import import_items
+from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud import write_network
-from osmigcfg.crosscloud import write_storage
+from osmigcfg.crosscloud.types import write_network
+from osmigcfg.crosscloud.types import write_storage
 from osmigcfg.crosscloud import writers
 from osmigcfg.crosscloud.model import Entry
 

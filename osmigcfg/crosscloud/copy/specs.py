@@ -13,10 +13,10 @@ import logging
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import import_items
-from osmigcfg.crosscloud import plan as plan_mod
+from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud import write_storage
+from osmigcfg.crosscloud.types import write_storage
 from osmigcfg.crosscloud.writers import body_of
 
 LOG = logging.getLogger(__name__)

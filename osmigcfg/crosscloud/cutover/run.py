@@ -1,9 +1,9 @@
 """Cutover: move one server, source stopped, to the destination.
 
 :func:`cutover_server` finds the server in the documents, resolves what
-it needs in the destination (:mod:`.cutover_plan`), lists every problem
-and every step the credentials may not do (:mod:`.preflight`) before
-anything starts, then runs the server's steps (:mod:`.cutover_steps`) on
+it needs in the destination (:mod:`.specs`), lists every problem
+and every step the credentials may not do (:mod:`~osmigcfg.crosscloud.plan.preflight`) before
+anything starts, then runs the server's steps (:mod:`.steps`) on
 the shared engine, journaled in ``DIR/.osmigcfg/cutover-NNNN-<name>
 .journal``.  Running it again resumes an unfinished cutover; a finished
 one is not repeated (the destination server is in the ID map).
@@ -16,13 +16,13 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud import cutover_plan
-from osmigcfg.crosscloud import cutover_steps
+from osmigcfg.crosscloud.cutover import specs as cutover_plan
+from osmigcfg.crosscloud.cutover import steps as cutover_steps
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan as plan_mod
-from osmigcfg.crosscloud import preflight
+from osmigcfg.crosscloud.plan import planner as plan_mod
+from osmigcfg.crosscloud.plan import preflight
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod

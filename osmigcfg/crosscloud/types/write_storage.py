@@ -10,7 +10,7 @@ volume" API), so ``import`` only creates the empty volumes of
 import logging
 
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud import storage
+from osmigcfg.crosscloud.types import storage
 from osmigcfg.crosscloud import waits
 from osmigcfg.crosscloud.writers import Writer
 from osmigcfg.crosscloud.writers import body_of

@@ -9,7 +9,7 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud import compute
+from osmigcfg.crosscloud.types import compute
 from osmigcfg.crosscloud import waits
 
 LOG = logging.getLogger(__name__)

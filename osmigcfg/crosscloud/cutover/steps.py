@@ -1,7 +1,7 @@
 """The steps of one server's cutover, in order, reverted newest first.
 
 ``stop`` (stop the source, or require SHUTOFF), one volume copy per disk
-(:func:`~osmigcfg.crosscloud.copy_steps.volume_steps`, steps named
+(:func:`~osmigcfg.crosscloud.copy.steps.volume_steps`, steps named
 ``vol<N>-...``: the final copy, taken while the source is stopped),
 ``boot`` (the destination server from the copied boot volume or the
 image, every data volume and port in the one create request) and
@@ -20,10 +20,10 @@ restart.
 import logging
 
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import copy_steps
+from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import nova_ops
-from osmigcfg.crosscloud import storage_ops
+from osmigcfg.crosscloud.cutover import nova_ops
+from osmigcfg.crosscloud.copy import storage_ops
 
 LOG = logging.getLogger(__name__)
 

@@ -21,11 +21,11 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import import_items
+from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan as plan_mod
+from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud import write_network
+from osmigcfg.crosscloud.types import write_network
 from osmigcfg.crosscloud import writers
 
 LOG = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ the cutover boots it (``boot: copy`` from the copied boot volume, or
 (``source_state``), the zone, and ``ports: keep | new``.
 """
 
-from osmigcfg.crosscloud import compute
+from osmigcfg.crosscloud.types import compute
 from osmigcfg.crosscloud.resources import Knob
 from osmigcfg.crosscloud.resources import Param
 from osmigcfg.crosscloud.resources import register

@@ -2,7 +2,7 @@
 
 ``osmigcfg worker --topic T`` (any number of them, on any machines that
 reach the broker and hold a clouds.yaml naming the two clouds) serves the
-portable steps of :mod:`~osmigcfg.crosscloud.copy_steps`;
+portable steps of :mod:`~osmigcfg.crosscloud.copy.steps`;
 ``osmigcfg copy DIR ... --workers T`` then runs the copy on
 ``taskflow.engines.worker_based``: the conductor (the ``copy`` process)
 keeps the journal and sends each ready step, as JSON (its spec, the
@@ -39,7 +39,7 @@ from osmigcfg.crosscloud import runtime as runtime_mod
 LOG = logging.getLogger(__name__)
 TRANSPORT_ENV = 'OSMIGCFG_TRANSPORT_URL'
 EXCHANGE = 'osmigcfg'
-TASK_MODULES = ('osmigcfg.crosscloud.copy_steps',)
+TASK_MODULES = ('osmigcfg.crosscloud.copy.steps',)
 #: seconds a step may wait for a worker to take it before it fails
 TRANSITION_TIMEOUT = 120
 

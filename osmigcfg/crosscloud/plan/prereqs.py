@@ -15,7 +15,7 @@ from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud import network
+from osmigcfg.crosscloud.types import network
 from osmigcfg.crosscloud import resources
 
 #: network fields only an admin may set when creating a network

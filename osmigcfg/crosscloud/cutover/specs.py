@@ -13,8 +13,8 @@ import logging
 
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud import copy_plan
-from osmigcfg.crosscloud import import_items
+from osmigcfg.crosscloud.copy import specs as copy_plan
+from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 

@@ -1,7 +1,7 @@
 """Nova writers: flavors (admin), keypairs (public key only), server groups.
 
 Servers are not written by ``import``: ``cutover`` boots them
-(:mod:`~osmigcfg.crosscloud.cutover_steps`).  A keypair is always created
+(:mod:`~osmigcfg.crosscloud.cutover.steps`).  A keypair is always created
 *with* its public key: Nova would otherwise generate a key pair and
 return the private key, which osmigcfg never handles.
 """
@@ -9,7 +9,7 @@ return the private key, which osmigcfg never handles.
 import logging
 
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import compute
+from osmigcfg.crosscloud.types import compute
 from osmigcfg.crosscloud.writers import Writer
 from osmigcfg.crosscloud.writers import body_of
 from osmigcfg.crosscloud.writers import writer

@@ -1,6 +1,6 @@
 """Cloud operations behind the copy steps, each safe to run again.
 
-Every function looks before it acts (see :mod:`.copy_steps`): it adopts
+Every function looks before it acts (see :mod:`.steps`): it adopts
 what a killed run left in a usable state, waits for what a service is
 still doing on its own (a cinder upload goes on without us), and deletes
 only the temporary or partial resources osmigcfg made.  ``step`` is the
@@ -11,9 +11,9 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud import transfer
+from osmigcfg.crosscloud.copy import transfer
 from osmigcfg.crosscloud import waits
-from osmigcfg.crosscloud import write_storage
+from osmigcfg.crosscloud.types import write_storage
 
 LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3

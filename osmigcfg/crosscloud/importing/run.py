@@ -1,7 +1,7 @@
 """Import: create and update the documents' resources in the destination.
 
 :func:`import_documents` plans the documents against the destination
-(:mod:`~osmigcfg.crosscloud.plan`, with the ID map of earlier runs as
+(:mod:`~osmigcfg.crosscloud.plan.planner`, with the ID map of earlier runs as
 ``known_ids``), refuses to start when the plan has an error (nothing is
 created; every problem is in the report), then runs one item per resource
 on the shared engine: a TaskFlow graph flow (an item runs after the items
@@ -25,17 +25,17 @@ from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import import_items
-from osmigcfg.crosscloud import import_steps
-from osmigcfg.crosscloud import plan as plan_mod
-from osmigcfg.crosscloud import preflight
+from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.importing import steps as import_steps
+from osmigcfg.crosscloud.plan import planner as plan_mod
+from osmigcfg.crosscloud.plan import preflight
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import state as state_mod
-from osmigcfg.crosscloud import write_compute  # noqa: F401 (writers)
-from osmigcfg.crosscloud import write_identity  # noqa: F401
-from osmigcfg.crosscloud import write_network  # noqa: F401
-from osmigcfg.crosscloud import write_storage  # noqa: F401
+from osmigcfg.crosscloud.types import write_compute  # noqa: F401 (writers)
+from osmigcfg.crosscloud.types import write_identity  # noqa: F401
+from osmigcfg.crosscloud.types import write_network  # noqa: F401
+from osmigcfg.crosscloud.types import write_storage  # noqa: F401
 
 LOG = logging.getLogger(__name__)
 KIND = 'import'

@@ -15,7 +15,7 @@ throughput; the streamed SHA-512 already locates a corruption.)
 
 Glance takes an upload in a single PUT: an interrupted transfer cannot be
 continued from its last byte.  The caller deletes the partial destination
-image and streams again (see :mod:`~osmigcfg.crosscloud.copy_steps`).
+image and streams again (see :mod:`~osmigcfg.crosscloud.copy.steps`).
 """
 
 import hashlib

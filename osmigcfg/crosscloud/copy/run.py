@@ -5,7 +5,7 @@ earlier runs), builds one item per image (its record was made by
 ``import``), per volume whose data is not copied yet, and per snapshot of
 a copied volume, and runs them on the shared engine: locally on a thread
 pool (at most ``parallel`` transfers at once), or on TaskFlow workers
-(:mod:`~osmigcfg.crosscloud.scale`).  The journal is
+(:mod:`~osmigcfg.crosscloud.copy.scale`).  The journal is
 ``DIR/.osmigcfg/copy-NNNN.journal``; running ``copy`` again resumes an
 unfinished run and never redoes a finished copy (an image already
 ``active`` with the source's checksums is verified, not copied; a
@@ -19,11 +19,11 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud import copy_plan
-from osmigcfg.crosscloud import copy_steps
+from osmigcfg.crosscloud.copy import specs as copy_plan
+from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import plan as plan_mod
+from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud import state as state_mod

@@ -17,7 +17,7 @@ is copied are created by ``copy`` from the bytes, servers by
 import dataclasses
 
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan as plan_mod
+from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import resources
 
 RULES = 'security_group_rules'

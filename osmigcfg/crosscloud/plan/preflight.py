@@ -16,7 +16,7 @@ import logging
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud import compute
+from osmigcfg.crosscloud.types import compute
 from osmigcfg.migrate import preflight as migrate_preflight
 
 LOG = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def policy_findings(steps, conns, policies=None):
 
 
 def _source_findings(spec, src_conn):
-    from osmigcfg.crosscloud import nova_ops
+    from osmigcfg.crosscloud.cutover import nova_ops
     try:
         server = nova_ops.server(src_conn, spec['src_id'])
     except exceptions.CloudError as e:

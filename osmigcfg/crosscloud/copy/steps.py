@@ -1,7 +1,7 @@
 """The TaskFlow steps that copy data from the source to the destination.
 
 Images: ``transfer`` streams the bytes into the destination's image
-record (:mod:`~osmigcfg.crosscloud.transfer`).  Volumes, through the
+record (:mod:`~osmigcfg.crosscloud.copy.transfer`).  Volumes, through the
 image services (cinder has no byte-level API between clouds):
 ``clone`` (an in-use volume is cloned first: cinder uploads only detached
 volumes without ``force``), ``upload`` (upload-to-image in the source),
@@ -32,7 +32,7 @@ from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import runtime as runtime_mod
-from osmigcfg.crosscloud import storage_ops as ops
+from osmigcfg.crosscloud.copy import storage_ops as ops
 
 LOG = logging.getLogger(__name__)
 ATTEMPTS = 4

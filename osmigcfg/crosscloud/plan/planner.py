@@ -4,7 +4,7 @@ For every selected resource, in dependency order: resolve its refs (to a
 destination id, or "created by this plan"), find it in the destination
 (by name, or the type's own identity), and decide ``create``, ``update``
 (updatable fields differ) or ``skip`` (equal).  Then check the
-destination's prerequisites (:mod:`~osmigcfg.crosscloud.prereqs`).
+destination's prerequisites (:mod:`~osmigcfg.crosscloud.plan.prereqs`).
 Every problem is a finding; nothing is created or changed.  Resources of
 a type (or a type's part) whose service the destination lacks are left
 out with one ``XCL404`` warning per type: import, copy and cutover, which
@@ -27,7 +27,7 @@ from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import filters as filters_mod
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import prereqs
+from osmigcfg.crosscloud.plan import prereqs
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import services

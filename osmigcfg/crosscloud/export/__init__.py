@@ -1,0 +1,1 @@
+"""Export: read a source cloud into editable YAML documents (:mod:`.exporter`)."""

@@ -1,0 +1,1 @@
+"""The resource types: one module per type, registered on import."""
