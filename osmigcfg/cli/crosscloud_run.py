@@ -49,7 +49,7 @@ def add_policy_arguments(parser):
 
 def load_policies(parsed_args, conns):
     """``{side: EffectivePolicy}`` for the sides whose policy was given."""
-    from osmigcfg.crosscloud.types import compute
+    from osmigcfg.crosscloud.types import nova
     from osmigcfg.migrate import preflight
     policies = {}
     for side, conn in conns.items():
@@ -60,7 +60,7 @@ def load_policies(parsed_args, conns):
         policies[side], _ = preflight.load_policy(
             policy_file=given['policy_file'], profile=given['profile'],
             policy_dirs=given['policy_dir'],
-            max_version=compute.nova(conn).max_version)
+            max_version=nova.session(conn).max_version)
     return policies
 
 

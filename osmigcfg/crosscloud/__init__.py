@@ -21,6 +21,7 @@ journaled in ``DIR/.osmigcfg/``; the README tells what resumes how.
 """
 
 from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)
+from osmigcfg.crosscloud import types  # noqa: F401  (registers every type)
 from osmigcfg.crosscloud.copy.run import copy_data
 from osmigcfg.crosscloud.cutover.run import cutover_server
 from osmigcfg.crosscloud.documents import read_directory
@@ -44,11 +45,6 @@ from osmigcfg.crosscloud.resources import ResourceType
 from osmigcfg.crosscloud.resources import ordered_types
 from osmigcfg.crosscloud.resources import register
 from osmigcfg.crosscloud.status import read_status
-from osmigcfg.crosscloud.types import compute  # noqa: F401  (registers types)
-from osmigcfg.crosscloud.types import compute_server  # noqa: F401
-from osmigcfg.crosscloud.types import identity  # noqa: F401  (registers types)
-from osmigcfg.crosscloud.types import network  # noqa: F401
-from osmigcfg.crosscloud.types import storage  # noqa: F401
 
 __all__ = [
     'REGISTRY', 'VERSION', 'Document', 'Entry', 'ExportResult', 'Filters',

@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from osmigcfg import crosscloud
+from osmigcfg.crosscloud import status
 from osmigcfg.crosscloud.cutover import run as cutover
 from osmigcfg.crosscloud.importing import run as importer
-from osmigcfg.crosscloud import status
 from osmigcfg.sandbox import nova as nova_mod
 from osmigcfg.sandbox import servers
 from tests.harness import stitched

@@ -19,14 +19,15 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud.copy import specs as copy_plan
-from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud.plan import planner as plan_mod
+from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud import state as state_mod
+from osmigcfg.crosscloud.copy import specs as copy_plan
+from osmigcfg.crosscloud.copy import steps as copy_steps
+from osmigcfg.crosscloud.plan import planner as plan_mod
 
 LOG = logging.getLogger(__name__)
 KIND = 'copy'
@@ -78,8 +79,13 @@ def source_cloud_of(directory):
 def relevant_errors(report):
     """Errors that stop a copy: bad documents, or data entries' problems."""
     return [f for f in report.at_least('error')
-            if not f.location.subject or f.location.subject.split()[0] in
-            copy_plan.DATA_TYPES or f.code == codes.NOT_IMPORTED]
+            if not f.location.subject or _has_data(f.location.subject.split()[0])
+            or f.code == codes.NOT_IMPORTED]
+
+
+def _has_data(type_name):
+    rtype = resources.REGISTRY.get(type_name)
+    return rtype is not None and rtype.has_data
 
 
 def build_flow(context, specs, names):

@@ -13,14 +13,12 @@ import logging
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import idmap
+from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud.plan import planner as plan_mod
-from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud.types import write_storage
-from osmigcfg.crosscloud.writers import body_of
+from osmigcfg.crosscloud.types import image
 
 LOG = logging.getLogger(__name__)
-DATA_TYPES = ('image', 'volume', 'volume_snapshot')
 #: journal actions meaning "osmigcfg made this destination resource"
 MADE = ('created', 'copied', 'adopted')
 
@@ -65,7 +63,7 @@ def image_spec(p, made, clouds):
     rtype = resources.get_type('image')
     spec = _base(p, clouds)
     spec.update(dst_id=p.dst_id, owned=('image', spec['source_id']) in made,
-                create=write_storage.image_body(rtype.effective_params(
+                create=image.image_body(rtype.effective_params(
                     p.entry)), expected={k: p.entry.info.get(k) for k in (
                         'size', 'checksum', 'os_hash_value')})
     return spec
@@ -78,7 +76,7 @@ def volume_spec(p, clouds):
     params = rtype.effective_params(p.entry)
     spec.update(temp_name=temp_name(spec['src_id']),
                 bootable=bool(params.get('bootable')),
-                volume=body_of(rtype, params, ('bootable',)))
+                volume=rtype.create_body(params))
     return spec
 
 
@@ -86,7 +84,7 @@ def snapshot_spec(p, clouds, volume_item, volume_id):
     """The spec of a copied volume's snapshot."""
     rtype = resources.get_type('volume_snapshot')
     spec = _base(p, clouds)
-    spec.update(snapshot=body_of(rtype, p.entry.params, ('volume',)),
+    spec.update(snapshot=rtype.create_body(p.entry.params),
                 volume_item=volume_item, volume_id=volume_id)
     return spec
 
@@ -104,7 +102,7 @@ def build_specs(plan, history, src_cloud, dst_cloud):
     specs, selection, errors = {}, [], []
     for p in plan.items:
         rtype = resources.get_type(p.type)
-        if p.type not in DATA_TYPES or p.action == plan_mod.ERROR:
+        if not rtype.has_data or p.action == plan_mod.ERROR:
             continue
         name = import_items.item_name(p.entry, f'copy-{p.type}')
         key = (p.type, import_items.source_key(p.entry))

@@ -11,9 +11,9 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud.copy import transfer
 from osmigcfg.crosscloud import waits
-from osmigcfg.crosscloud.types import write_storage
+from osmigcfg.crosscloud.copy import transfer
+from osmigcfg.crosscloud.types import cinder
 
 LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3
@@ -220,7 +220,7 @@ def clone_if_attached(step, src, spec):
                                'volumes', 'list volumes',
                                {'name': spec['temp_name']}):
         if found['status'] in ('available', 'creating'):
-            write_storage.wait_volume(src, found['id'], 'clone',
+            cinder.wait_volume(src, found['id'], 'clone',
                                       _timeout(found['size']))
             return {'volume_id': found['id'], 'clone': found['id']}
         delete_volume(src, found['id'])
@@ -231,7 +231,7 @@ def clone_if_attached(step, src, spec):
                              'size': source['size'],
                              'name': spec['temp_name']}})['volume']
     step.record('cloned', clone=made['id'])
-    write_storage.wait_volume(src, made['id'], 'clone',
+    cinder.wait_volume(src, made['id'], 'clone',
                               _timeout(source['size']))
     return {'volume_id': made['id'], 'clone': made['id']}
 
@@ -251,7 +251,7 @@ def upload_volume(step, src, spec, volume_id):
             vol['status'] == 'uploading'
         if found['status'] == 'active' or busy:
             done = _wait_image(src, found['id'], vol['size'], 'upload')
-            write_storage.wait_volume(src, volume_id, 'volume after upload')
+            cinder.wait_volume(src, volume_id, 'volume after upload')
             return digest_fields(done) | {'image_id': done['id']}
         delete_image(src, found['id'])
     step.record('uploading', size=vol['size'])
@@ -263,7 +263,7 @@ def upload_volume(step, src, spec, volume_id):
     image_id = answer['os-volume_upload_image']['image_id']
     step.record('uploaded', image=image_id)
     done = _wait_image(src, image_id, vol['size'], 'upload')
-    write_storage.wait_volume(src, volume_id, 'volume after upload')
+    cinder.wait_volume(src, volume_id, 'volume after upload')
     return digest_fields(done) | {'image_id': image_id}
 
 
@@ -309,14 +309,14 @@ def create_volume_from(step, dst, spec, image_id):
     step.record('created' if outcome == 'copied' else 'adopted',
                 dst_id=found['id'], type='volume',
                 source_id=spec['source_id'])
-    write_storage.wait_volume(dst, found['id'], f'volume {spec["name"]}',
+    cinder.wait_volume(dst, found['id'], f'volume {spec["name"]}',
                               _timeout(spec['volume'].get('size')))
     kept = _oldest_twin(dst, spec, image_id, found)
     if kept['id'] != found['id']:
         found, outcome = kept, 'adopted'
         step.record('adopted', dst_id=kept['id'], type='volume',
                     source_id=spec['source_id'])
-    write_storage.set_bootable(dst, found['id'], spec.get('bootable'))
+    cinder.set_bootable(dst, found['id'], spec.get('bootable'))
     return found['id'], outcome
 
 

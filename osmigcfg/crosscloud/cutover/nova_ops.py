@@ -9,8 +9,8 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud.types import compute
 from osmigcfg.crosscloud import waits
+from osmigcfg.crosscloud.types import nova
 
 LOG = logging.getLogger(__name__)
 STOP_TIMEOUT = 300.0
@@ -20,7 +20,7 @@ BOOT_TIMEOUT = 900.0
 def server(conn, server_id):
     """A server (dict), or None when Nova says 404."""
     try:
-        return compute.nova(conn).get(f'/servers/{server_id}',
+        return nova.session(conn).get(f'/servers/{server_id}',
                                       'show server')['server']
     except exceptions.CloudRequestError as e:
         if e.status == 404:
@@ -41,7 +41,7 @@ def _wait(conn, server_id, status, what, timeout):
 
 
 def _action(conn, server_id, body, what):
-    compute.nova(conn).write('POST', f'/servers/{server_id}/action', what,
+    nova.session(conn).write('POST', f'/servers/{server_id}/action', what,
                              body)
 
 
@@ -99,7 +99,7 @@ def boot_body(spec, copied):
 
 def create_server(conn, body):
     """``POST /servers``; returns the new server's id."""
-    return compute.nova(conn).write('POST', '/servers', 'create server',
+    return nova.session(conn).write('POST', '/servers', 'create server',
                                     body).body['server']['id']
 
 
@@ -111,7 +111,7 @@ def wait_active(conn, server_id, name):
 def delete_server(conn, server_id, timeout=STOP_TIMEOUT):
     """Delete a destination server osmigcfg booted; wait until gone."""
     try:
-        compute.nova(conn).write('DELETE', f'/servers/{server_id}',
+        nova.session(conn).write('DELETE', f'/servers/{server_id}',
                                  'delete server')
     except exceptions.CloudRequestError as e:
         if e.status != 404:
@@ -137,7 +137,7 @@ def verify_server(src, dst, spec, boot):
         problems.append(f'volumes not attached: {sorted(missing)}')
     ports = [n['port'] for n in spec['networks'] or () if 'port' in n]
     if ports:
-        body = compute.nova(dst).get(f'/servers/{boot["dst_id"]}/'
+        body = nova.session(dst).get(f'/servers/{boot["dst_id"]}/'
                                      'os-interface', 'list interfaces')
         bound = {i['port_id'] for i in body['interfaceAttachments']}
         if set(ports) - bound:

@@ -16,18 +16,18 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud.cutover import specs as cutover_plan
-from osmigcfg.crosscloud.cutover import steps as cutover_steps
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud.plan import planner as plan_mod
-from osmigcfg.crosscloud.plan import preflight
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import state as state_mod
+from osmigcfg.crosscloud.cutover import specs as cutover_plan
+from osmigcfg.crosscloud.cutover import steps as cutover_steps
+from osmigcfg.crosscloud.plan import planner as plan_mod
+from osmigcfg.crosscloud.plan import preflight
 
 LOG = logging.getLogger(__name__)
 KIND = 'cutover'

@@ -13,10 +13,10 @@ import logging
 
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud.copy import specs as copy_plan
-from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud.copy import specs as copy_plan
+from osmigcfg.crosscloud.importing import items as import_items
 
 LOG = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ restart.
 import logging
 
 from osmigcfg import exceptions
-from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud.cutover import nova_ops
+from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud.copy import storage_ops
+from osmigcfg.crosscloud.cutover import nova_ops
 
 LOG = logging.getLogger(__name__)
 

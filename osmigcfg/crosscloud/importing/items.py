@@ -17,8 +17,8 @@ is copied are created by ``copy`` from the bytes, servers by
 import dataclasses
 
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud.plan import planner as plan_mod
 
 RULES = 'security_group_rules'
 
@@ -63,15 +63,9 @@ class ImportItem:
 
 
 def _defer_reason(item):
-    entry = item.entry
     if item.action != plan_mod.CREATE:
         return None
-    rtype = resources.get_type(entry.type)
-    if entry.type == 'volume' and rtype.knob(entry, 'copy_data'):
-        return 'created by copy (with its data)'
-    if entry.type == 'server':
-        return 'created by cutover'
-    return None
+    return resources.get_type(item.type).deferred_by(item.entry)
 
 
 def _ref_targets(resolver, params, names, skip_keys=()):
@@ -91,14 +85,11 @@ def _ref_targets(resolver, params, names, skip_keys=()):
     return want, deps
 
 
-#: items of a type also wait for every item of these types (neutron
-#: refuses a floating IP until a router connects the port's subnet)
-AFTER_TYPES = {'floating_ip': ('router',)}
-
-
 def _after(items, item):
-    return [i.name for i in items if i.type in AFTER_TYPES.get(
-        item.type, ()) and not i.deferred and i.kind == 'apply']
+    """The items of the types an item's type runs after."""
+    after = resources.get_type(item.type).after_types
+    return [i.name for i in items if i.type in after and not i.deferred
+            and i.kind == 'apply']
 
 
 def build_items(plan):
@@ -111,8 +102,8 @@ def build_items(plan):
         rtype = resources.get_type(p.type)
         params = plan_mod.wanted_params(rtype, p.entry,
                                         plan.absent_parts.get(p.type, {}))
-        skip = ('rules',) if p.type == 'security_group' else ()
-        want, deps = _ref_targets(resolver, params, names, skip)
+        want, deps = _ref_targets(resolver, params, names,
+                                  rtype.own_step_params)
         item = ImportItem(names[id(p.entry)], p.entry, p.action, p.dst_id,
                           want)
         item.deps = tuple(dict.fromkeys(deps + _after(items, item)))
@@ -122,7 +113,7 @@ def build_items(plan):
         if item.deferred:
             deferred[item.name] = item.entry.label
         items.append(item)
-        if p.type == 'security_group' and not item.deferred:
+        if 'rules' in rtype.own_step_params and not item.deferred:
             items.append(_rules_item(p, resolver, names, item))
     return items
 

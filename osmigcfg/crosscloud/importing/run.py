@@ -25,25 +25,18 @@ from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
+from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud import runs
+from osmigcfg.crosscloud import state as state_mod
 from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud.importing import steps as import_steps
 from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.plan import preflight
-from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud import runs
-from osmigcfg.crosscloud import state as state_mod
-from osmigcfg.crosscloud.types import write_compute  # noqa: F401 (writers)
-from osmigcfg.crosscloud.types import write_identity  # noqa: F401
-from osmigcfg.crosscloud.types import write_network  # noqa: F401
-from osmigcfg.crosscloud.types import write_storage  # noqa: F401
 
 LOG = logging.getLogger(__name__)
 KIND = 'import'
 #: concurrent writes: in all, and per API service
 WINDOWS = {'global': 6, 'service': 2}
-#: types an admin cannot create in another project through the API
-OWN_PROJECT_ONLY = ('volume', 'volume_snapshot', 'keypair', 'server_group',
-                    'server')
 
 
 class ImportContext(engine.Context):
@@ -92,8 +85,8 @@ def _project_errors(plan):
     if resolver.dst_projects is None:
         return errors
     for item in plan.items:
-        if item.action != plan_mod.CREATE or item.type not in \
-                OWN_PROJECT_ONLY:
+        if item.action != plan_mod.CREATE or not resources.get_type(
+                item.type).own_project_only:
             continue
         target = resolver.target_project(item.entry)
         if target != resolver.dst_project_id:

@@ -7,7 +7,8 @@ the plan found (updating the fields that differ) or creates it.  A create
 is journaled the moment the cloud answers (``created`` with the new id),
 so a run killed right after is resumed without a duplicate; resources the
 plan cannot find again by their identity are created with a marker first
-(:mod:`~osmigcfg.crosscloud.writers`).  Every step returns the mapping
+(:mod:`~osmigcfg.crosscloud.writing`); what each type writes is the
+type's own ``create``/``update`` (:mod:`osmigcfg.crosscloud.types`).  Every step returns the mapping
 record ``{type, source_id, dst_id, action}`` the ID map is read from.
 """
 
@@ -21,23 +22,17 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud import resources
-from osmigcfg.crosscloud.types import write_network
-from osmigcfg.crosscloud import writers
+from osmigcfg.crosscloud import writing
+from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.plan import planner as plan_mod
+from osmigcfg.crosscloud.types import security_group
 
 LOG = logging.getLogger(__name__)
 #: a busy API (5xx, dropped connection) gets about 11 s to recover
 CREATE_ATTEMPTS = 5
 RETRY_DELAYS = (0.5, 1.5, 3.0, 6.0)
-#: the API service a type's writes go to (one write window per service)
-SERVICES = {'image': 'image', 'volume': 'volume', 'volume_snapshot':
-            'volume', 'project': 'identity', 'user': 'identity',
-            'role_assignment': 'identity', 'quota': 'identity',
-            'flavor': 'compute', 'keypair': 'compute',
-            'server_group': 'compute', 'server': 'compute'}
 
 
 class ItemStep(engine.Step):
@@ -53,10 +48,11 @@ class ItemStep(engine.Step):
 
     @contextlib.contextmanager
     def window(self, type_name):
-        """Hold a write slot of the type's service while inside."""
+        """Hold a write slot of the type's service while inside (one
+        write window per API service)."""
         windows = self.context.windows
-        windows.acquire(self.item, [('service', SERVICES.get(
-            type_name, 'network'))])
+        windows.acquire(self.item, [('service', resources.get_type(
+            type_name).service)])
         try:
             yield
         finally:
@@ -87,7 +83,8 @@ def changed_fields(rtype, entry, want, raw, book):
     changed = {}
     for key, value in want_c.items():
         param = rtype.param(key)
-        if param is None or not param.updatable or key == 'rules':
+        if param is None or not param.updatable or \
+                key in rtype.own_step_params:
             continue
         if plan_mod.normalize(value, param.unordered) != plan_mod.normalize(
                 have_c.get(key), param.unordered):
@@ -104,15 +101,14 @@ class Apply(ItemStep):
         rtype = resources.get_type(item.type)
         want = import_items.resolve_want(item.want, _results(deps))
         sid = import_items.source_key(item.entry)
-        w = writers.WriteContext(ctx.conn, self._recorder(item.type, sid),
+        w = writing.WriteContext(ctx.conn, self._recorder(item.type, sid),
                                  ctx.target_project(item.entry))
-        writer = writers.get_writer(item.type)
         with self.window(item.type):
             if item.dst_id:
-                action = self._adopt(w, writer, rtype, item, want)
+                action = self._adopt(w, rtype, item, want)
                 return idmap.mapping_record(item.type, sid, item.dst_id,
                                             action=action)
-            dst_id, how = self._create(w, writer, rtype, item, want, sid)
+            dst_id, how = self._create(w, rtype, item, want, sid)
         ctx.resolver.forget(item.type)
         self.emit(f'item.{how}', type=item.type, dst_id=dst_id)
         return idmap.mapping_record(item.type, sid, dst_id, action=how)
@@ -124,7 +120,7 @@ class Apply(ItemStep):
             self.record(phase, **details)
         return record
 
-    def _adopt(self, w, writer, rtype, item, want):
+    def _adopt(self, w, rtype, item, want):
         raw = next((r for r in self.context.resolver.dst.visible(item.type)
                     if r.get('id') == item.dst_id), None)
         if raw is None:
@@ -134,15 +130,15 @@ class Apply(ItemStep):
         if not changed:
             return 'unchanged'
         self.record('updating', fields=sorted(changed))
-        writer.update(w, rtype, item.dst_id, changed, want, item.entry)
+        rtype.update(w, item.dst_id, changed, want, item.entry)
         self.emit('item.updated', type=item.type, fields=sorted(changed))
         return 'updated'
 
-    def _create(self, w, writer, rtype, item, want, sid):
+    def _create(self, w, rtype, item, want, sid):
         """Create, and after a 5xx look again before creating again."""
         for attempt in range(CREATE_ATTEMPTS):
             try:
-                return self._create_once(w, writer, rtype, item, want, sid)
+                return self._create_once(w, rtype, item, want, sid)
             except exceptions.CloudError as e:
                 if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
                     raise
@@ -152,7 +148,7 @@ class Apply(ItemStep):
             if found:
                 w.record('adopted', dst_id=found)
                 item.dst_id = found
-                self._adopt(w, writer, rtype, item, want)
+                self._adopt(w, rtype, item, want)
                 return found, 'adopted'
 
         raise AssertionError('unreachable')
@@ -163,21 +159,21 @@ class Apply(ItemStep):
         found = resolver.existing(item.entry)
         return found[0]['id'] if len(found) == 1 else None
 
-    def _create_once(self, w, writer, rtype, item, want, sid):
-        marked = writer.marker_field and rtype.match_key(
+    def _create_once(self, w, rtype, item, want, sid):
+        marked = rtype.marker_field and rtype.match_key(
             item.entry, self.context.resolver.dst_id) is None
         if not marked:
             self.record('creating')
-            return writer.create(w, rtype, want, item.entry), 'created'
-        marker = writers.marker_for(item.type, sid)
-        dst_id, how = writer.find_marked(w, marker), 'adopted'
+            return rtype.create(w, want, item.entry), 'created'
+        marker = writing.marker_for(item.type, sid)
+        dst_id, how = rtype.find_marked(w, marker), 'adopted'
         if dst_id:
             w.record('adopted', dst_id=dst_id)
         else:
             self.record('creating', marker=marker)
-            dst_id, how = writer.create(w, rtype, {
-                **want, writer.marker_field: marker}, item.entry), 'created'
-        writer.clear_marker(w, rtype, dst_id, want)
+            dst_id, how = rtype.create(w, {
+                **want, rtype.marker_field: marker}, item.entry), 'created'
+        rtype.clear_marker(w, dst_id, want)
         return dst_id, how
 
 
@@ -190,7 +186,7 @@ class SyncRules(ItemStep):
         results = _results(deps)
         group = results[item.deps[0]]
         want = import_items.resolve_want(item.want, results)
-        w = writers.WriteContext(ctx.conn, self.record)
+        w = writing.WriteContext(ctx.conn, self.record)
         with self.window('security_group'):
             added, removed = self._sync(w, group['dst_id'], want['rules'])
         if added or removed:
@@ -203,7 +199,7 @@ class SyncRules(ItemStep):
         """Sync the rules; a 5xx is retried (the sync lists first)."""
         for attempt in range(CREATE_ATTEMPTS):
             try:
-                return write_network.sync_rules(w, group_id, rules)
+                return security_group.sync_rules(w, group_id, rules)
             except exceptions.CloudError as e:
                 if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
                     raise

@@ -27,10 +27,10 @@ from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import filters as filters_mod
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud.plan import prereqs
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import services
+from osmigcfg.crosscloud.plan import prereqs
 
 LOG = logging.getLogger(__name__)
 CREATE, UPDATE, SKIP, ERROR = 'create', 'update', 'skip', 'error'

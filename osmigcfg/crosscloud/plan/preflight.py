@@ -16,20 +16,12 @@ import logging
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud.types import compute
+from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud.types import nova
 from osmigcfg.migrate import preflight as migrate_preflight
 
 LOG = logging.getLogger(__name__)
 _S = 'os_compute_api:servers:'
-#: Nova rules an import checks per type it creates
-IMPORT_RULES = {
-    'flavor': (('os_compute_api:os-flavor-manage:create', 'create flavors'),
-               ('os_compute_api:os-flavor-extra-specs:create',
-                'set flavor extra specs')),
-    'keypair': (('os_compute_api:os-keypairs:create', 'import keypairs'),),
-    'server_group': (('os_compute_api:os-server-groups:create',
-                      'create server groups'),),
-}
 
 
 def cutover_steps(spec):
@@ -56,7 +48,7 @@ def cutover_steps(spec):
 def _policy(conn, given):
     if given is not None:
         return given, True
-    max_version = compute.nova(conn).max_version
+    max_version = nova.session(conn).max_version
     policy, _ = migrate_preflight.load_policy(max_version=max_version)
     return policy, False
 
@@ -125,7 +117,7 @@ def import_findings(items, dst_conn, policies=None):
     types = {i.type for i in items if i.action == 'create'
              and not i.deferred}
     steps = [('dst', rule, what) for t in sorted(types)
-             for rule, what in IMPORT_RULES.get(t, ())]
+             for rule, what in resources.get_type(t).policy_rules]
     if not steps:
         return []
     return policy_findings(steps, {'dst': dst_conn}, policies)

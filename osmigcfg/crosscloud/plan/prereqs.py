@@ -15,13 +15,8 @@ from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.crosscloud import api
 from osmigcfg.crosscloud import codes
-from osmigcfg.crosscloud.types import network
 from osmigcfg.crosscloud import resources
-
-#: network fields only an admin may set when creating a network
-ADMIN_NETWORK_FIELDS = ('shared', 'router:external', 'provider:network_type',
-                        'provider:physical_network',
-                        'provider:segmentation_id')
+from osmigcfg.crosscloud.types import neutron
 
 
 def _finding(code, item, message):
@@ -105,12 +100,8 @@ def _needed(items, resolver):
         project = resolver.target_project(item.entry)
         if item.action != 'create' or not rtype.quota or project is None:
             continue
-        need[(project, *rtype.quota)] += 1
-        if item.type == 'volume':
-            need[(project, 'volume', 'gigabytes')] += item.want.get('size') or 0
-        if item.type == 'security_group':
-            need[(project, 'network', 'security_group_rule')] += len(
-                item.want.get('rules') or ())
+        for quota, count in rtype.quota_need(item.want):
+            need[(project, *quota)] += count
     return need
 
 
@@ -152,8 +143,9 @@ def _admin_errors(items, admin, resolver):
     if admin:
         return []
     errors = []
-    for item in _creates(items, 'network'):
-        fields = [f for f in ADMIN_NETWORK_FIELDS if item.want.get(f)]
+    for item in (i for i in items if i.action == 'create'):
+        fields = [p.key for p in resources.get_type(item.type).params
+                  if p.admin and item.want.get(p.key)]
         if fields:
             errors.append(_finding(codes.NEEDS_ADMIN, item, (
                 f'setting {", ".join(fields)} needs an admin')))
@@ -183,7 +175,7 @@ def _address_errors(items, resolver):
     if not creates:
         return []
     errors = []
-    ports = network.all_ports(resolver.dst)
+    ports = neutron.all_ports(resolver.dst)
     for item in creates:
         net = (item.want.get('network') or {}).get('id')
         if not net:

@@ -13,13 +13,13 @@ import yaml
 
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents
-from osmigcfg.crosscloud.export import exporter as export
 from osmigcfg.crosscloud import filters
-from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud.plan import planner as plan
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import validate
+from osmigcfg.crosscloud.export import exporter as export
+from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.plan import planner as plan
 from tests.unit.crosscloud.catalog_cloud import KEYSTONE
 from tests.unit.crosscloud.catalog_cloud import image
 from tests.unit.crosscloud.catalog_cloud import mock_cloud

@@ -1,4 +1,4 @@
-"""The server resource type: what ``cutover`` rebuilds in the destination.
+"""The Nova server type: what ``cutover`` rebuilds in the destination.
 
 ``params`` name the server's flavor (Nova embeds it by name since 2.47),
 its image (None when it boots from a volume), ``volumes`` (each
@@ -11,26 +11,26 @@ the cutover boots it (``boot: copy`` from the copied boot volume, or
 (``source_state``), the zone, and ``ports: keep | new``.
 """
 
-from osmigcfg.crosscloud.types import compute
+from osmigcfg.crosscloud.resources import DICT
 from osmigcfg.crosscloud.resources import Knob
+from osmigcfg.crosscloud.resources import LIST
 from osmigcfg.crosscloud.resources import Param
 from osmigcfg.crosscloud.resources import register
-
-LIST, DICT = (list,), (dict,)
+from osmigcfg.crosscloud.types import nova
 #: what a plan compares for a server that exists (the rest is recreated
 #: by the cutover; device names and port ids legitimately differ)
 COMPARED = ('name', 'flavor', 'metadata', 'description', 'tags')
 
 
 def _attachments(conn, server_id):
-    body = compute.nova(conn).get(f'/servers/{server_id}/os-volume_'
+    body = nova.session(conn).get(f'/servers/{server_id}/os-volume_'
                                   'attachments', 'list volume attachments')
     return sorted(body.get('volumeAttachments') or (),
                   key=lambda a: a.get('device') or '')
 
 
 def _interfaces(conn, server_id):
-    body = compute.nova(conn).get(f'/servers/{server_id}/os-interface',
+    body = nova.session(conn).get(f'/servers/{server_id}/os-interface',
                                   'list server interfaces')
     return body.get('interfaceAttachments') or []
 
@@ -68,9 +68,10 @@ def export_networks(raw, refs):
 
 
 @register
-class Server(compute.NovaType):
+class Server(nova.NovaType):
     type = 'server'
     file = 'servers.yaml'
+    own_project_only = True
     depends_on = ('flavor', 'image', 'volume', 'port', 'network',
                   'security_group', 'keypair', 'server_group')
     params = (
@@ -107,7 +108,7 @@ class Server(compute.NovaType):
         params = {'all_tenants': 1} if scope.is_admin and (
             scope.project_ids is None or scope.project_ids != {
                 scope.current_project_id}) else None
-        return compute.nova(conn).get('/servers/detail', 'list servers',
+        return nova.session(conn).get('/servers/detail', 'list servers',
                                       params)['servers']
 
     def owner(self, raw):
@@ -122,16 +123,16 @@ class Server(compute.NovaType):
                      if raw['id'] in (g.get('members') or ())]
         params = {
             'name': raw.get('name'),
-            'flavor': compute.ref_by_name(
+            'flavor': nova.ref_by_name(
                 refs, 'flavor', (raw.get('flavor') or {}).get(
                     'original_name')),
             'image': refs.ref('image', raw['image']['id'])
             if raw.get('image') else None,
             'volumes': export_volumes(raw, refs),
             'networks': export_networks(raw, refs),
-            'security_groups': [r for r in (compute.ref_by_name(
+            'security_groups': [r for r in (nova.ref_by_name(
                 refs, 'security_group', g, owner) for g in groups) if r],
-            'key_name': compute.ref_by_name(refs, 'keypair',
+            'key_name': nova.ref_by_name(refs, 'keypair',
                                             raw.get('key_name')),
             'server_group': refs.ref('server_group', member_of[0]['id'])
             if member_of else None,
@@ -144,3 +145,6 @@ class Server(compute.NovaType):
 
     def comparable(self, entry, params):
         return {k: params.get(k) for k in COMPARED}
+
+    def deferred_by(self, entry):
+        return 'created by cutover'
