@@ -33,6 +33,8 @@ class Router(NeutronType):
         Param('external_gateway', DICT),
         Param('interfaces', LIST, unordered=True),
         Param('routes', LIST, unordered=True),
+        Param('availability_zone_hints', LIST, unordered=True,
+              updatable=False),
         tags_param(),
     )
     info = ('id', 'status', 'project_id', 'external_gateway_info',
