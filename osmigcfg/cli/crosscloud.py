@@ -260,10 +260,12 @@ class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         factory = scale.runner_factory(parsed_args.workers) \
             if parsed_args.workers else None
         result = datacopy.copy_data(
-            parsed_args.directory, dst, src, documents_cloud,
-            parsed_args.dst_cloud, _filters(parsed_args),
-            parsed_args.parallel,
-            progress_callbacks(parsed_args, self.app.stderr), factory)
+            parsed_args.directory, source=src, destination=dst,
+            source_name=documents_cloud,
+            destination_name=parsed_args.dst_cloud,
+            filters=_filters(parsed_args), parallel=parsed_args.parallel,
+            callbacks=progress_callbacks(parsed_args, self.app.stderr),
+            runner_factory=factory)
         write_findings(self.app.stderr, result.report)
         if datacopy.relevant_errors(result.report):
             self.exit_status = 1

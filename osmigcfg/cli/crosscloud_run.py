@@ -91,9 +91,11 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         cc.confirm(parsed_args, f'cutting {parsed_args.server} over to '
                                 f'{parsed_args.dst_cloud}')
         result = cutover.cutover_server(
-            parsed_args.directory, parsed_args.server, src, dst, src_cloud,
-            parsed_args.dst_cloud,
-            cc.progress_callbacks(parsed_args, self.app.stderr), policies)
+            parsed_args.directory, parsed_args.server, source=src,
+            destination=dst, source_name=src_cloud,
+            destination_name=parsed_args.dst_cloud,
+            callbacks=cc.progress_callbacks(parsed_args, self.app.stderr),
+            policies=policies)
         cc.write_findings(self.app.stderr, result.report)
         if result.report.fails('error'):
             self.exit_status = 1

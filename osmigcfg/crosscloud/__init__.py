@@ -8,16 +8,19 @@ import it, copy its data, cut its servers over.
     plan = crosscloud.plan_import('exported/', dst_conn)
     for item in plan.items: print(item.action, item.entry.label)
     crosscloud.import_documents('exported/', dst_conn, 'dst')
-    crosscloud.copy_data('exported/', dst_conn, src_conn, 'src', 'dst')
-    crosscloud.cutover_server('exported/', 'web1', src_conn, dst_conn,
-                              'src', 'dst')
+    crosscloud.copy_data('exported/', source=src_conn, destination=dst_conn,
+                         source_name='src', destination_name='dst')
+    crosscloud.cutover_server('exported/', 'web1', source=src_conn,
+                              destination=dst_conn, source_name='src',
+                              destination_name='dst')
     crosscloud.read_status('exported/').rows
 
 The resource types (``network`` ... ``quota``) are declared in
 :mod:`.types` (one module per type) and registered in :data:`REGISTRY`.
-The phases are subpackages: :mod:`.export`, :mod:`.plan`, :mod:`.importing`,
-:mod:`.copy` and :mod:`.cutover`.  Import, data copy and cutover run on the shared engine (``osmigcfg.engine``),
-journaled in ``DIR/.osmigcfg/``; the README tells what resumes how.
+The phases are subpackages: :mod:`.export`, :mod:`.plan`,
+:mod:`.importing`, :mod:`.copy` and :mod:`.cutover`.  Import, data copy
+and cutover run on the shared engine (``osmigcfg.engine``), journaled in
+``DIR/.osmigcfg/``; the README tells what resumes how.
 """
 
 from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)

@@ -15,6 +15,7 @@ module.
 
 import dataclasses
 import graphlib
+from collections.abc import Iterable
 
 REGISTRY = {}
 #: the YAML kinds a Param accepts
@@ -203,7 +204,7 @@ class ResourceType:
                     want, None)
 
 
-def register(cls):
+def register(cls: type[ResourceType]) -> type[ResourceType]:
     """Class decorator: add a resource type to the registry."""
     instance = cls()
     if instance.type in REGISTRY:
@@ -221,7 +222,7 @@ def get_type(name):
     return REGISTRY[name]
 
 
-def ordered_types(names=None):
+def ordered_types(names: Iterable[str] | None = None) -> list[str]:
     """Type names in dependency order (a type after those it refers to)."""
     names = set(REGISTRY if names is None else names)
     graph = {n: {d for d in REGISTRY[n].depends_on if d in names}

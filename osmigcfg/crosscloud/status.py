@@ -11,6 +11,7 @@ the ID map.
 
 import dataclasses
 import logging
+import os
 
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
@@ -57,7 +58,8 @@ def _outcome(latest, name, default='-'):
     return row['outcome'], row.get('reason') or ''
 
 
-def read_status(directory, dst_cloud=None):
+def read_status(directory: str | os.PathLike,
+                dst_cloud: str | None = None) -> Status:
     """The :class:`Status` of a documents directory.
 
     :param dst_cloud: only runs against this destination (its clouds.yaml

@@ -127,9 +127,10 @@ def world(local_clouds, novas, tmp_path_factory):
 
 
 def _cutover(world, server, policies=None):
-    return cutover.cutover_server(world.dir, server, world.src, world.dst,
-                                  world.src_name, world.dst_name,
-                                  policies=policies)
+    return cutover.cutover_server(
+        world.dir, server, source=world.src, destination=world.dst,
+        source_name=world.src_name, destination_name=world.dst_name,
+        policies=policies)
 
 
 def _dst_server(world, name):

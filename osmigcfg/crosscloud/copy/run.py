@@ -12,8 +12,12 @@ unfinished run and never redoes a finished copy (an image already
 volume recorded as copied is left alone).
 """
 
+from __future__ import annotations
+
 import dataclasses
 import logging
+import os
+import typing
 
 from osmigcfg import engine
 from osmigcfg import exceptions
@@ -28,6 +32,14 @@ from osmigcfg.crosscloud import state as state_mod
 from osmigcfg.crosscloud.copy import specs as copy_plan
 from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud.plan import planner as plan_mod
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Callable
+    from collections.abc import Iterable
+
+    from openstack import connection
+
+    from osmigcfg.crosscloud import filters as filters_mod
 
 LOG = logging.getLogger(__name__)
 KIND = 'copy'
@@ -79,8 +91,8 @@ def source_cloud_of(directory):
 def relevant_errors(report):
     """Errors that stop a copy: bad documents, or data entries' problems."""
     return [f for f in report.at_least('error')
-            if not f.location.subject or _has_data(f.location.subject.split()[0])
-            or f.code == codes.NOT_IMPORTED]
+            if not f.location.subject or f.code == codes.NOT_IMPORTED
+            or _has_data(f.location.subject.split()[0])]
 
 
 def _has_data(type_name):
@@ -105,18 +117,32 @@ def build_flow(context, specs, names):
     return flow
 
 
-def copy_data(directory, dst_conn, src_conn, src_cloud=None, dst_cloud=None,
-              filters=None, parallel=DEFAULT_PARALLEL, callbacks=(),
-              runner_factory=None):
+def copy_data(directory: str | os.PathLike, *,
+              source: connection.Connection,
+              destination: connection.Connection,
+              source_name: str | None = None,
+              destination_name: str | None = None,
+              filters: filters_mod.Filters | None = None,
+              parallel: int = DEFAULT_PARALLEL,
+              callbacks: Iterable[Callable] = (),
+              runner_factory: Callable | None = None) -> CopyResult:
     """Copy the data of ``directory``'s images and volumes (module doc).
 
-    :param src_conn: the source connection; ``src_cloud`` its clouds.yaml
-        name (default: the documents' ``exported_from.cloud``).
+    :param source: the source connection; ``source_name`` its
+        clouds.yaml name (default: the documents' ``exported_from.cloud``;
+        a worker connects by that name).
+    :param destination: the destination connection; ``destination_name``
+        its clouds.yaml name (the ID map is kept per destination).
+    :param filters: which resources (default: all of the documents).
+    :param parallel: transfers at once (local threads).
+    :param callbacks: receive each run event.
     :param runner_factory: ``(journal, flow, context) -> Runner`` (the
         worker-based runner of :mod:`.scale`; default: local threads).
     :returns: a :class:`CopyResult`; with an error in its report nothing
         was started.
     """
+    src_conn, dst_conn = source, destination
+    src_cloud, dst_cloud = source_name, destination_name
     report, specs, selection, documents, dst = prepare(
         directory, dst_conn, src_cloud, dst_cloud, filters)
     result = CopyResult(report)

@@ -221,7 +221,7 @@ def clone_if_attached(step, src, spec):
                                {'name': spec['temp_name']}):
         if found['status'] in ('available', 'creating'):
             cinder.wait_volume(src, found['id'], 'clone',
-                                      _timeout(found['size']))
+                               _timeout(found['size']))
             return {'volume_id': found['id'], 'clone': found['id']}
         delete_volume(src, found['id'])
     step.record('cloning', size=source['size'])
@@ -232,7 +232,7 @@ def clone_if_attached(step, src, spec):
                              'name': spec['temp_name']}})['volume']
     step.record('cloned', clone=made['id'])
     cinder.wait_volume(src, made['id'], 'clone',
-                              _timeout(source['size']))
+                       _timeout(source['size']))
     return {'volume_id': made['id'], 'clone': made['id']}
 
 
@@ -310,7 +310,7 @@ def create_volume_from(step, dst, spec, image_id):
                 dst_id=found['id'], type='volume',
                 source_id=spec['source_id'])
     cinder.wait_volume(dst, found['id'], f'volume {spec["name"]}',
-                              _timeout(spec['volume'].get('size')))
+                       _timeout(spec['volume'].get('size')))
     kept = _oldest_twin(dst, spec, image_id, found)
     if kept['id'] != found['id']:
         found, outcome = kept, 'adopted'

@@ -1,16 +1,21 @@
 """Cutover: move one server, source stopped, to the destination.
 
 :func:`cutover_server` finds the server in the documents, resolves what
-it needs in the destination (:mod:`.specs`), lists every problem
-and every step the credentials may not do (:mod:`~osmigcfg.crosscloud.plan.preflight`) before
-anything starts, then runs the server's steps (:mod:`.steps`) on
-the shared engine, journaled in ``DIR/.osmigcfg/cutover-NNNN-<name>
-.journal``.  Running it again resumes an unfinished cutover; a finished
-one is not repeated (the destination server is in the ID map).
+it needs in the destination (:mod:`.specs`), lists every problem and
+every step the credentials may not do
+(:mod:`~osmigcfg.crosscloud.plan.preflight`) before anything starts,
+then runs the server's steps (:mod:`.steps`) on the shared engine,
+journaled in ``DIR/.osmigcfg/cutover-NNNN-<name>.journal``.  Running it
+again resumes an unfinished cutover; a finished one is not repeated (the
+destination server is in the ID map).
 """
+
+from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import typing
 
 from osmigcfg import engine
 from osmigcfg import exceptions
@@ -28,6 +33,14 @@ from osmigcfg.crosscloud.cutover import specs as cutover_plan
 from osmigcfg.crosscloud.cutover import steps as cutover_steps
 from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.plan import preflight
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Callable
+    from collections.abc import Iterable
+
+    from openstack import connection
+
+    from osmigcfg.policy import effective
 
 LOG = logging.getLogger(__name__)
 KIND = 'cutover'
@@ -93,15 +106,28 @@ def prepare(directory, server, src_conn, dst_conn, clouds, policies=None):
     return report, spec, done, documents, dst
 
 
-def cutover_server(directory, server, src_conn, dst_conn, src_cloud,
-                   dst_cloud, callbacks=(), policies=None):
+def cutover_server(
+        directory: str | os.PathLike, server: str, *,
+        source: connection.Connection, destination: connection.Connection,
+        source_name: str, destination_name: str,
+        callbacks: Iterable[Callable] = (),
+        policies: dict[str, effective.EffectivePolicy] | None = None,
+) -> CutoverResult:
     """Cut ``server`` over (see the module doc).
 
+    :param server: the server's source name in the documents.
+    :param source: the source connection; ``source_name`` its clouds.yaml
+        name.
+    :param destination: the destination connection; ``destination_name``
+        its clouds.yaml name.
+    :param callbacks: receive each run event.
     :param policies: ``{'src': EffectivePolicy, 'dst': ...}`` for the
         preflight (default: Nova's defaults, as advice).
     :returns: a :class:`CutoverResult`; nothing ran if its report has an
         error.
     """
+    src_conn, dst_conn = source, destination
+    src_cloud, dst_cloud = source_name, destination_name
     report, spec, done, documents, dst = prepare(
         directory, server, src_conn, dst_conn, (src_cloud, dst_cloud),
         policies)

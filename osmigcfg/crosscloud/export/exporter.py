@@ -11,9 +11,13 @@ whose service the source catalog lacks is left out (``XCL404``).
 Documents are private files (0600).
 """
 
+from __future__ import annotations
+
 import collections
 import dataclasses
 import logging
+import os
+import typing
 
 from osmigcfg import exceptions
 from osmigcfg import findings
@@ -26,6 +30,9 @@ from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import validate
+
+if typing.TYPE_CHECKING:
+    from openstack import connection
 
 LOG = logging.getLogger(__name__)
 
@@ -158,8 +165,11 @@ def _export_types(conn, book, filters, origin):
     return documents, skipped, no_service
 
 
-def export_resources(conn, directory=None, filters=None, all_projects=False,
-                     cloud_name=None):
+def export_resources(conn: connection.Connection,
+                     directory: str | os.PathLike | None = None,
+                     filters: filters_mod.Filters | None = None,
+                     all_projects: bool = False,
+                     cloud_name: str | None = None) -> ExportResult:
     """Export the source resources the credential and filters select.
 
     :param conn: an openstacksdk Connection to the source cloud.

@@ -15,8 +15,12 @@ again); a finished one starts a new run whose plan finds everything in
 place and changes nothing.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import logging
+import os
+import typing
 
 from taskflow.patterns import graph_flow
 
@@ -32,6 +36,15 @@ from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud.importing import steps as import_steps
 from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.plan import preflight
+
+if typing.TYPE_CHECKING:
+    from collections.abc import Callable
+    from collections.abc import Iterable
+
+    from openstack import connection
+
+    from osmigcfg.crosscloud import filters as filters_mod
+    from osmigcfg.policy import effective
 
 LOG = logging.getLogger(__name__)
 KIND = 'import'
@@ -114,8 +127,13 @@ def plan_run(directory, dst_conn, dst_cloud=None, filters=None,
     return ImportResult(plan, report, items), documents, dst
 
 
-def import_documents(directory, dst_conn, dst_cloud=None, filters=None,
-                     callbacks=(), policies=None):
+def import_documents(
+        directory: str | os.PathLike, dst_conn: connection.Connection,
+        dst_cloud: str | None = None,
+        filters: filters_mod.Filters | None = None,
+        callbacks: Iterable[Callable] = (),
+        policies: dict[str, effective.EffectivePolicy] | None = None,
+) -> ImportResult:
     """Import ``directory`` into the destination (see the module doc).
 
     :returns: an :class:`ImportResult`; when its report has an error the

@@ -8,8 +8,9 @@ is journaled the moment the cloud answers (``created`` with the new id),
 so a run killed right after is resumed without a duplicate; resources the
 plan cannot find again by their identity are created with a marker first
 (:mod:`~osmigcfg.crosscloud.writing`); what each type writes is the
-type's own ``create``/``update`` (:mod:`osmigcfg.crosscloud.types`).  Every step returns the mapping
-record ``{type, source_id, dst_id, action}`` the ID map is read from.
+type's own ``create``/``update`` (:mod:`osmigcfg.crosscloud.types`).
+Every step returns the mapping record ``{type, source_id, dst_id,
+action}`` the ID map is read from.
 """
 
 import contextlib

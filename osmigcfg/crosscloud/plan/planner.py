@@ -17,9 +17,13 @@ dependency order, and ``known_ids`` (source id -> destination id, from an
 import's journal) makes renamed and nameless resources idempotent.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import json
 import logging
+import os
+import typing
 
 from osmigcfg import findings
 from osmigcfg.crosscloud import api
@@ -31,6 +35,9 @@ from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud.plan import prereqs
+
+if typing.TYPE_CHECKING:
+    from openstack import connection
 
 LOG = logging.getLogger(__name__)
 CREATE, UPDATE, SKIP, ERROR = 'create', 'update', 'skip', 'error'
@@ -191,8 +198,12 @@ def _refusals(rtype, typed, admin):
     return []
 
 
-def plan_documents(documents, dst_conn, filters=None, report=None,
-                   known_ids=None):
+def plan_documents(documents: list[model.Document],
+                   dst_conn: connection.Connection,
+                   filters: filters_mod.Filters | None = None,
+                   report: findings.Report | None = None,
+                   known_ids: dict[tuple[str, str], str] | None = None,
+                   ) -> Plan:
     """Plan ``documents`` (already read) against the destination.
 
     :param known_ids: ``{(type, source id): destination id}`` from an
@@ -241,7 +252,10 @@ def _plan_items(entries, resolver, admin, absent_parts, report):
     return items
 
 
-def plan_import(directory, dst_conn, filters=None, known_ids=None):
+def plan_import(directory: str | os.PathLike,
+                dst_conn: connection.Connection,
+                filters: filters_mod.Filters | None = None,
+                known_ids: dict[tuple[str, str], str] | None = None) -> Plan:
     """Read the documents in ``directory`` and plan them (see module doc).
 
     Invalid documents are reported and left out; the plan still checks

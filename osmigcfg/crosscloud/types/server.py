@@ -133,7 +133,7 @@ class Server(nova.NovaType):
             'security_groups': [r for r in (nova.ref_by_name(
                 refs, 'security_group', g, owner) for g in groups) if r],
             'key_name': nova.ref_by_name(refs, 'keypair',
-                                            raw.get('key_name')),
+                                         raw.get('key_name')),
             'server_group': refs.ref('server_group', member_of[0]['id'])
             if member_of else None,
             'metadata': raw.get('metadata') or None,

@@ -25,7 +25,7 @@ def test_markers_are_stable_per_source_resource():
 
 def test_image_body_flattens_properties_and_patch_touches_only_changes():
     body = image.image_body({'name': 'i', 'min_ram': 64,
-                                     'properties': {'hw_disk_bus': 'scsi'}})
+                            'properties': {'hw_disk_bus': 'scsi'}})
     assert body == {'name': 'i', 'min_ram': 64, 'hw_disk_bus': 'scsi'}
     current = {'name': 'i', 'min_ram': 64, 'hw_disk_bus': 'ide',
                'os_distro': 'x', 'id': '1', 'status': 'active'}
