@@ -11,6 +11,7 @@ the cutover boots it (``boot: copy`` from the copied boot volume, or
 (``source_state``), the zone, and ``ports: keep | new``.
 """
 
+from osmigcfg import exceptions
 from osmigcfg.crosscloud.resources import DICT
 from osmigcfg.crosscloud.resources import Knob
 from osmigcfg.crosscloud.resources import LIST
@@ -148,3 +149,10 @@ class Server(nova.NovaType):
 
     def deferred_by(self, entry):
         return 'created by cutover'
+
+    def update(self, w, dst_id, changed, want, entry):
+        """A server that exists is not changed by ``import``."""
+        raise exceptions.CrossCloudFailed(
+            f'server {entry.name}: the destination server differs in '
+            f'{", ".join(sorted(changed))}; import does not change servers '
+            '(cutover builds them): change it in the destination')

@@ -1,6 +1,9 @@
 """What the import sends: API bodies, image patches, rules, markers, and
 how refs become the ids of earlier items."""
 
+import pytest
+
+from osmigcfg import exceptions
 from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import writing
@@ -72,3 +75,15 @@ def test_refs_to_items_of_the_run_wait_for_their_results():
         'dst_id': 'new-2'}})
     assert resolved == {'name': 'p', 'network': 'new-2',
                         'fixed_ips': [{'subnet': 'id-1'}]}
+
+
+def test_import_refuses_to_change_a_cut_over_server_and_says_why():
+    # before, any server item import reached (an unchanged one included)
+    # stopped at a KeyError: servers had no writer
+    server = resources.get_type('server')
+    entry = Entry('server', {'name': 'web1', 'project': 'demo'},
+                  {'name': 'web1'})
+    with pytest.raises(exceptions.CrossCloudFailed, match='metadata'):
+        server.update(writing.WriteContext(None), 'dst-1',
+                      {'metadata': {'a': '1'}}, {}, entry)
+    assert server.deferred_by(entry) == 'created by cutover'
