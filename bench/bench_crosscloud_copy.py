@@ -8,7 +8,7 @@ the same run, on the same clouds:
 * **ceiling**: the slower of a plain download from the source glance
   (bytes discarded) and a plain upload of as many bytes to the
   destination glance: no copy between two glances can beat it;
-* **osmigcfg**: ``osmigcfg.crosscloud.transfer.stream_image`` (download
+* **osmigcfg**: ``osmigcfg.crosscloud.copy.transfer.stream_image`` (download
   streamed into the upload, SHA-512 computed on the way, then the
   source/stream/destination check), in a child process: its RSS when the
   copy starts (after imports and connections) against its peak RSS;
@@ -32,7 +32,7 @@ import tempfile
 import time
 
 from osmigcfg.crosscloud import api
-from osmigcfg.crosscloud import transfer
+from osmigcfg.crosscloud.copy import transfer
 from osmigcfg.sandbox import clouds
 
 MiB = 1024 * 1024
@@ -41,7 +41,7 @@ CHILD = r'''
 import json, os, resource, sys, time, warnings
 warnings.filterwarnings('ignore')
 import openstack.config.loader, openstack.connection
-from osmigcfg.crosscloud import transfer
+from osmigcfg.crosscloud.copy import transfer
 args = json.loads(sys.argv[1])
 def connect(name):
     cfg = openstack.config.loader.OpenStackConfig(

@@ -216,7 +216,7 @@ class ImportResources(base.ExitStatusMixin, base.OfflineMixin,
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import importer
+        from osmigcfg.crosscloud.importing import run as importer
         dst = connect_cloud(parsed_args.dst_cloud)
         confirm(parsed_args, f'importing {parsed_args.directory} into '
                               f'{parsed_args.dst_cloud}')
@@ -251,20 +251,22 @@ class CopyData(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import datacopy
+        from osmigcfg.crosscloud.copy import run as datacopy
         factory = None
         if parsed_args.workers:  # kombu (the scale extra) only for workers
-            from osmigcfg.crosscloud import scale
+            from osmigcfg.crosscloud.copy import scale
             factory = scale.runner_factory(parsed_args.workers)
         documents_cloud = parsed_args.src_cloud or datacopy.source_cloud_of(
             parsed_args.directory)
         src = connect_cloud(documents_cloud, '--src-cloud')
         dst = connect_cloud(parsed_args.dst_cloud)
         result = datacopy.copy_data(
-            parsed_args.directory, dst, src, documents_cloud,
-            parsed_args.dst_cloud, _filters(parsed_args),
-            parsed_args.parallel,
-            progress_callbacks(parsed_args, self.app.stderr), factory)
+            parsed_args.directory, source=src, destination=dst,
+            source_name=documents_cloud,
+            destination_name=parsed_args.dst_cloud,
+            filters=_filters(parsed_args), parallel=parsed_args.parallel,
+            callbacks=progress_callbacks(parsed_args, self.app.stderr),
+            runner_factory=factory)
         write_findings(self.app.stderr, result.report)
         if datacopy.relevant_errors(result.report):
             self.exit_status = 1

@@ -1,6 +1,6 @@
 """``cutover DIR --server NAME`` and ``worker``: cross-cloud, second half.
 
-``cutover`` moves one server (see :mod:`osmigcfg.crosscloud.cutover`);
+``cutover`` moves one server (see :mod:`osmigcfg.crosscloud.cutover.run`);
 ``worker`` serves copy steps for ``copy --workers TOPIC`` over the
 message broker named by ``$OSMIGCFG_TRANSPORT_URL``.
 """
@@ -28,7 +28,7 @@ class RunWorker(base.OfflineMixin, command.Command):
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import scale
+        from osmigcfg.crosscloud.copy import scale
         scale.run_worker(parsed_args.topic, threads=parsed_args.threads)
         return 0
 
@@ -49,7 +49,7 @@ def add_policy_arguments(parser):
 
 def load_policies(parsed_args, conns):
     """``{side: EffectivePolicy}`` for the sides whose policy was given."""
-    from osmigcfg.crosscloud import compute
+    from osmigcfg.crosscloud.types import nova
     from osmigcfg.migrate import preflight
     policies = {}
     for side, conn in conns.items():
@@ -60,7 +60,7 @@ def load_policies(parsed_args, conns):
         policies[side], _ = preflight.load_policy(
             policy_file=given['policy_file'], profile=given['profile'],
             policy_dirs=given['policy_dir'],
-            max_version=compute.nova(conn).max_version)
+            max_version=nova.session(conn).max_version)
     return policies
 
 
@@ -81,8 +81,8 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        from osmigcfg.crosscloud import cutover
-        from osmigcfg.crosscloud import datacopy
+        from osmigcfg.crosscloud.cutover import run as cutover
+        from osmigcfg.crosscloud.copy import run as datacopy
         src_cloud = parsed_args.src_cloud or datacopy.source_cloud_of(
             parsed_args.directory)
         src = cc.connect_cloud(src_cloud, '--src-cloud')
@@ -91,9 +91,11 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         cc.confirm(parsed_args, f'cutting {parsed_args.server} over to '
                                 f'{parsed_args.dst_cloud}')
         result = cutover.cutover_server(
-            parsed_args.directory, parsed_args.server, src, dst, src_cloud,
-            parsed_args.dst_cloud,
-            cc.progress_callbacks(parsed_args, self.app.stderr), policies)
+            parsed_args.directory, parsed_args.server, source=src,
+            destination=dst, source_name=src_cloud,
+            destination_name=parsed_args.dst_cloud,
+            callbacks=cc.progress_callbacks(parsed_args, self.app.stderr),
+            policies=policies)
         cc.write_findings(self.app.stderr, result.report)
         if result.report.fails('error'):
             self.exit_status = 1

@@ -38,7 +38,8 @@ def render_document(document):
     return header + body
 
 
-def write_documents(directory, documents):
+def write_documents(directory: str | os.PathLike,
+                    documents: list[model.Document]) -> list[pathlib.Path]:
     """Write each document to its type's file; return the changed paths.
 
     The files are private (:data:`DOCUMENT_MODE`: they describe whole
@@ -169,7 +170,8 @@ def parse_document(text, path):
     return document, errors
 
 
-def read_directory(directory):
+def read_directory(directory: str | os.PathLike,
+                   ) -> tuple[list[model.Document], findings.Report]:
     """Every document in ``directory`` and a Report of every problem.
 
     Raises FileReadError when the directory is missing or holds no

@@ -2,18 +2,24 @@
 
 A :class:`ResourceType` says, for one kind of cloud resource, which API
 fields are recreated in the destination (:class:`Param`: kind, reference,
-required, updatable), which are only informational (``info``), which
-per-resource migration knobs it takes (:class:`Knob`), how to list it and
-which types it depends on.  Types register themselves with
-:func:`register`; export, validation and plan only walk the registry, so
-new types (Nova's flavors, keypairs, server groups, servers) slot in by
-adding one module of declarations.
+required, updatable, admin-only), which are only informational (``info``),
+which per-resource migration knobs it takes (:class:`Knob`), how to list
+it, which types it depends on, which service it lives in, and how it is
+created and updated in the destination (``create``/``update``, over a
+:class:`~osmigcfg.crosscloud.writing.WriteContext`).  Each type is one
+module of :mod:`osmigcfg.crosscloud.types` and registers itself with
+:func:`register`; export, validation, plan, import and copy only walk the
+registry and ask the type, so adding a field or a type touches that one
+module.
 """
 
 import dataclasses
 import graphlib
+from collections.abc import Iterable
 
 REGISTRY = {}
+#: the YAML kinds a Param accepts
+BOOL, INT, LIST, DICT = (bool,), (int,), (list,), (dict,)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -27,6 +33,8 @@ class Param:
     required: bool = False
     updatable: bool = True
     unordered: bool = False
+    #: only an admin may set it at create (the plan says so, XCL304)
+    admin: bool = False
 
     @property
     def api_key(self):
@@ -42,6 +50,11 @@ class Knob:
     choices: tuple | None = None
     kinds: tuple = (str,)
     help: str = ''
+
+
+#: the knob of every type with data (``has_data``)
+COPY_DATA = Knob('copy_data', True, kinds=(bool,),
+                 help='copy the data (false: create the record only)')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +93,19 @@ class ResourceType:
     #: ``{params key: service}`` for parts another service holds (a
     #: quota's ``volume`` limits): left out where that service is absent
     part_services = {}
+    #: an admin cannot create it in another project through the API
+    #: (cinder and Nova create in the credential's own project)
+    own_project_only = False
+    #: its data is copied by ``copy`` (images, volumes, snapshots)
+    has_data = False
+    #: import items of these types run before this type's items
+    after_types = ()
+    #: params an import step of their own writes (a group's rules)
+    own_step_params = ()
+    #: ``(Nova policy rule, what it allows)`` an import create needs
+    policy_rules = ()
+    #: a field that can carry a create marker (see :mod:`.writing`)
+    marker_field = None
 
     def list_visible(self, conn, scope):
         """Every resource of this type the credential sees (API dicts)."""
@@ -150,8 +176,35 @@ class ResourceType:
         """Whether an API resource belongs to the exported projects."""
         return scope.includes(self.owner(raw))
 
+    def quota_need(self, want):
+        """``[((service, quota resource), count)]`` one create consumes."""
+        return [(self.quota, 1)] if self.quota else []
 
-def register(cls):
+    def deferred_by(self, entry):
+        """Why a create waits for a later command (None: import makes it)."""
+        return None
+
+    def create(self, w, want, entry):
+        """Create the resource from ``want`` (refs resolved to ids);
+        return its destination id."""
+        raise NotImplementedError
+
+    def update(self, w, dst_id, changed, want, entry):
+        """Change the fields in ``changed`` (``{key: wanted value}``)."""
+        raise NotImplementedError
+
+    def find_marked(self, w, marker):
+        """The id of a resource carrying a create ``marker`` (or None)."""
+        return None
+
+    def clear_marker(self, w, dst_id, want):
+        """Give the marked field its wanted value."""
+        self.update(w, dst_id,
+                    {self.marker_field: want.get(self.marker_field) or ''},
+                    want, None)
+
+
+def register(cls: type[ResourceType]) -> type[ResourceType]:
     """Class decorator: add a resource type to the registry."""
     instance = cls()
     if instance.type in REGISTRY:
@@ -169,7 +222,7 @@ def get_type(name):
     return REGISTRY[name]
 
 
-def ordered_types(names=None):
+def ordered_types(names: Iterable[str] | None = None) -> list[str]:
     """Type names in dependency order (a type after those it refers to)."""
     names = set(REGISTRY if names is None else names)
     graph = {n: {d for d in REGISTRY[n].depends_on if d in names}

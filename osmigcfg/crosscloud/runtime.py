@@ -3,7 +3,7 @@
 Copy and cutover steps are *portable*: their inputs are plain JSON (an
 item's spec: cloud names, ids, sizes, hashes) so TaskFlow can run them in
 this process or ship them to a worker process over a message broker
-(:mod:`~osmigcfg.crosscloud.scale`).  Connections never travel: a step
+(:mod:`~osmigcfg.crosscloud.copy.scale`).  Connections never travel: a step
 asks the process's :class:`Runtime` for the connection of a cloud name
 (a clouds.yaml entry), and each process holds its own credentials.
 

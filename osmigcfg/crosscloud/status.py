@@ -11,17 +11,18 @@ the ID map.
 
 import dataclasses
 import logging
+import os
 
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
-from osmigcfg.crosscloud import import_items
+from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs as runs_mod
 from osmigcfg.crosscloud import state as state_mod
+from osmigcfg.crosscloud.importing import items as import_items
 
 LOG = logging.getLogger(__name__)
 COLUMNS = ('Type', 'Name', 'Imported', 'Data', 'Cutover', 'Destination id',
            'Note')
-DATA = ('image', 'volume', 'volume_snapshot')
 
 
 @dataclasses.dataclass
@@ -57,7 +58,8 @@ def _outcome(latest, name, default='-'):
     return row['outcome'], row.get('reason') or ''
 
 
-def read_status(directory, dst_cloud=None):
+def read_status(directory: str | os.PathLike,
+                dst_cloud: str | None = None) -> Status:
     """The :class:`Status` of a documents directory.
 
     :param dst_cloud: only runs against this destination (its clouds.yaml
@@ -83,7 +85,7 @@ def _row(entry, latest, known, by_cutover=()):
     imported, why = _outcome(latest, import_items.item_name(entry),
                              'not imported')
     data, data_why = ('-', '')
-    if entry.type in DATA:
+    if resources.get_type(entry.type).has_data:
         default = 'not copied' if entry.migration.get(
             'copy_data', True) else 'not copied (copy_data: false)'
         data, data_why = _outcome(latest, import_items.item_name(

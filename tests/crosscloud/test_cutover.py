@@ -20,9 +20,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from osmigcfg import crosscloud
-from osmigcfg.crosscloud import cutover
-from osmigcfg.crosscloud import importer
 from osmigcfg.crosscloud import status
+from osmigcfg.crosscloud.cutover import run as cutover
+from osmigcfg.crosscloud.importing import run as importer
 from osmigcfg.sandbox.nova import sandbox as nova_mod
 from osmigcfg.sandbox import servers
 from tests.harness import stitched
@@ -127,9 +127,10 @@ def world(local_clouds, novas, tmp_path_factory):
 
 
 def _cutover(world, server, policies=None):
-    return cutover.cutover_server(world.dir, server, world.src, world.dst,
-                                  world.src_name, world.dst_name,
-                                  policies=policies)
+    return cutover.cutover_server(
+        world.dir, server, source=world.src, destination=world.dst,
+        source_name=world.src_name, destination_name=world.dst_name,
+        policies=policies)
 
 
 def _dst_server(world, name):

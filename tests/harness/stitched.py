@@ -39,8 +39,32 @@ class StitchedConnection:
         """The NovaSandbox's compute proxy."""
         return self._compute.compute
 
+    @property
+    def config(self):
+        """The local cloud's config, with the Nova sandbox's endpoint for
+        ``compute`` (the local catalog has none, so the cross-cloud
+        catalog check would leave servers out)."""
+        return _StitchedConfig(self._services.config,
+                               self._compute.compute.get_endpoint())
+
     def __getattr__(self, name):
         return getattr(self._services, name)
+
+
+class _StitchedConfig:
+    """A CloudRegion whose ``compute`` endpoint is the Nova sandbox's."""
+
+    def __init__(self, config, compute_endpoint):
+        self._config = config
+        self._compute_endpoint = compute_endpoint
+
+    def get_endpoint(self, service_type):
+        if service_type == 'compute':
+            return self._compute_endpoint
+        return self._config.get_endpoint(service_type)
+
+    def __getattr__(self, name):
+        return getattr(self._config, name)
 
 
 def stitch(services, nova, user='stitched', roles=None):

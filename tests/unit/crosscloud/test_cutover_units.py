@@ -6,8 +6,8 @@ import types
 import pytest
 
 from osmigcfg import policy
-from osmigcfg.crosscloud import nova_ops
-from osmigcfg.crosscloud import preflight
+from osmigcfg.crosscloud.cutover import nova_ops
+from osmigcfg.crosscloud.plan import preflight
 
 
 def _spec(**extra):

@@ -13,13 +13,13 @@ import yaml
 
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents
-from osmigcfg.crosscloud import export
 from osmigcfg.crosscloud import filters
-from osmigcfg.crosscloud import import_items
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import validate
+from osmigcfg.crosscloud.export import exporter as export
+from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.plan import planner as plan
 from tests.unit.crosscloud.catalog_cloud import KEYSTONE
 from tests.unit.crosscloud.catalog_cloud import image
 from tests.unit.crosscloud.catalog_cloud import mock_cloud
@@ -229,7 +229,7 @@ def test_the_export_command_prints_the_skipped_types_and_secrets(
 def test_a_cutover_into_a_cloud_without_compute_is_one_clear_error(
         requests_mock, docs):
     from osmigcfg import exceptions
-    from osmigcfg.crosscloud import cutover
+    from osmigcfg.crosscloud.cutover import run as cutover
     conn = mock_cloud(requests_mock, EDGE)
     server = {'source': {'name': 'web', 'project': 'demo', 'id': 's-1'},
               'params': {'name': 'web', 'flavor': {

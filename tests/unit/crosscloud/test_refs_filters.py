@@ -5,8 +5,8 @@ import pytest
 from osmigcfg import crosscloud
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import model
-from osmigcfg.crosscloud import plan
 from osmigcfg.crosscloud import refs
+from osmigcfg.crosscloud.plan import planner as plan
 
 ME, OTHER = 'p-me', 'p-other'
 

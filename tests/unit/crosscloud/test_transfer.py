@@ -12,7 +12,7 @@ from keystoneauth1 import adapter
 from keystoneauth1 import session
 
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import transfer
+from osmigcfg.crosscloud.copy import transfer
 
 SIZE = 24 * 1024 * 1024
 BLOCK = bytes(range(256)) * 4096  # 1 MiB of a fixed pattern

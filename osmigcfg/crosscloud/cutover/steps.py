@@ -1,0 +1,132 @@
+"""The steps of one server's cutover, in order, reverted newest first.
+
+``stop`` (stop the source, or require SHUTOFF), one volume copy per disk
+(:func:`~osmigcfg.crosscloud.copy.steps.volume_steps`, steps named
+``vol<N>-...``: the final copy, taken while the source is stopped),
+``boot`` (the destination server from the copied boot volume or the
+image, every data volume and port in the one create request) and
+``verify`` (ACTIVE, volumes attached, ports bound, floating IPs on
+them, source still there and stopped).
+
+When a step fails, TaskFlow reverts the server's steps: ``boot`` deletes
+the destination server it created (the copied volumes stay), ``stop``
+starts the source again if the cutover stopped it: a server is never
+left stopped by osmigcfg.  A source is never deleted.  A resumed cutover
+learns from the journal whether it stopped the source and which
+destination server it booted, so it neither boots twice nor forgets to
+restart.
+"""
+
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg.crosscloud import idmap
+from osmigcfg.crosscloud.copy import steps as copy_steps
+from osmigcfg.crosscloud.copy import storage_ops
+from osmigcfg.crosscloud.cutover import nova_ops
+
+LOG = logging.getLogger(__name__)
+
+
+class Stop(copy_steps.PortableStep):
+    step = 'stop'
+
+    def execute(self, spec):
+        src, _ = self.conns(spec)
+        server = nova_ops.server(src, spec['src_id'])
+        if server is None:
+            raise exceptions.CrossCloudFailed(
+                f'source server {spec["name"]} is gone')
+        earlier = self.earlier(spec)
+        if server['status'] == 'SHUTOFF':
+            return {'stopped_by_us': bool(earlier.get('stopping')),
+                    'status': 'SHUTOFF'}
+        if spec['source_state'] == 'require_shutoff':
+            raise exceptions.CrossCloudFailed(
+                f'source server {spec["name"]} is {server["status"]}; '
+                'source_state: require_shutoff')
+        self.record('stopping', stopping=True, was=server['status'])
+        self.stopped = True  # for a revert in this run
+        nova_ops.stop(src, spec['src_id'])
+        self.record('stopped', stopping=True)
+        return {'stopped_by_us': True, 'status': 'SHUTOFF'}
+
+    def revert(self, spec, result=None, **kwargs):
+        super().revert(spec, result=result, **kwargs)
+        stopped = getattr(self, 'stopped', False) or (
+            isinstance(result, dict) and result.get('stopped_by_us')) or \
+            self.earlier(spec).get('stopping')
+        if not stopped:
+            return
+        src, _ = self.conns(spec)
+        self.record('restarting', stopping=False)
+        nova_ops.start(src, spec['src_id'])
+        self.emit('item.source-restarted', server=spec['src_id'])
+
+
+class Boot(copy_steps.PortableStep):
+    step = 'boot'
+
+    def execute(self, spec, stop, **volumes):
+        _, dst = self.conns(spec)
+        dst_id = self.earlier(spec).get('dst_id')
+        if dst_id and nova_ops.server(dst, dst_id) is None:
+            dst_id = None
+        if not dst_id:
+            body = nova_ops.boot_body(spec, {k: v['dst_id'] for k, v in
+                                             volumes.items()})
+            self.record('booting')
+            dst_id = nova_ops.create_server(dst, body)
+            self.record('created', dst_id=dst_id, type='server',
+                        source_id=spec['source_id'])
+        self.booted = dst_id  # for a revert in this run
+        nova_ops.wait_active(dst, dst_id, spec['name'])
+        return {'dst_id': dst_id,
+                'volumes': {k: v['dst_id'] for k, v in volumes.items()}}
+
+    def revert(self, spec, result=None, **kwargs):
+        super().revert(spec, result=result, **kwargs)
+        dst_id = getattr(self, 'booted', None) or self.earlier(spec).get(
+            'dst_id')
+        if dst_id:
+            _, dst = self.conns(spec)
+            self.record('deleting-destination', dst_id=None)
+            nova_ops.delete_server(dst, dst_id)
+
+
+class Verify(copy_steps.PortableStep):
+    step = 'verify'
+
+    def execute(self, spec, stop, boot):
+        src, dst = self.conns(spec)
+        problems = nova_ops.verify_server(src, dst, spec, boot)
+        if problems:
+            raise exceptions.CrossCloudFailed(
+                f'server {spec["name"]}: ' + '; '.join(problems))
+        for stale in spec.get('stale_volumes') or ():
+            if stale not in boot['volumes'].values():
+                storage_ops.delete_volume(dst, stale)
+        self.emit('item.cut-over', server=boot['dst_id'])
+        return idmap.mapping_record('server', spec['source_id'],
+                                    boot['dst_id'], action='cut over',
+                                    stopped_by_us=stop['stopped_by_us'])
+
+
+def server_flow(context, item, spec):
+    """The flow of one server's cutover (see the module doc)."""
+    from osmigcfg import engine
+    steps = [Stop(item, context, spec=spec)]
+    volume_args = {}
+    for index, vol in enumerate(spec['volumes']):
+        if not vol.get('copy'):
+            continue
+        prefix = f'vol{index}-'
+        steps += copy_steps.volume_steps(context, item, vol['copy'], prefix)
+        volume_args[f'vol{index}'] = engine.atom_name(item,
+                                                      f'{prefix}cleanup')
+    steps.append(Boot(item, context, requires=('stop',), spec=spec,
+                      deps=volume_args))
+    steps.append(Verify(item, context, requires=('stop', 'boot'),
+                        spec=spec))
+    return engine.item_flow(item, steps)
+

@@ -1,0 +1,2 @@
+"""Export: read a source cloud into editable YAML documents
+(:mod:`.exporter`)."""

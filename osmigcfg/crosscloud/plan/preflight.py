@@ -1,0 +1,123 @@
+"""Policy awareness: which steps the credentials may not do, told first.
+
+Before an import or a cutover starts, every Nova call it will make is
+checked against each cloud's effective Nova policy
+(:func:`osmigcfg.policy.load_effective_policy`, oslo.policy's real
+Enforcer) for the roles and project of that cloud's token.  With the
+cloud's own policy (``--src-policy-file``/``--dst-profile``...) a denial
+is an error and nothing starts; with Nova's defaults (the cloud may run
+another policy) it is a warning.  The clouds' own answers complete it:
+the plan's admin-only knobs (``XCL304``), and for a cutover the source
+server's state (``require_shutoff``) and that it can be read at all.
+"""
+
+import logging
+
+from osmigcfg import exceptions
+from osmigcfg import findings
+from osmigcfg.crosscloud import codes
+from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud.types import nova
+from osmigcfg.migrate import preflight as migrate_preflight
+
+LOG = logging.getLogger(__name__)
+_S = 'os_compute_api:servers:'
+
+
+def cutover_steps(spec):
+    """``(cloud, rule, what)`` of every Nova call a cutover makes."""
+    steps = [('src', _S + 'show', 'read the source server'),
+             ('src', _S + 'start', 'restart the source if the cutover '
+              'fails')]
+    if spec['source_state'] == 'stop':
+        steps.append(('src', _S + 'stop', 'stop the source server'))
+    steps += [('dst', _S + 'create', 'boot the destination server'),
+              ('dst', _S + 'delete', 'delete it if the cutover fails')]
+    if spec['volumes']:
+        steps.append(('dst', _S + 'create:attach_volume',
+                      'boot it with its volumes'))
+    if spec['networks']:
+        steps.append(('dst', _S + 'create:attach_network',
+                      'boot it on its ports and networks'))
+    if any('port' in n for n in spec['networks']):
+        steps.append(('dst', 'os_compute_api:os-attach-interfaces:list',
+                      'verify its ports'))
+    return steps
+
+
+def _policy(conn, given):
+    if given is not None:
+        return given, True
+    max_version = nova.session(conn).max_version
+    policy, _ = migrate_preflight.load_policy(max_version=max_version)
+    return policy, False
+
+
+def policy_findings(steps, conns, policies=None):
+    """Findings for the steps the effective policies deny.
+
+    :param steps: ``(cloud, rule, what)`` with cloud ``src`` or ``dst``.
+    :param conns: ``{cloud: Connection}``.
+    :param policies: ``{cloud: EffectivePolicy}`` the clouds run (absent:
+        Nova's defaults, as advice).
+    """
+    found, loaded = [], {}
+    for cloud, rule, what in steps:
+        if cloud not in loaded:
+            loaded[cloud] = (_policy(conns[cloud], (policies or {}).get(
+                cloud)), migrate_preflight.caller_from_connection(
+                    conns[cloud]))
+        (policy, authoritative), caller = loaded[cloud]
+        if caller.roles is None:
+            found.append(findings.make_finding(
+                codes.POLICY_UNKNOWN, f'{cloud}: cannot tell whether the '
+                f'credential may {what} (its roles are unknown)',
+                subject=rule))
+            continue
+        decision = policy.check(rule, roles=caller.roles,
+                                project_id=caller.project_id)
+        if not decision.allowed:
+            found.append(findings.make_finding(
+                codes.POLICY_DENIES, f'{cloud}: the credential (roles '
+                f'{",".join(caller.roles) or "none"}) may not {what}: '
+                f'{rule} is {decision.check_str!r}', subject=rule,
+                severity='error' if authoritative else 'warning'))
+    return found
+
+
+def _source_findings(spec, src_conn):
+    from osmigcfg.crosscloud.cutover import nova_ops
+    try:
+        server = nova_ops.server(src_conn, spec['src_id'])
+    except exceptions.CloudError as e:
+        return [findings.make_finding(
+            codes.SOURCE_STATE, f'cannot read the source server: {e}',
+            subject=f'server {spec["name"]}')]
+    if server is None:
+        return [findings.make_finding(
+            codes.SOURCE_STATE, 'the source server is gone',
+            subject=f'server {spec["name"]}')]
+    if spec['source_state'] == 'require_shutoff' and \
+            server['status'] != 'SHUTOFF':
+        return [findings.make_finding(
+            codes.SOURCE_STATE, f'the source server is {server["status"]}, '
+            'and source_state is require_shutoff',
+            subject=f'server {spec["name"]}')]
+    return []
+
+
+def cutover_findings(spec, src_conn, dst_conn, policies=None):
+    """Every known obstacle to a server's cutover, before it starts."""
+    return _source_findings(spec, src_conn) + policy_findings(
+        cutover_steps(spec), {'src': src_conn, 'dst': dst_conn}, policies)
+
+
+def import_findings(items, dst_conn, policies=None):
+    """The Nova steps of an import the destination policy denies."""
+    types = {i.type for i in items if i.action == 'create'
+             and not i.deferred}
+    steps = [('dst', rule, what) for t in sorted(types)
+             for rule, what in resources.get_type(t).policy_rules]
+    if not steps:
+        return []
+    return policy_findings(steps, {'dst': dst_conn}, policies)
