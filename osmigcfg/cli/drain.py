@@ -2,6 +2,7 @@
 
 import sys
 
+from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.cli import migration_base as mb
 from osmigcfg.migrate import drain as drain_mod
@@ -46,9 +47,9 @@ def _filters(parsed_args):
 
 
 def _windows(parsed_args):
-    return drain_mod.Windows(nova_limit=parsed_args.nova_limit,
-                             per_host=parsed_args.per_host,
-                             max_parallel=parsed_args.max_parallel)
+    return engine.Windows.for_migrations(
+        parsed_args.nova_limit, per_host=parsed_args.per_host,
+        max_parallel=parsed_args.max_parallel)
 
 
 def write_plan(stream, plan):

@@ -10,7 +10,7 @@ Deploy tooling imports these names; the CLI calls the same ones::
                                   authoritative=given)
     plan = migrate.plan_drain(compute, preflight, 'host1', conn=conn)
     outcomes, _ = migrate.drain_host(compute, preflight, plan, 'drain.journal',
-                                     migrate.Windows(nova_limit=2))
+                                     migrate.Windows.for_migrations(nova_limit=2))
     report = migrate.build_report('drain.journal')
 
 Single servers: ``migrate_server``, ``confirm_server``, ``revert_server``,
@@ -19,7 +19,7 @@ Single servers: ``migrate_server``, ``confirm_server``, ``revert_server``,
 """
 
 from osmigcfg.migrate.compute import Compute
-from osmigcfg.migrate.drain import Windows
+from osmigcfg.engine.windows import Windows
 from osmigcfg.migrate.drain import drain_host
 from osmigcfg.migrate.drain import resume_run
 from osmigcfg.migrate.drain import run_servers

@@ -7,7 +7,6 @@ service with a reason, runs the plan on the engine and, on request,
 enables the service again once every server has left.
 """
 
-import dataclasses
 import logging
 
 from osmigcfg import engine
@@ -17,29 +16,6 @@ from osmigcfg.migrate import run as run_mod
 LOG = logging.getLogger(__name__)
 
 DISABLED_REASON = 'osmigcfg drain'
-
-
-@dataclasses.dataclass
-class Windows:
-    """Concurrency limits of a run.
-
-    :param nova_limit: Nova's ``max_concurrent_live_migrations`` (k).
-    :param per_host: in flight per source and per destination host;
-        default max(k + 2, 2k): Nova runs k, the others wait queued in
-        Nova, past its pre-checks, so its k slots never idle while we
-        notice a migration ended and start the next one.
-    :param max_parallel: in flight overall (default: no limit).
-    """
-
-    nova_limit: int = 1
-    per_host: int | None = None
-    max_parallel: int | None = None
-
-    def limits(self):
-        per_host = self.per_host or max(self.nova_limit + 2,
-                                        2 * self.nova_limit)
-        return {'global': self.max_parallel, 'source': per_host,
-                'dest': per_host}
 
 
 def refuse_on_errors(plan):
@@ -77,7 +53,7 @@ def drain_host(compute, preflight, plan, journal_path, windows,
     :raises PolicyDeniedError, InputError: when the plan has errors.
     """
     refuse_on_errors(plan)
-    options = dict(options or {}, windows=windows.limits(),
+    options = dict(options or {}, windows=windows.limits,
                    nova_limit=windows.nova_limit,
                    service={'host': plan.host, 'disable': disable_service,
                             'enable_after': enable_after})
@@ -93,7 +69,7 @@ def run_servers(compute, preflight, plan, journal_path, windows,
                 options=None, callbacks=()):
     """Run a plan of explicit servers (``migrate --servers ...``)."""
     refuse_on_errors(plan)
-    options = dict(options or {}, windows=windows.limits(),
+    options = dict(options or {}, windows=windows.limits,
                    nova_limit=windows.nova_limit)
     return run_mod.execute(compute, plan, journal_path, preflight,
                            options=options, callbacks=callbacks)

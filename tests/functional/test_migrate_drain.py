@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import planner
@@ -106,7 +107,7 @@ def test_a_compute_going_down_mid_drain_fails_the_rest_with_a_reason(
 
     found, _ = drain_mod.drain_host(
         compute, preflight, plan, str(tmp_path / 'j'),
-        drain_mod.Windows(per_host=1), callbacks=[stop_host3])
+        engine.Windows.for_migrations(per_host=1), callbacks=[stop_host3])
     by_id = {o.id: o for o in found}
     assert [by_id[s.id].outcome for s in made].count('migrated') == 1
     for s in made:
@@ -151,7 +152,7 @@ def test_drain_run_from_a_thread_can_be_watched_by_events(nova, tmp_path):
     plan = planner.plan_drain(compute, preflight, 'host3')
     kinds = []
     worker = threading.Thread(target=drain_mod.drain_host, args=(
-        compute, preflight, plan, str(tmp_path / 'j'), drain_mod.Windows()),
+        compute, preflight, plan, str(tmp_path / 'j'), engine.Windows.for_migrations()),
         kwargs={'callbacks': [lambda e: kinds.append(e['kind'])]})
     worker.start()
     worker.join(120)

@@ -8,6 +8,7 @@ import threading
 import openstack
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import planner
@@ -75,7 +76,7 @@ def test_a_drain_survives_5xx_409_and_lost_answers_without_duplicates(
         plan = planner.plan_drain(compute, preflight, 'host1')
         found, _ = drain_mod.drain_host(compute, preflight, plan,
                                         str(tmp_path / 'j'),
-                                        drain_mod.Windows(per_host=4))
+                                        engine.Windows.for_migrations(per_host=4))
     assert [o.outcome for o in found] == ['migrated'] * 4, \
         [(o.name, o.reason) for o in found]
     for action in FIRST_POST_FAULTS + (500,):

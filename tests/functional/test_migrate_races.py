@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
@@ -148,7 +149,7 @@ def test_two_servers_failing_at_once_are_reported_each_on_its_own(
     events = []
     found, _ = within(300, drain_mod.drain_host, compute, preflight, plan,
                       str(tmp_path / 'two.journal'),
-                      drain_mod.Windows(per_host=4), callbacks=[events.append])
+                      engine.Windows.for_migrations(per_host=4), callbacks=[events.append])
     by_id = {o.id: o for o in found}
     failed_events = {e['item']: e['reason'] for e in events
                      if e['kind'] == 'item.failed'}

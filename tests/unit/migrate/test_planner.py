@@ -1,7 +1,7 @@
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import capacity
-from osmigcfg.migrate import drain
 from osmigcfg.migrate import planner
 
 
@@ -68,10 +68,12 @@ def test_flavor_needs_count_ephemeral_disk():
 
 
 def test_default_windows_keep_novas_queue_filled():
-    assert drain.Windows(nova_limit=1).limits() == {
-        'global': None, 'source': 3, 'dest': 3}
-    assert drain.Windows(nova_limit=4).limits()['source'] == 8
-    assert drain.Windows(per_host=1, max_parallel=4).limits() == {
+    # no global limit by default: the window is absent (unlimited)
+    assert engine.Windows.for_migrations(nova_limit=1).limits == {
+        'source': 3, 'dest': 3}
+    assert engine.Windows.for_migrations(nova_limit=4).limits['source'] == 8
+    assert engine.Windows.for_migrations(
+        per_host=1, max_parallel=4).limits == {
         'global': 4, 'source': 1, 'dest': 1}
 
 
