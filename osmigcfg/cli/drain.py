@@ -124,10 +124,10 @@ class DrainHost(_PlanCommand):
         journal = parsed_args.journal or mb.new_journal_path(
             'drain', parsed_args.host)
         found, _ = self.run_guarded(lambda: drain_mod.drain_host(
-            compute, preflight, plan, journal, _windows(parsed_args),
+            compute, preflight, plan=plan, journal_path=journal,
+            options=mb.run_options(parsed_args, _windows(parsed_args)),
             disable_service=parsed_args.disable_service,
             enable_after=parsed_args.enable_service,
-            options=mb.run_options(parsed_args),
             callbacks=self.display(parsed_args, len(plan.movers))), journal)
         return self.finish(parsed_args, found, journal)
 
@@ -175,8 +175,8 @@ class MigrateServers(_PlanCommand):
         journal = parsed_args.journal or mb.new_journal_path('migrate',
                                                              'servers')
         found, _ = self.run_guarded(lambda: drain_mod.run_servers(
-            compute, preflight, plan, journal, _windows(parsed_args),
-            options=mb.run_options(parsed_args),
+            compute, preflight, plan=plan, journal_path=journal,
+            options=mb.run_options(parsed_args, _windows(parsed_args)),
             callbacks=self.display(parsed_args, len(plan.movers))), journal)
         return self.finish(parsed_args, found, journal)
 

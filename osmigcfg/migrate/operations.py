@@ -11,6 +11,7 @@ import logging
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import run as run_mod
 
@@ -58,8 +59,9 @@ def migrate_server(compute, preflight, ref, method, host=None,
             f'{item["skip"]}')
     if wait:
         plan = planner.Plan('migrate', None, [item])
-        return run_mod.execute(compute, plan, journal_path, preflight,
-                               options=options, callbacks=callbacks)
+        return run_mod.execute(
+            compute, preflight, plan=plan, journal_path=journal_path,
+            options=options or options_mod.RunOptions(), callbacks=callbacks)
     driver = drivers.DRIVERS[method](compute, preflight)
     facts = drivers.snapshot(compute, server['id'])
     extra = {'block_migration': item['block_migration']} \

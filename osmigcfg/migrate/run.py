@@ -10,6 +10,7 @@ and carries on.  Both return the per-server outcomes
 (:func:`~osmigcfg.migrate.outcomes.outcomes`).
 """
 
+import dataclasses
 import logging
 import time
 
@@ -19,20 +20,13 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
 from osmigcfg.migrate import facts as facts_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.migrate import planner
-from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import steps
 from osmigcfg.migrate import watch as watch_mod
 
 LOG = logging.getLogger(__name__)
-
-DEFAULT_OPTIONS = {
-    'windows': {'global': None, 'source': 2, 'dest': 2},
-    'timeout': None,  # None: drivers.DEFAULT_TIMEOUTS per operation
-    'stall': {'action': 'wait', 'after': 300.0},
-    'poll': [1.0, 1.5, 3.0],
-}
 
 
 class MigrationContext(engine.Context):
@@ -40,10 +34,9 @@ class MigrationContext(engine.Context):
 
     def __init__(self, plan, options, compute, preflight, events,
                  clock=time.time, sleep=time.sleep):
-        super().__init__(engine.Windows(options['windows']), events)
+        super().__init__(engine.Windows(options.windows.limits), events)
         self.plan = plan
-        self.options = dict(options, stall_policy=stall_mod.StallPolicy(
-            **options.get('stall', {})))
+        self.options = options
         self.compute = compute
         self.preflight = preflight
         self.clock = clock
@@ -51,12 +44,12 @@ class MigrationContext(engine.Context):
         self.watch = watch_mod.ServerWatch(
             compute, all_projects=plan.get('kind') == 'drain' or len(
                 {i['project_id'] for i in plan['items']}) > 1,
-            interval=options['poll'][0], clock=clock)
+            interval=options.poll[0], clock=clock)
         self.fact_cache = facts_mod.FactCache(compute, plan['host'],
                                               clock=clock) \
             if plan.get('kind') == 'drain' else None
         self.drivers = {name: cls(compute, preflight, sleep=sleep,
-                                  clock=clock, poll=tuple(options['poll']),
+                                  clock=clock, poll=tuple(options.poll),
                                   watch=self.watch)
                         for name, cls in drivers.DRIVERS.items()}
 
@@ -83,14 +76,6 @@ class MigrationContext(engine.Context):
         return skip
 
 
-def merged_options(options):
-    """DEFAULT_OPTIONS overlaid with ``options`` (windows merged)."""
-    merged = dict(DEFAULT_OPTIONS, **(options or {}))
-    merged['windows'] = dict(DEFAULT_OPTIONS['windows'],
-                             **(options or {}).get('windows', {}))
-    return merged
-
-
 def build_flow(context, plan):
     """One flow per server that moves, under one unordered run flow."""
     return engine.run_flow(plan['kind'], [
@@ -98,22 +83,22 @@ def build_flow(context, plan):
         if item['method'] and not item['skip']])
 
 
-def execute(compute, plan, journal_path, preflight, options=None,
+def execute(compute, preflight, *, plan, journal_path, options,
             callbacks=(), clock=time.time, sleep=time.sleep):
     """Run ``plan`` (a Plan) with a new journal; returns the outcomes.
 
+    :param options: the :class:`~osmigcfg.migrate.options.RunOptions`.
     :raises JournalError: when the journal cannot be created.
     """
-    options = merged_options(options)
-    options['endpoint'] = compute.session.endpoint
+    recorded = dict(options.to_dict(), endpoint=compute.session.endpoint)
     journal = engine.Journal.create(journal_path, plan.kind, plan.to_dict(),
-                                    options)
-    return _run(journal, compute, preflight, callbacks, clock, sleep,
-                reconcile_first=False)
+                                    recorded)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=False)
 
 
-def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
-           sleep=time.sleep, timeout=None):
+def resume(compute, preflight, *, journal_path, callbacks=(),
+           clock=time.time, sleep=time.sleep, timeout=None):
     """Carry on a journaled run after a crash, a stop or a timeout.
 
     :param timeout: seconds to wait for each migration from now on
@@ -132,16 +117,17 @@ def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
         raise exceptions.JournalError(
             journal_path, f'written against {recorded}, not '
             f'{compute.session.endpoint}')
-    override = {} if timeout is None else {'timeout': timeout or None}
-    return _run(journal, compute, preflight, callbacks, clock, sleep,
-                reconcile_first=True, override=override)
+    options = options_mod.RunOptions.from_dict(journal.options)
+    if timeout is not None:  # this run only
+        options = dataclasses.replace(options, timeout=timeout or None)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=True)
 
 
-def _run(journal, compute, preflight, callbacks, clock, sleep,
-         reconcile_first, override=None):
+def _run(journal, options, compute, preflight, callbacks, clock, sleep,
+         reconcile_first):
     events = engine.EventStream(journal.events_path, callbacks, clock=clock)
     try:
-        options = dict(journal.options, **(override or {}))  # this run only
         context = MigrationContext(journal.plan, options, compute,
                                    preflight, events, clock=clock,
                                    sleep=sleep)

@@ -48,7 +48,7 @@ class MigrationStep(engine_flows.Step):
         never "for ever"."""
         return self.driver.deadline_after(
             operation or self.plan_item['method'],
-            self.context.options.get('timeout'))
+            self.context.options.timeout)
 
 
 class Preflight(MigrationStep):
@@ -116,7 +116,7 @@ class Wait(MigrationStep):
         self.context.windows.occupy(self.item, self.context.window_keys(
             self.plan_item))  # a resumed run re-takes running items' slots
         try:
-            extra = {'stall': self.context.options.get('stall_policy'),
+            extra = {'stall': self.context.options.stall,
                      'record': lambda phase, **d: self.record(phase, **d)} \
                 if self.plan_item['method'] == 'live' else {}
             server = self.driver.wait(

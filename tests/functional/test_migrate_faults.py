@@ -11,6 +11,7 @@ import pytest
 from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.sandbox import nova as sandbox_nova
@@ -74,9 +75,10 @@ def test_a_drain_survives_5xx_409_and_lost_answers_without_duplicates(
         compute = compute_mod.Compute(_connect(proxy.endpoint))
         preflight = pf.Preflight(None, pf.Caller(None, None))
         plan = planner.plan_drain(compute, preflight, 'host1')
-        found, _ = drain_mod.drain_host(compute, preflight, plan,
-                                        str(tmp_path / 'j'),
-                                        engine.Windows.for_migrations(per_host=4))
+        found, _ = drain_mod.drain_host(
+            compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
+            options=options_mod.RunOptions(
+                windows=engine.Windows.for_migrations(per_host=4)))
     assert [o.outcome for o in found] == ['migrated'] * 4, \
         [(o.name, o.reason) for o in found]
     for action in FIRST_POST_FAULTS + (500,):

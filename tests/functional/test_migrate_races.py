@@ -16,6 +16,7 @@ from osmigcfg import exceptions
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.migrate import watch as watch_mod
@@ -147,9 +148,11 @@ def test_two_servers_failing_at_once_are_reported_each_on_its_own(
     preflight = _preflight()
     plan = planner.plan_drain(compute, preflight, 'host2')
     events = []
-    found, _ = within(300, drain_mod.drain_host, compute, preflight, plan,
-                      str(tmp_path / 'two.journal'),
-                      engine.Windows.for_migrations(per_host=4), callbacks=[events.append])
+    found, _ = within(300, drain_mod.drain_host, compute, preflight,
+                      plan=plan, journal_path=str(tmp_path / 'two.journal'),
+                      options=options_mod.RunOptions(
+                          windows=engine.Windows.for_migrations(per_host=4)),
+                      callbacks=[events.append])
     by_id = {o.id: o for o in found}
     failed_events = {e['item']: e['reason'] for e in events
                      if e['kind'] == 'item.failed'}
