@@ -7,15 +7,12 @@ result.
 """
 
 import argparse
-import logging
 
 from cliff import lister
 
 from osmigcfg import config
 from osmigcfg.cli import base
 from osmigcfg.config import tls
-
-LOG = logging.getLogger(__name__)
 
 INPUT_FORMATS = ('auto',) + config.INPUT_FORMATS
 

@@ -72,7 +72,7 @@ def add_preflight_arguments(parser):
 
 
 def add_run_arguments(parser):
-    """--journal, --timeout, stall policy, --json-events, --poll."""
+    """--journal, --timeout, stall policy, --json-events."""
     group = parser.add_argument_group('running')
     group.add_argument('--journal', metavar='<file>',
                        help='journal file (default: new file in '

@@ -16,11 +16,8 @@ already running in the cloud (``occupy``) before anything new starts.
 """
 
 import itertools
-import logging
 import threading
 import time
-
-LOG = logging.getLogger(__name__)
 
 GLOBAL = 'global'
 

@@ -7,15 +7,13 @@ engine, journaled like a drain; without ``wait`` it only starts the move.
 """
 
 import dataclasses
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import run as run_mod
-
-LOG = logging.getLogger(__name__)
 
 BLOCK = {'auto': 'auto', 'true': True, 'false': False}
 
@@ -63,7 +61,7 @@ def migrate_server(compute, preflight, ref, method, host=None,
             compute, preflight, plan=plan, journal_path=journal_path,
             options=options or options_mod.RunOptions(), callbacks=callbacks)
     driver = drivers.DRIVERS[method](compute, preflight)
-    facts = drivers.snapshot(compute, server['id'])
+    facts = facts_mod.snapshot(compute, server['id'])
     extra = {'block_migration': item['block_migration']} \
         if method == 'live' else {}
     start = driver.start(facts, host=host, **extra)
@@ -79,21 +77,21 @@ def _verify_resize_facts(compute, preflight, ref, operation):
         raise exceptions.InputError(
             f'{server["name"]} is {server["status"]}, not waiting for a '
             f'confirm or revert (VERIFY_RESIZE)')
-    return drivers.snapshot(compute, server['id'])
+    return facts_mod.snapshot(compute, server['id'])
 
 
 def confirm_server(compute, preflight, ref, timeout=None):
     """Confirm a cold migration and wait until the server settles.
 
     :param timeout: seconds to wait (None: the confirm default,
-        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+        :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
     """
     facts = _verify_resize_facts(compute, preflight, ref, 'confirm')
     cold = drivers.ColdDriver(compute, preflight)
     server = cold.confirm(facts,
                           deadline=_deadline(cold, timeout, 'confirm'))
     return Done(server, f'confirmed: {server["name"]} is {server["status"]} '
-                f'on {drivers.where(server)}')
+                f'on {facts_mod.where(server)}')
 
 
 def revert_server(compute, preflight, ref, timeout=None):
@@ -106,7 +104,7 @@ def revert_server(compute, preflight, ref, timeout=None):
     server = cold.rollback(facts,
                            deadline=_deadline(cold, timeout, 'revert'))
     return Done(server, f'reverted: {server["name"]} is {server["status"]} '
-                f'on {drivers.where(server)}')
+                f'on {facts_mod.where(server)}')
 
 
 def _running_migration(compute, preflight, ref, operation, migration_id):
@@ -146,7 +144,7 @@ def abort_server(compute, preflight, ref, migration_id=None, timeout=None):
     live = drivers.LiveDriver(compute, preflight)
     after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'aborted: {after["name"]} is {after["status"]} on '
-                f'{drivers.where(after)}')
+                f'{facts_mod.where(after)}')
 
 
 def force_complete_server(compute, preflight, ref, migration_id=None,
@@ -166,7 +164,7 @@ def force_complete_server(compute, preflight, ref, migration_id=None,
     live = drivers.LiveDriver(compute, preflight)
     after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'force-completed: {after["name"]} is '
-                f'{after["status"]} on {drivers.where(after)}')
+                f'{after["status"]} on {facts_mod.where(after)}')
 
 
 def _call_or_explain(preflight, operation, server, call, *args):

@@ -43,7 +43,7 @@ class RunOptions:
         may serve several runs.
     :param timeout: seconds to wait for each migration (``None``: each
         operation's default,
-        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+        :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
     :param stall: what to do with a stalled live migration.
     :param poll: poll intervals (seconds) of one migration.
     :param service: a drain's compute-service handling (``None``: leave it).

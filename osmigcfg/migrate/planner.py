@@ -16,15 +16,12 @@ state is skipped with its reason.
 """
 
 import dataclasses
-import logging
 import re
 
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.migrate import capacity
 from osmigcfg.migrate import codes
-
-LOG = logging.getLogger(__name__)
 
 LIVE_STATES = ('ACTIVE', 'PAUSED')
 COLD_STATES = ('ACTIVE', 'SHUTOFF')

@@ -8,13 +8,10 @@ into the bars of a Gantt chart (:mod:`~osmigcfg.migrate.timeline`).
 """
 
 import dataclasses
-import logging
 import os
 
 from osmigcfg import engine
 from osmigcfg.migrate import outcomes as outcomes_mod
-
-LOG = logging.getLogger(__name__)
 
 COLUMNS = ('Server', 'Name', 'Method', 'Source', 'Destination', 'Started',
            'Duration (s)', 'Outcome', 'Reason')

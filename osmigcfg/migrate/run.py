@@ -11,7 +11,6 @@ and carries on.  Both return the per-server outcomes
 """
 
 import dataclasses
-import logging
 import time
 
 from taskflow import states
@@ -25,8 +24,6 @@ from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import steps
 from osmigcfg.migrate import watch as watch_mod
-
-LOG = logging.getLogger(__name__)
 
 
 class MigrationContext(engine.Context):
@@ -65,7 +62,7 @@ class MigrationContext(engine.Context):
         drain, else two reads of its own)."""
         cached = self.fact_cache.facts(item['id']) if self.fact_cache \
             else None
-        return cached or drivers.snapshot(self.compute, item['id'])
+        return cached or facts_mod.snapshot(self.compute, item['id'])
 
     def still_to_move(self, item, facts):
         """Why a server planned to move should not move now (or None)."""
@@ -103,7 +100,7 @@ def resume(compute, preflight, *, journal_path, callbacks=(),
 
     :param timeout: seconds to wait for each migration from now on
         (None: the journal's; 0: the default of each operation,
-        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+        :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
 
     :raises JournalError: for a missing, foreign or corrupt journal, or
         one written against another cloud endpoint.
@@ -137,28 +134,14 @@ def _run(journal, options, compute, preflight, callbacks, clock, sleep,
                     items=len(journal.plan['items']),
                     movers=len(list(flow)), resumed=reconcile_first)
         reset = reconcile(journal, context) if reconcile_first else []
-        runner = engine.Runner(journal, flow, context)
-        _current.append(runner)
-        try:
-            result = runner.run(reset_atoms=reset)
-        finally:
-            _current.remove(runner)
+        result = engine.Runner(journal, flow, context).run(
+            reset_atoms=reset)
         found = outcomes_mod.outcomes(journal)
         events.emit('run.outcomes', suspended=result.suspended,
                     **outcomes_mod.counts(found))
         return found, result
     finally:
         events.close()
-
-
-#: runners in progress (so a signal handler can stop them: resumable)
-_current = []
-
-
-def stop_all():
-    """Suspend every run in progress after the steps now running."""
-    for runner in list(_current):
-        runner.stop()
 
 
 def reconcile(journal, context):
@@ -197,7 +180,7 @@ def _reoccupy(context, item, hold):
     sid = item['id']
     context.resumed.add(sid)
     server = context.compute.server_or_gone(sid)
-    if hold and server and server['status'] in drivers.STARTED_STATUSES:
+    if hold and server and server['status'] in facts_mod.STARTED_STATUSES:
         context.windows.occupy(sid, context.window_keys(item))
     context.events.emit('item.reconciled', item=sid,
                         status=server['status'] if server else 'deleted',

@@ -13,15 +13,12 @@ and ``preflight`` reports the failure (this server's only).  Other
 servers carry on, and their finished moves stay.
 
 Every wait has a deadline: the run's ``timeout``, else the operation's
-default (:data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+default (:data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.engine import flows as engine_flows
-
-LOG = logging.getLogger(__name__)
 
 #: the phase a revert that could not finish leaves in the journal
 ROLLBACK_UNFINISHED = 'rollback-unfinished'

@@ -16,6 +16,7 @@ from osmigcfg import exceptions
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
@@ -78,7 +79,7 @@ def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
     watch = watch_mod.ServerWatch(compute, all_projects=True, interval=0.2)
     driver = drivers.DRIVERS[method](compute, _preflight(), poll=POLL,
                                      watch=watch)
-    facts = drivers.snapshot(compute, server.id)
+    facts = facts_mod.snapshot(compute, server.id)
     # a change, so that the next list of changed servers shows the server
     admin.compute.update_server(server, name=f'{method}-race-renamed')
     nova.hold_server_lists()
@@ -101,7 +102,7 @@ def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
     within(120, waiter.join)
     assert 'server' in waited, 'the wait raised (see the log)'
     server_after = waited['server']
-    assert drivers.moved(facts, server_after), server_after
+    assert facts_mod.moved(facts, server_after), server_after
     if method == 'cold':
         assert server_after['status'] == 'VERIFY_RESIZE'
         server_after = within(120, driver.confirm, facts,
@@ -118,7 +119,7 @@ def test_a_revert_that_finds_the_server_still_resizing_waits_then_reverts(
     nova.set_migration_duration(cold=5)
     compute = compute_mod.Compute(admin)
     cold = drivers.ColdDriver(compute, _preflight(), poll=POLL)
-    facts = drivers.snapshot(compute, server.id)
+    facts = facts_mod.snapshot(compute, server.id)
     start = cold.start(facts)
     with pytest.raises(exceptions.MigrationTimeout) as timeout:
         within(30, cold.wait, facts, start, deadline=time.time() + 1)
