@@ -112,7 +112,8 @@ class DrainHost(_PlanCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         plan = planner.plan_drain(
-            compute, preflight, parsed_args.host, method=parsed_args.method,
+            compute, preflight, host=parsed_args.host,
+            method=parsed_args.method,
             confirm=parsed_args.confirm, filters=_filters(parsed_args),
             conn=compute.session.conn)
         if parsed_args.dry_run:
@@ -162,7 +163,8 @@ class MigrateServers(_PlanCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         plan = planner.plan_servers(
-            compute, preflight, parsed_args.servers, method=parsed_args.method,
+            compute, preflight, refs=parsed_args.servers,
+            method=parsed_args.method,
             host=parsed_args.host, confirm=parsed_args.confirm,
             filters=_filters(parsed_args),
             all_projects=parsed_args.all_projects)
@@ -202,12 +204,12 @@ class ShowPlan(mb.MigrationCommand):
         preflight = self.preflight(parsed_args, compute)
         if parsed_args.drain:
             plan = planner.plan_drain(
-                compute, preflight, parsed_args.drain,
+                compute, preflight, host=parsed_args.drain,
                 method=parsed_args.method, confirm=parsed_args.confirm,
                 filters=_filters(parsed_args), conn=compute.session.conn)
         else:
             plan = planner.plan_servers(
-                compute, preflight, parsed_args.servers,
+                compute, preflight, refs=parsed_args.servers,
                 method=parsed_args.method, host=parsed_args.host,
                 confirm=parsed_args.confirm, filters=_filters(parsed_args))
         write_plan(self.app.stdout, plan)

@@ -8,7 +8,7 @@ Deploy tooling imports these names; the CLI calls the same ones::
                                         max_version=compute.session.max_version)
     preflight = migrate.Preflight(policy, migrate.caller_from_connection(conn),
                                   authoritative=given)
-    plan = migrate.plan_drain(compute, preflight, 'host1', conn=conn)
+    plan = migrate.plan_drain(compute, preflight, host='host1', conn=conn)
     options = migrate.RunOptions(
         windows=migrate.Windows.for_migrations(nova_limit=2), timeout=1800)
     outcomes, _ = migrate.drain_host(compute, preflight, plan=plan,

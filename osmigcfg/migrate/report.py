@@ -54,7 +54,7 @@ def _event_times(events):
     return started, ended
 
 
-def build_report(journal_path):
+def build_report(journal_path: str) -> 'Report':
     """Read a journal (and its events, when present) into a Report.
 
     :raises JournalError: for a missing or corrupt journal.

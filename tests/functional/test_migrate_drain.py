@@ -96,7 +96,7 @@ def test_a_compute_going_down_mid_drain_fails_the_rest_with_a_reason(
     nova.stop_compute('host2')
     compute = compute_mod.Compute(admin)
     preflight = pf.Preflight(None, pf.Caller(None, None))
-    plan = planner.plan_drain(compute, preflight, 'host1')
+    plan = planner.plan_drain(compute, preflight, host='host1')
     assert 'MIG112' in plan.report.codes()
     calls = []
 
@@ -152,7 +152,7 @@ def test_drain_run_from_a_thread_can_be_watched_by_events(nova, tmp_path):
                  flavor=ms.micro_flavor(admin))
     compute = compute_mod.Compute(admin)
     preflight = pf.Preflight(None, pf.Caller(None, None))
-    plan = planner.plan_drain(compute, preflight, 'host3')
+    plan = planner.plan_drain(compute, preflight, host='host3')
     kinds = []
     worker = threading.Thread(target=drain_mod.drain_host, args=(
         compute, preflight), kwargs={

@@ -74,7 +74,7 @@ def test_a_drain_survives_5xx_409_and_lost_answers_without_duplicates(
     with faultproxy.FaultProxy(nova.port, schedule) as proxy:
         compute = compute_mod.Compute(_connect(proxy.endpoint))
         preflight = pf.Preflight(None, pf.Caller(None, None))
-        plan = planner.plan_drain(compute, preflight, 'host1')
+        plan = planner.plan_drain(compute, preflight, host='host1')
         found, _ = drain_mod.drain_host(
             compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
             options=options_mod.RunOptions(

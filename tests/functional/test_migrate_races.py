@@ -147,7 +147,7 @@ def test_two_servers_failing_at_once_are_reported_each_on_its_own(
         nova.fail_live_migration(server_id)
     compute = compute_mod.Compute(admin)
     preflight = _preflight()
-    plan = planner.plan_drain(compute, preflight, 'host2')
+    plan = planner.plan_drain(compute, preflight, host='host2')
     events = []
     found, _ = within(300, drain_mod.drain_host, compute, preflight,
                       plan=plan, journal_path=str(tmp_path / 'two.journal'),

@@ -89,6 +89,6 @@ def test_a_host_on_a_cloud_older_than_2_56_is_a_plan_error(conn, nova_http):
         'hostId': 'x', 'OS-EXT-STS:task_state': None}})
     plan = planner.plan_servers(
         compute_mod.Compute(conn), pf.Preflight(None, pf.Caller(None, None)),
-        [sid], method='cold', host='host2')
+        refs=[sid], method='cold', host='host2')
     assert 'MIG005' in plan.report.codes()
     assert plan.report.fails('error')
