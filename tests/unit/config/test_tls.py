@@ -21,7 +21,7 @@ def ca():
 
 
 def check(directory, host=HOST, addresses=(ADDR,), **kw):
-    return config.check_tls(str(directory), host, list(addresses),
+    return config.check_tls(str(directory), host, addresses=list(addresses),
                             now=certs.NOW, **kw)
 
 

@@ -9,7 +9,7 @@ from tests import findings_helpers
 
 
 def findings(text, fmt='nova-conf', name='nova.conf'):
-    return list(config.validate_text(text, fmt, name))
+    return list(config.validate_text(text, fmt, name=name))
 
 
 def only(text, code, fmt='nova-conf'):
