@@ -112,10 +112,11 @@ def run_osmigcfg(inventory_text, settings):
         t0 = time.perf_counter()
         text = config.render_config(settings, 'nova-conf', host=host)
         t1 = time.perf_counter()
-        found += len(config.validate_text(text, 'nova-conf', host.name))
+        found += len(config.validate_text(text, 'nova-conf', name=host.name))
         t2 = time.perf_counter()
         found += len(config.check_tls(inventory.cert_dir_of(host), host.fqdn,
-                                      [host.peer_address], ca_cache=ca_cache))
+                                      addresses=[host.peer_address],
+                                      ca_cache=ca_cache))
         t3 = time.perf_counter()
         stages['render'] += t1 - t0
         stages['validate'] += t2 - t1

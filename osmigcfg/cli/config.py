@@ -7,15 +7,12 @@ result.
 """
 
 import argparse
-import logging
 
 from cliff import lister
 
 from osmigcfg import config
 from osmigcfg.cli import base
 from osmigcfg.config import tls
-
-LOG = logging.getLogger(__name__)
 
 INPUT_FORMATS = ('auto',) + config.INPUT_FORMATS
 
@@ -126,7 +123,7 @@ class ValidateConfig(_Findings):
 
     def take_action(self, parsed_args):
         report = config.validate_config(parsed_args.files, parsed_args.fmt,
-                                        parsed_args.qemu_version)
+                                        qemu_version=parsed_args.qemu_version)
         return self.report_rows(parsed_args, report)
 
 
@@ -145,7 +142,7 @@ class ConvertConfig(base.TextCommand):
 
     def take_action(self, parsed_args):
         text, report = config.convert_config(
-            parsed_args.files, parsed_args.fmt, parsed_args.to)
+            parsed_args.files, parsed_args.fmt, to=parsed_args.to)
         if len(report):
             self.app.stderr.write(
                 f'{len(report)} findings ({len(report.at_least("error"))} '
@@ -199,11 +196,12 @@ class CheckTls(_Findings):
         if parsed_args.inventory:
             report = config.check_tls_inventory(
                 config.load_inventory(parsed_args.inventory),
-                parsed_args.layout, parsed_args.warn_days)
+                layout=parsed_args.layout, warn_days=parsed_args.warn_days)
         elif parsed_args.cert_dir and parsed_args.host:
             report = config.check_tls(
-                parsed_args.cert_dir, parsed_args.host, parsed_args.address,
-                parsed_args.layout, parsed_args.warn_days)
+                parsed_args.cert_dir, parsed_args.host,
+                addresses=parsed_args.address, layout=parsed_args.layout,
+                warn_days=parsed_args.warn_days)
         else:
             self.app.stderr.write(
                 'config check-tls: error: give --cert-dir and --host, '

@@ -12,7 +12,6 @@ is one line on stderr; the exit status is 1 when there is an error or a
 resource failed.  (``plan`` alone is the migrator's drain/server plan.)
 """
 
-import logging
 import sys
 
 from cliff import lister
@@ -22,8 +21,6 @@ from openstack import exceptions as sdk_exceptions
 from osmigcfg import crosscloud
 from osmigcfg import exceptions
 from osmigcfg.cli import base
-
-LOG = logging.getLogger(__name__)
 
 
 def _add_filter_arguments(parser):

@@ -5,15 +5,12 @@
 message broker named by ``$OSMIGCFG_TRANSPORT_URL``.
 """
 
-import logging
 
 from cliff import command
 from cliff import lister
 
 from osmigcfg.cli import base
 from osmigcfg.cli import crosscloud as cc
-
-LOG = logging.getLogger(__name__)
 
 
 class RunWorker(base.OfflineMixin, command.Command):

@@ -2,6 +2,7 @@
 
 import sys
 
+from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.cli import migration_base as mb
 from osmigcfg.migrate import drain as drain_mod
@@ -46,9 +47,9 @@ def _filters(parsed_args):
 
 
 def _windows(parsed_args):
-    return drain_mod.Windows(nova_limit=parsed_args.nova_limit,
-                             per_host=parsed_args.per_host,
-                             max_parallel=parsed_args.max_parallel)
+    return engine.Windows.for_migrations(
+        parsed_args.nova_limit, per_host=parsed_args.per_host,
+        max_parallel=parsed_args.max_parallel)
 
 
 def write_plan(stream, plan):
@@ -111,7 +112,8 @@ class DrainHost(_PlanCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         plan = planner.plan_drain(
-            compute, preflight, parsed_args.host, method=parsed_args.method,
+            compute, preflight, host=parsed_args.host,
+            method=parsed_args.method,
             confirm=parsed_args.confirm, filters=_filters(parsed_args),
             conn=compute.session.conn)
         if parsed_args.dry_run:
@@ -123,10 +125,10 @@ class DrainHost(_PlanCommand):
         journal = parsed_args.journal or mb.new_journal_path(
             'drain', parsed_args.host)
         found, _ = self.run_guarded(lambda: drain_mod.drain_host(
-            compute, preflight, plan, journal, _windows(parsed_args),
+            compute, preflight, plan=plan, journal_path=journal,
+            options=mb.run_options(parsed_args, _windows(parsed_args)),
             disable_service=parsed_args.disable_service,
             enable_after=parsed_args.enable_service,
-            options=mb.run_options(parsed_args),
             callbacks=self.display(parsed_args, len(plan.movers))), journal)
         return self.finish(parsed_args, found, journal)
 
@@ -161,7 +163,8 @@ class MigrateServers(_PlanCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         plan = planner.plan_servers(
-            compute, preflight, parsed_args.servers, method=parsed_args.method,
+            compute, preflight, refs=parsed_args.servers,
+            method=parsed_args.method,
             host=parsed_args.host, confirm=parsed_args.confirm,
             filters=_filters(parsed_args),
             all_projects=parsed_args.all_projects)
@@ -174,8 +177,8 @@ class MigrateServers(_PlanCommand):
         journal = parsed_args.journal or mb.new_journal_path('migrate',
                                                              'servers')
         found, _ = self.run_guarded(lambda: drain_mod.run_servers(
-            compute, preflight, plan, journal, _windows(parsed_args),
-            options=mb.run_options(parsed_args),
+            compute, preflight, plan=plan, journal_path=journal,
+            options=mb.run_options(parsed_args, _windows(parsed_args)),
             callbacks=self.display(parsed_args, len(plan.movers))), journal)
         return self.finish(parsed_args, found, journal)
 
@@ -201,12 +204,12 @@ class ShowPlan(mb.MigrationCommand):
         preflight = self.preflight(parsed_args, compute)
         if parsed_args.drain:
             plan = planner.plan_drain(
-                compute, preflight, parsed_args.drain,
+                compute, preflight, host=parsed_args.drain,
                 method=parsed_args.method, confirm=parsed_args.confirm,
                 filters=_filters(parsed_args), conn=compute.session.conn)
         else:
             plan = planner.plan_servers(
-                compute, preflight, parsed_args.servers,
+                compute, preflight, refs=parsed_args.servers,
                 method=parsed_args.method, host=parsed_args.host,
                 confirm=parsed_args.confirm, filters=_filters(parsed_args))
         write_plan(self.app.stdout, plan)

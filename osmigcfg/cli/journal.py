@@ -41,7 +41,7 @@ class ResumeRun(mb.MigrationCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         found, _ = self.run_guarded(lambda: drain_mod.resume_run(
-            compute, preflight, path, timeout=parsed_args.timeout,
+            compute, preflight, journal_path=path, timeout=parsed_args.timeout,
             callbacks=self.display(parsed_args, movers)), path)
         mb.print_outcomes(self.app.stdout, found, path)
         return mb.outcome_status(found)

@@ -19,9 +19,11 @@ from cliff import command
 from osmigcfg import exceptions
 from osmigcfg.cli import base
 from osmigcfg.migrate import compute as compute_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import preflight as preflight_mod
 from osmigcfg.migrate import progress as progress_mod
 from osmigcfg.migrate import run as run_mod
+from osmigcfg.migrate import stall as stall_mod
 
 
 def state_dir():
@@ -70,7 +72,7 @@ def add_preflight_arguments(parser):
 
 
 def add_run_arguments(parser):
-    """--journal, --timeout, stall policy, --json-events, --poll."""
+    """--journal, --timeout, stall policy, --json-events."""
     group = parser.add_argument_group('running')
     group.add_argument('--journal', metavar='<file>',
                        help='journal file (default: new file in '
@@ -92,11 +94,15 @@ def add_run_arguments(parser):
 
 
 def run_options(parsed_args, windows=None):
-    """The engine options from the parsed arguments."""
-    return {'windows': windows or {},
-            'timeout': parsed_args.timeout,
-            'stall': {'action': parsed_args.stall_action,
-                      'after': parsed_args.stall_after}}
+    """The :class:`~osmigcfg.migrate.options.RunOptions` of the parsed
+    arguments (``windows``: an :class:`~osmigcfg.engine.Windows`, else the
+    defaults)."""
+    stall = stall_mod.StallPolicy(action=parsed_args.stall_action,
+                                  after=parsed_args.stall_after)
+    if windows is None:
+        return options_mod.RunOptions(timeout=parsed_args.timeout, stall=stall)
+    return options_mod.RunOptions(windows=windows, stall=stall,
+                                  timeout=parsed_args.timeout)
 
 
 class MigrationCommand(command.Command):

@@ -35,7 +35,7 @@ class RenderPolicy(base.TextCommand):
         overrides = (policy.read_overrides(parsed_args.override)
                      if parsed_args.override else None)
         text = policy.render_policy(parsed_args.profile, parsed_args.release,
-                                    overrides, parsed_args.fmt)
+                                    overrides=overrides, fmt=parsed_args.fmt)
         return self.emit_text(parsed_args, text)
 
 
@@ -58,8 +58,9 @@ class ValidatePolicy(base.FindingsLister):
                 'nothing to validate', hint='give a policy file and/or '
                 '--policy-dir')
         report = policy.validate_policy(
-            parsed_args.policy_file, parsed_args.policy_dirs,
-            parsed_args.release, parsed_args.enforce_new_defaults)
+            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
+            release=parsed_args.release,
+            enforce_new_defaults=parsed_args.enforce_new_defaults)
         return self.findings_rows(report, parsed_args.fail_on)
 
 

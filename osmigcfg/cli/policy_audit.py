@@ -72,8 +72,9 @@ class AuditPolicy(_ReportLister):
     def take_action(self, parsed_args):
         _require_source(parsed_args, 'audit')
         result = policy.audit_policy(
-            parsed_args.policy_file, parsed_args.policy_dirs,
-            parsed_args.release, parsed_args.enforce_new_defaults,
+            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
+            release=parsed_args.release,
+            enforce_new_defaults=parsed_args.enforce_new_defaults,
             profile=parsed_args.profile, expect=parsed_args.expect)
         _write_reports(parsed_args, result)
         columns, rows = self.findings_or_long(parsed_args, result.report)
@@ -122,9 +123,11 @@ class CheckUpgrade(_ReportLister):
     def take_action(self, parsed_args):
         _require_source(parsed_args, 'check')
         result = policy.check_upgrade(
-            parsed_args.policy_file, parsed_args.policy_dirs,
-            parsed_args.from_release, parsed_args.to_release,
-            parsed_args.enforce_new_defaults, profile=parsed_args.profile)
+            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
+            from_release=parsed_args.from_release,
+            to_release=parsed_args.to_release,
+            enforce_new_defaults=parsed_args.enforce_new_defaults,
+            profile=parsed_args.profile)
         _write_reports(parsed_args, result)
         return self.findings_or_long(parsed_args, result.report)
 
@@ -150,8 +153,9 @@ class RehearsePolicy(_ReportLister):
     def take_action(self, parsed_args):
         _require_source(parsed_args, 'rehearse')
         result = policy.rehearse_policy(
-            parsed_args.policy_file, parsed_args.policy_dirs,
-            parsed_args.release, parsed_args.enforce_new_defaults,
+            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
+            release=parsed_args.release,
+            enforce_new_defaults=parsed_args.enforce_new_defaults,
             profile=parsed_args.profile, moves=parsed_args.moves,
             personas=parsed_args.personas)
         _write_reports(parsed_args, result)

@@ -44,7 +44,7 @@ class MigrateServer(mb.MigrationCommand):
             journal = parsed_args.journal or mb.new_journal_path(
                 'migrate', parsed_args.server)
         result = self.run_guarded(lambda: operations.migrate_server(
-            compute, preflight, parsed_args.server, method,
+            compute, preflight, ref=parsed_args.server, method=method,
             host=parsed_args.host,
             block_migration=parsed_args.block_migration,
             wait=parsed_args.wait, confirm=confirm, journal_path=journal,
@@ -92,7 +92,7 @@ class ConfirmServer(_OneServerCommand):
 
     def call(self, compute, preflight, parsed_args):
         return operations.confirm_server(compute, preflight,
-                                         parsed_args.server,
+                                         ref=parsed_args.server,
                                          timeout=parsed_args.timeout)
 
 
@@ -101,7 +101,7 @@ class RevertServer(_OneServerCommand):
 
     def call(self, compute, preflight, parsed_args):
         return operations.revert_server(compute, preflight,
-                                        parsed_args.server,
+                                        ref=parsed_args.server,
                                         timeout=parsed_args.timeout)
 
 
@@ -119,7 +119,7 @@ class AbortServer(_MigrationIdCommand):
 
     def call(self, compute, preflight, parsed_args):
         return operations.abort_server(
-            compute, preflight, parsed_args.server,
+            compute, preflight, ref=parsed_args.server,
             migration_id=parsed_args.migration, timeout=parsed_args.timeout)
 
 
@@ -128,5 +128,5 @@ class ForceCompleteServer(_MigrationIdCommand):
 
     def call(self, compute, preflight, parsed_args):
         return operations.force_complete_server(
-            compute, preflight, parsed_args.server,
+            compute, preflight, ref=parsed_args.server,
             migration_id=parsed_args.migration, timeout=parsed_args.timeout)

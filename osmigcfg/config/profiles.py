@@ -61,7 +61,7 @@ def _source(doc, path):
     return source
 
 
-def parse_profile(text, path, name=None):
+def parse_profile(text, path, *, name=None):
     """Parse profile text into Settings; ConfigFileError on any problem."""
     doc = yamldoc.load(text, path)
     if not isinstance(doc, dict):
@@ -96,4 +96,4 @@ def load_profile(name):
         known = [p.stem for p in profiles_dir().glob('*.yaml')]
         raise exceptions.UnknownProfileError(name, known)
     LOG.debug('loading config profile %s', path)
-    return parse_profile(files.read_text(path), str(path), name)
+    return parse_profile(files.read_text(path), str(path), name=name)

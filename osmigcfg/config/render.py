@@ -147,7 +147,7 @@ _CONTEXTS = {
 }
 
 
-def render_config(settings, fmt='nova-conf', inventory=None, host=None):
+def render_config(settings, fmt='nova-conf', *, inventory=None, host=None):
     """Render ``settings`` in format ``fmt`` (one of FORMATS).
 
     Args:

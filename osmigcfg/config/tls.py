@@ -180,7 +180,7 @@ def _require_warn_days(warn_days):
             f'to {WARN_DAYS_MAX}')
 
 
-def check_tls(cert_dir, host, addresses=(), layout='qemu',
+def check_tls(cert_dir, host, *, addresses=(), layout='qemu',
               warn_days=WARN_DAYS, now=None, ca_cache=None):
     """Check the TLS files of one host in ``cert_dir``.
 
@@ -217,7 +217,7 @@ def check_tls(cert_dir, host, addresses=(), layout='qemu',
     return Report(ctx.findings)
 
 
-def check_tls_inventory(inventory, layout='qemu', warn_days=WARN_DAYS,
+def check_tls_inventory(inventory, *, layout='qemu', warn_days=WARN_DAYS,
                         now=None):
     """Run :func:`check_tls` for every host of an inventory (one Report)."""
     _require_warn_days(warn_days)
@@ -225,7 +225,7 @@ def check_tls_inventory(inventory, layout='qemu', warn_days=WARN_DAYS,
     for host in inventory.hosts:
         addresses = [a for a in (host.peer_address,) if a]
         report.extend(check_tls(
-            inventory.cert_dir_of(host), host.fqdn, addresses, layout,
-            warn_days, now, ca_cache))
+            inventory.cert_dir_of(host), host.fqdn, addresses=addresses,
+            layout=layout, warn_days=warn_days, now=now, ca_cache=ca_cache))
     LOG.debug('checked certificates of %d hosts', len(inventory.hosts))
     return report

@@ -39,7 +39,7 @@ def _report(checked, qemu_version):
     return report
 
 
-def validate_config(paths, fmt='auto', qemu_version=None):
+def validate_config(paths, fmt='auto', *, qemu_version=None):
     """Validate settings files; returns a Report (CFG1xx and CFG2xx).
 
     Args:
@@ -55,13 +55,13 @@ def validate_config(paths, fmt='auto', qemu_version=None):
     return _report(checked, qemu_version)
 
 
-def validate_text(text, fmt='auto', name='<text>', qemu_version=None):
+def validate_text(text, fmt='auto', *, name='<text>', qemu_version=None):
     """Validate settings held in memory (same as :func:`validate_config`)."""
     source = readers.read_text(text, name, fmt)
     return _report(values.check_sources([source]), qemu_version)
 
 
-def convert_config(paths, fmt='auto', to='nova-conf'):
+def convert_config(paths, fmt='auto', *, to='nova-conf'):
     """What the inputs amount to, rendered in another form.
 
     Reads deploy-tool forms (or any input) like :func:`validate_config` and

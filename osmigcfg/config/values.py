@@ -12,7 +12,6 @@ cross-option rules can still run.
 
 import dataclasses
 import difflib
-import logging
 
 from oslo_config import types
 
@@ -20,8 +19,6 @@ from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.config import model
 from osmigcfg.config import options
 from osmigcfg.findings import make_finding
-
-LOG = logging.getLogger(__name__)
 
 LIBVIRT_SCHEMES = ('tcp', 'tls', 'ssh', 'libssh', 'libssh2', 'unix', 'ext')
 _BASE_TYPES = {

@@ -12,14 +12,11 @@ persisted: connections, windows, events) and record their progress with
 :meth:`Step.record`, which TaskFlow saves in the journal before returning.
 """
 
-import logging
 
 from taskflow import retry
 from taskflow import task
 from taskflow.patterns import linear_flow
 from taskflow.patterns import unordered_flow
-
-LOG = logging.getLogger(__name__)
 
 SEP = ':'
 
@@ -46,7 +43,6 @@ class Context:
     def __init__(self, windows, events, **extra):
         self.windows = windows
         self.events = events
-        self.stopping = False
         for key, value in extra.items():
             setattr(self, key, value)
 

@@ -120,7 +120,6 @@ class Runner:
         """Ask the engine to stop after the atoms now running (resumable)."""
         with self._lock:
             self._suspended = True
-            self.context.stopping = True
             if self._engine is not None:
                 self._engine.suspend()
 

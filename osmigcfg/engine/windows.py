@@ -16,11 +16,8 @@ already running in the cloud (``occupy``) before anything new starts.
 """
 
 import itertools
-import logging
 import threading
 import time
-
-LOG = logging.getLogger(__name__)
 
 GLOBAL = 'global'
 
@@ -30,17 +27,39 @@ class Windows:
 
     :param limits: mapping of window name to its limit (``None`` or a value
         below 1 means unlimited), e.g. ``{'global': 8, 'source': 2}``.
+    :param nova_limit: for migration runs, Nova's
+        ``max_concurrent_live_migrations`` the limits were derived from
+        (recorded in the journal; see :meth:`for_migrations`).
     """
 
-    def __init__(self, limits=None):
+    def __init__(self, limits: dict | None = None, *,
+                 nova_limit: int | None = None):
         self.limits = {name: int(limit) for name, limit in
                        (limits or {}).items()
                        if limit is not None and int(limit) > 0}
+        self.nova_limit = nova_limit
         self._cond = threading.Condition()
         self._held = {}           # holder -> set of (window, key)
         self._count = {}          # (window, key) -> holders in flight
         self._waiting = []        # (ticket, holder, keys), ticket order
         self._tickets = itertools.count()
+
+    @classmethod
+    def for_migrations(cls, nova_limit: int = 1, *,
+                       per_host: int | None = None,
+                       max_parallel: int | None = None) -> 'Windows':
+        """The windows of a migration run (a drain or a server list).
+
+        :param nova_limit: Nova's ``max_concurrent_live_migrations`` (k).
+        :param per_host: in flight per source and per destination host;
+            default max(k + 2, 2k): Nova runs k, the others wait queued in
+            Nova, past its pre-checks, so its k slots never idle while we
+            notice a migration ended and start the next one.
+        :param max_parallel: in flight overall (default: no limit).
+        """
+        per_host = per_host or max(nova_limit + 2, 2 * nova_limit)
+        return cls({GLOBAL: max_parallel, 'source': per_host,
+                    'dest': per_host}, nova_limit=nova_limit)
 
     def _fits(self, keys):
         for window, key in keys:

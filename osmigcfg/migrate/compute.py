@@ -7,14 +7,11 @@ reasons about.  Non-admins do not see ``OS-EXT-SRV-ATTR:host``; they get
 changes, so "did it move?" has an answer for every caller.
 """
 
-import logging
 import re
 import urllib.parse
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import session as session_mod
-
-LOG = logging.getLogger(__name__)
 
 UUID_RE = re.compile(r'^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$', re.I)
 MIGRATION_ACTIONS = ('migrate', 'live-migration', 'live_migration', 'resize')

@@ -7,39 +7,25 @@ service with a reason, runs the plan on the engine and, on request,
 enables the service again once every server has left.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import logging
+import typing
 
 from osmigcfg import engine
 from osmigcfg import exceptions
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import run as run_mod
+
+if typing.TYPE_CHECKING:  # annotations only
+    from osmigcfg.migrate.compute import Compute
+    from osmigcfg.migrate.planner import Plan
+    from osmigcfg.migrate.preflight import Preflight
 
 LOG = logging.getLogger(__name__)
 
 DISABLED_REASON = 'osmigcfg drain'
-
-
-@dataclasses.dataclass
-class Windows:
-    """Concurrency limits of a run.
-
-    :param nova_limit: Nova's ``max_concurrent_live_migrations`` (k).
-    :param per_host: in flight per source and per destination host;
-        default max(k + 2, 2k): Nova runs k, the others wait queued in
-        Nova, past its pre-checks, so its k slots never idle while we
-        notice a migration ended and start the next one.
-    :param max_parallel: in flight overall (default: no limit).
-    """
-
-    nova_limit: int = 1
-    per_host: int | None = None
-    max_parallel: int | None = None
-
-    def limits(self):
-        per_host = self.per_host or max(self.nova_limit + 2,
-                                        2 * self.nova_limit)
-        return {'global': self.max_parallel, 'source': per_host,
-                'dest': per_host}
 
 
 def refuse_on_errors(plan):
@@ -68,58 +54,75 @@ def set_service(compute, preflight, host, disabled, reason=DISABLED_REASON):
         raise
 
 
-def drain_host(compute, preflight, plan, journal_path, windows,
-               disable_service=False, enable_after=False, options=None,
-               callbacks=()):
+def drain_host(compute: Compute, preflight: Preflight, *,
+               plan: Plan, journal_path: str,
+               options: options_mod.RunOptions | None = None,
+               disable_service: bool = False, enable_after: bool = False,
+               callbacks=()) -> tuple[list, engine.RunResult]:
     """Run a drain plan (see :func:`~osmigcfg.migrate.planner.plan_drain`).
 
+    :param options: the run's :class:`~osmigcfg.migrate.options.RunOptions`
+        (windows, timeout, stall policy; default: the defaults).
+    :param disable_service: disable the host's compute service first.
+    :param enable_after: enable it again once every server left.
     :returns: ``(outcomes, run result)``.
     :raises PolicyDeniedError, InputError: when the plan has errors.
     """
     refuse_on_errors(plan)
-    options = dict(options or {}, windows=windows.limits(),
-                   nova_limit=windows.nova_limit,
-                   service={'host': plan.host, 'disable': disable_service,
-                            'enable_after': enable_after})
+    service = options_mod.DrainService(
+        plan.host, disable=disable_service, enable_after=enable_after)
+    options = dataclasses.replace(options or options_mod.RunOptions(),
+                                  service=service)
     if disable_service:
         set_service(compute, preflight, plan.host, True)
-    found, result = run_mod.execute(compute, plan, journal_path, preflight,
-                                    options=options, callbacks=callbacks)
+    found, result = run_mod.execute(
+        compute, preflight, plan=plan, journal_path=journal_path,
+        options=options, callbacks=callbacks)
     finish(compute, preflight, options, found)
     return found, result
 
 
-def run_servers(compute, preflight, plan, journal_path, windows,
-                options=None, callbacks=()):
-    """Run a plan of explicit servers (``migrate --servers ...``)."""
+def run_servers(compute: Compute, preflight: Preflight, *,
+                plan: Plan, journal_path: str,
+                options: options_mod.RunOptions | None = None,
+                callbacks=()) -> tuple[list, engine.RunResult]:
+    """Run a plan of explicit servers (``migrate --servers ...``).
+
+    :param options: the run's :class:`~osmigcfg.migrate.options.RunOptions`.
+    :returns: ``(outcomes, run result)``.
+    :raises PolicyDeniedError, InputError: when the plan has errors.
+    """
     refuse_on_errors(plan)
-    options = dict(options or {}, windows=windows.limits(),
-                   nova_limit=windows.nova_limit)
-    return run_mod.execute(compute, plan, journal_path, preflight,
-                           options=options, callbacks=callbacks)
+    return run_mod.execute(compute, preflight, plan=plan,
+                           journal_path=journal_path,
+                           options=options or options_mod.RunOptions(),
+                           callbacks=callbacks)
 
 
-def resume_run(compute, preflight, journal_path, callbacks=(),
-               timeout=None):
+def resume_run(compute: Compute, preflight: Preflight, *,
+               journal_path: str, callbacks=(),
+               timeout: float | None = None) -> tuple[list, engine.RunResult]:
     """Resume any migration journal, then finish a drain (re-enable).
 
     :param timeout: per-migration wait from now on (None: the journal's,
         0: each operation's default).
     """
-    found, result = run_mod.resume(compute, journal_path, preflight,
+    found, result = run_mod.resume(compute, preflight,
+                                   journal_path=journal_path,
                                    callbacks=callbacks, timeout=timeout)
-    options = engine.Journal.open(journal_path).options
+    options = options_mod.RunOptions.from_dict(
+        engine.Journal.open(journal_path).options)
     finish(compute, preflight, options, found)
     return found, result
 
 
 def finish(compute, preflight, options, found):
     """Enable the drained host again when asked and everything left it."""
-    service = options.get('service') or {}
-    if not service.get('enable_after'):
+    service = options.service
+    if not service or not service.enable_after:
         return
     if all(o.outcome in ('migrated', 'skipped') for o in found):
-        set_service(compute, preflight, service['host'], False)
+        set_service(compute, preflight, service.host, False)
     else:
         LOG.warning('not enabling %s again: some servers did not leave it',
-                    service['host'])
+                    service.host)

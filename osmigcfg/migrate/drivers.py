@@ -1,11 +1,13 @@
 """Cold and live migration drivers: snapshot, start, wait, finish, verify.
 
 A driver is stateless between calls: everything it needs comes from the
-*facts* taken before the migration (:func:`snapshot`, journaled by the
-preflight step) and the *start* record, so any call can be repeated after a
-crash.  Starting is careful never to issue a second migration: after a lost
+*facts* taken before the migration
+(:func:`~osmigcfg.migrate.facts.snapshot`, journaled by the preflight step)
+and the *start* record, so any call can be repeated after a crash.
+Starting is careful never to issue a second migration: after a lost
 answer, a 5xx or a 409, and on resume, it first asks Nova whether a new
-migration action exists since the facts were taken (:func:`find_started`).
+migration action exists since the facts were taken
+(:func:`~osmigcfg.migrate.facts.find_started`).
 
 Success is verified, not assumed: the server is on another host (``host``
 when visible, else the per-project ``hostId``), in its original state, and,
@@ -27,15 +29,6 @@ LOG = logging.getLogger(__name__)
 
 START_ATTEMPTS = 3
 LOOK_EVERY = 15.0
-BUSY_STATUSES = waits.BUSY_STATUSES
-IN_PROGRESS = waits.IN_PROGRESS
-DEFAULT_TIMEOUTS = waits.DEFAULT_TIMEOUTS
-STARTED_STATUSES = facts_mod.STARTED_STATUSES
-snapshot = facts_mod.snapshot
-moved = facts_mod.moved
-where = facts_mod.where
-noop = facts_mod.noop
-_optional = facts_mod.optional
 
 
 class Driver(waits.Waits):
@@ -54,7 +47,8 @@ class Driver(waits.Waits):
         self.watch = watch  # a ServerWatch shared by a run, or None
 
     # -- start -------------------------------------------------------
-    def start(self, facts, host=None, resumed=False, record=noop, **options):
+    def start(self, facts, host=None, resumed=False, record=facts_mod.noop,
+              **options):
         """Start the migration once; returns the start record (a dict).
 
         :param resumed: the journal says a start may already have been
@@ -92,7 +86,7 @@ class Driver(waits.Waits):
         found = facts_mod.find_started(self.compute, facts)
         if found is None:
             server = self.compute.server_or_gone(facts['id'])
-            if not (server and server['status'] in STARTED_STATUSES):
+            if not (server and server['status'] in facts_mod.STARTED_STATUSES):
                 return None
             found = {'request_id': None}
         LOG.info('%s migration of %s already started in Nova (%s)',
@@ -127,7 +121,8 @@ class Driver(waits.Waits):
                   f'{record.get("status")}' if record else '')
         raise exceptions.MigrationFailed(
             f'{self.method} migration of {facts["name"]} {what} '
-            f'(server {server["status"]} on {where(server)}{detail})')
+            f'(server {server["status"]} on {facts_mod.where(server)}'
+            f'{detail})')
 
 
 class LiveDriver(Driver):
@@ -140,8 +135,8 @@ class LiveDriver(Driver):
         return self.compute.live_migrate(facts['id'], host=host,
                                          block_migration=block_migration)
 
-    def wait(self, facts, start, *, deadline, stall=None, progress=noop,
-             record=noop):
+    def wait(self, facts, start, *, deadline, stall=None,
+             progress=facts_mod.noop, record=facts_mod.noop):
         """Wait until the live migration has ended; returns the server.
 
         Ended: the server left MIGRATING and Nova's records agree
@@ -150,7 +145,7 @@ class LiveDriver(Driver):
         every ``LOOK_EVERY`` seconds after the first.
 
         :param deadline: a ``clock()`` value (None: the default for live
-            migrations, :data:`DEFAULT_TIMEOUTS`).
+            migrations, :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
         :raises MigrationTimeout: at the deadline, with what was seen last.
         """
         stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
@@ -166,7 +161,8 @@ class LiveDriver(Driver):
             deadline or self.deadline_after('live'), on_view, start=start)
 
     def _look(self, facts, watch, progress, record_phase):
-        records = _optional(self.compute.live_migrations, facts['id']) or []
+        records = facts_mod.optional(self.compute.live_migrations,
+                                     facts['id']) or []
         if not records:
             return
         record = records[0]
@@ -188,7 +184,7 @@ class LiveDriver(Driver):
     def verify(self, facts, start, server):
         """Check the move really happened; returns the result record."""
         record = self.settled_record(facts)
-        if not moved(facts, server):
+        if not facts_mod.moved(facts, server):
             self._fail(facts, server, record, 'rolled back: the server is '
                        'still on its source host')
         if server['status'] != facts['status']:
@@ -225,20 +221,20 @@ class ColdDriver(Driver):
             return server
         record = self.migration_record(facts)
         if record and record.get('status') in ('confirming', 'confirmed') \
-                and moved(facts, server):
+                and facts_mod.moved(facts, server):
             return server  # confirmed already (a resumed run)
         self._fail(facts, server, record, 'failed before VERIFY_RESIZE')
 
-    def confirm(self, facts, *, deadline, record=noop):
+    def confirm(self, facts, *, deadline, record=facts_mod.noop):
         """Confirm (if still VERIFY_RESIZE) and wait; returns the server.
 
         :param deadline: a ``clock()`` value (None: the confirm default,
-            :data:`DEFAULT_TIMEOUTS`).
+            :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
         """
         return self._finish(facts, deadline or self.deadline_after(
             'confirm'), record, 'confirm')
 
-    def rollback(self, facts, *, deadline, record=noop):
+    def rollback(self, facts, *, deadline, record=facts_mod.noop):
         """Revert and wait; restart a server that was running.
 
         A server still resizing is waited for (VERIFY_RESIZE), then
@@ -297,7 +293,7 @@ class ColdDriver(Driver):
     def verify(self, facts, start, server, confirmed=True):
         """Check the move really happened; returns the result record."""
         record = self.settled_record(facts)
-        if not moved(facts, server):
+        if not facts_mod.moved(facts, server):
             self._fail(facts, server, record, 'left the server on its '
                        'source host')
         wanted = facts['status'] if confirmed else 'VERIFY_RESIZE'

@@ -6,15 +6,21 @@ verify.  ``migrate_server(..., wait=True)`` runs a one-server plan on the
 engine, journaled like a drain; without ``wait`` it only starts the move.
 """
 
+from __future__ import annotations
+
 import dataclasses
-import logging
+import typing
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import facts as facts_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import run as run_mod
 
-LOG = logging.getLogger(__name__)
+if typing.TYPE_CHECKING:  # annotations only
+    from osmigcfg.migrate.compute import Compute
+    from osmigcfg.migrate.preflight import Preflight
 
 BLOCK = {'auto': 'auto', 'true': True, 'false': False}
 
@@ -40,10 +46,18 @@ def find_server(compute, ref):
             raise
 
 
-def migrate_server(compute, preflight, ref, method, host=None,
-                   block_migration='auto', wait=False, confirm=False,
-                   journal_path=None, options=None, callbacks=()):
+def migrate_server(compute: Compute, preflight: Preflight, *, ref: str,
+                   method: str, host: str | None = None,
+                   block_migration: str | bool = 'auto', wait: bool = False,
+                   confirm: bool = False, journal_path: str | None = None,
+                   options: options_mod.RunOptions | None = None,
+                   callbacks=()) -> Done | tuple:
     """Migrate one server.
+
+    :param ref: the server's name or id.
+    :param method: ``'cold'`` or ``'live'``.
+    :param wait: run it journaled (at ``journal_path``) and wait for the
+        verified outcome, with ``options``.
 
     :returns: ``Done`` when not waiting; else ``(outcomes, run result)``.
     :raises PolicyDeniedError: before anything is sent, when refused.
@@ -58,10 +72,11 @@ def migrate_server(compute, preflight, ref, method, host=None,
             f'{item["skip"]}')
     if wait:
         plan = planner.Plan('migrate', None, [item])
-        return run_mod.execute(compute, plan, journal_path, preflight,
-                               options=options, callbacks=callbacks)
+        return run_mod.execute(
+            compute, preflight, plan=plan, journal_path=journal_path,
+            options=options or options_mod.RunOptions(), callbacks=callbacks)
     driver = drivers.DRIVERS[method](compute, preflight)
-    facts = drivers.snapshot(compute, server['id'])
+    facts = facts_mod.snapshot(compute, server['id'])
     extra = {'block_migration': item['block_migration']} \
         if method == 'live' else {}
     start = driver.start(facts, host=host, **extra)
@@ -70,44 +85,48 @@ def migrate_server(compute, preflight, ref, method, host=None,
                 f'migrate --wait` next time, or `report`')
 
 
-def _verify_resize_facts(compute, preflight, ref, operation):
+def _verify_resize_facts(compute, preflight, *, ref, operation):
     server = find_server(compute, ref)
     preflight.require(operation, project_id=server['project_id'])
     if server['status'] != 'VERIFY_RESIZE':
         raise exceptions.InputError(
             f'{server["name"]} is {server["status"]}, not waiting for a '
             f'confirm or revert (VERIFY_RESIZE)')
-    return drivers.snapshot(compute, server['id'])
+    return facts_mod.snapshot(compute, server['id'])
 
 
-def confirm_server(compute, preflight, ref, timeout=None):
+def confirm_server(compute: Compute, preflight: Preflight, *, ref: str,
+                   timeout: float | None = None) -> Done:
     """Confirm a cold migration and wait until the server settles.
 
     :param timeout: seconds to wait (None: the confirm default,
-        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+        :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
     """
-    facts = _verify_resize_facts(compute, preflight, ref, 'confirm')
+    facts = _verify_resize_facts(compute, preflight, ref=ref,
+                                 operation='confirm')
     cold = drivers.ColdDriver(compute, preflight)
     server = cold.confirm(facts,
                           deadline=_deadline(cold, timeout, 'confirm'))
     return Done(server, f'confirmed: {server["name"]} is {server["status"]} '
-                f'on {drivers.where(server)}')
+                f'on {facts_mod.where(server)}')
 
 
-def revert_server(compute, preflight, ref, timeout=None):
+def revert_server(compute: Compute, preflight: Preflight, *, ref: str,
+                  timeout: float | None = None) -> Done:
     """Revert a cold migration: the server goes back to its source host.
 
     :param timeout: seconds to wait (None: the revert default).
     """
-    facts = _verify_resize_facts(compute, preflight, ref, 'revert')
+    facts = _verify_resize_facts(compute, preflight, ref=ref,
+                                 operation='revert')
     cold = drivers.ColdDriver(compute, preflight)
     server = cold.rollback(facts,
                            deadline=_deadline(cold, timeout, 'revert'))
     return Done(server, f'reverted: {server["name"]} is {server["status"]} '
-                f'on {drivers.where(server)}')
+                f'on {facts_mod.where(server)}')
 
 
-def _running_migration(compute, preflight, ref, operation, migration_id):
+def _running_migration(compute, preflight, *, ref, operation, migration_id):
     server = find_server(compute, ref)
     preflight.require(operation, project_id=server['project_id'])
     if server['status'] != 'MIGRATING':
@@ -132,44 +151,51 @@ def _running_migration(compute, preflight, ref, operation, migration_id):
     return server, records[0]
 
 
-def abort_server(compute, preflight, ref, migration_id=None, timeout=None):
+def abort_server(compute: Compute, preflight: Preflight, *, ref: str,
+                 migration_id: str | None = None,
+                 timeout: float | None = None) -> Done:
     """Abort a live migration; the server stays on its source host.
 
     :param timeout: seconds to wait (None: the live migration default).
     """
-    server, record = _running_migration(compute, preflight, ref, 'abort',
-                                        migration_id)
-    _call_or_explain(preflight, 'abort', server, compute.abort,
-                     server['id'], record['id'], record.get('status'))
+    server, record = _running_migration(compute, preflight, ref=ref,
+                                        operation='abort',
+                                        migration_id=migration_id)
+    _call_or_explain(preflight, server, operation='abort',
+                     call=lambda: compute.abort(server['id'], record['id'],
+                                                record.get('status')))
     live = drivers.LiveDriver(compute, preflight)
     after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'aborted: {after["name"]} is {after["status"]} on '
-                f'{drivers.where(after)}')
+                f'{facts_mod.where(after)}')
 
 
-def force_complete_server(compute, preflight, ref, migration_id=None,
-                          timeout=None):
+def force_complete_server(compute: Compute, preflight: Preflight, *,
+                          ref: str, migration_id: str | None = None,
+                          timeout: float | None = None) -> Done:
     """Force a running live migration to finish now.
 
     :param timeout: seconds to wait (None: the live migration default).
     """
-    server, record = _running_migration(compute, preflight, ref,
-                                        'force-complete', migration_id)
+    server, record = _running_migration(compute, preflight, ref=ref,
+                                        operation='force-complete',
+                                        migration_id=migration_id)
     if record.get('status') != 'running':
         raise exceptions.InputError(
             f'migration {record["id"]} is {record.get("status")}: only a '
             f'running live migration can be forced to complete')
-    _call_or_explain(preflight, 'force-complete', server,
-                     compute.force_complete, server['id'], record['id'])
+    _call_or_explain(preflight, server, operation='force-complete',
+                     call=lambda: compute.force_complete(server['id'],
+                                                         record['id']))
     live = drivers.LiveDriver(compute, preflight)
     after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
     return Done(after, f'force-completed: {after["name"]} is '
-                f'{after["status"]} on {drivers.where(after)}')
+                f'{after["status"]} on {facts_mod.where(after)}')
 
 
-def _call_or_explain(preflight, operation, server, call, *args):
+def _call_or_explain(preflight, server, *, operation, call):
     try:
-        return call(*args)
+        return call()
     except exceptions.CloudRequestError as e:
         if e.status == 403:
             raise preflight.explain_forbidden(

@@ -15,16 +15,20 @@ PAUSED servers move live, SHUTOFF ones cold (then confirm); every other
 state is skipped with its reason.
 """
 
+from __future__ import annotations
+
 import dataclasses
-import logging
 import re
+import typing
 
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.migrate import capacity
 from osmigcfg.migrate import codes
 
-LOG = logging.getLogger(__name__)
+if typing.TYPE_CHECKING:  # annotations only
+    from osmigcfg.migrate.compute import Compute
+    from osmigcfg.migrate.preflight import Preflight
 
 LIVE_STATES = ('ACTIVE', 'PAUSED')
 COLD_STATES = ('ACTIVE', 'SHUTOFF')
@@ -139,9 +143,17 @@ def filter_servers(servers, name_regex=None, flavor=None, project=None):
             and (project is None or s['project_id'] == project)]
 
 
-def plan_drain(compute, preflight, host, method='auto', confirm=True,
-               filters=None, conn=None):
+def plan_drain(compute: Compute, preflight: Preflight, *, host: str,
+               method: str = 'auto', confirm: bool = True,
+               filters: dict | None = None, conn=None) -> Plan:
     """Plan moving every server off ``host`` (admin: lists by host).
+
+    :param method: ``'auto'`` (ACTIVE/PAUSED live, SHUTOFF cold), ``'live'``
+        or ``'cold'``.
+    :param filters: ``project``, ``flavor``, ``name_regex`` (see
+        :func:`filter_servers`).
+    :param conn: the openstacksdk connection, for the placement capacity
+        check (``None``: no capacity check).
 
     :raises NotFoundError: when no compute service runs on ``host``.
     :raises PolicyDeniedError: when the caller cannot list by host.
@@ -174,8 +186,11 @@ def plan_drain(compute, preflight, host, method='auto', confirm=True,
     return plan
 
 
-def plan_servers(compute, preflight, refs=(), method='auto', host=None,
-                 confirm=True, filters=None, all_projects=False):
+def plan_servers(compute: Compute, preflight: Preflight, *,
+                 refs: typing.Iterable[str] = (), method: str = 'auto',
+                 host: str | None = None, confirm: bool = True,
+                 filters: dict | None = None,
+                 all_projects: bool = False) -> Plan:
     """Plan moving the servers named in ``refs`` and/or matching ``filters``."""
     if refs:
         servers = [compute.server(r, all_projects=all_projects) for r in refs]

@@ -61,7 +61,9 @@ class Caller:
         return f'your role{"s" if len(self.roles) > 1 else ""} {roles}'
 
 
-def caller_from_connection(conn, roles=None, project_id=None, user_id=None):
+def caller_from_connection(conn, *, roles: list[str] | None = None,
+                           project_id: str | None = None,
+                           user_id: str | None = None) -> Caller:
     """The caller of ``conn``: given values win, then the token's.
 
     Auth plugins that carry no access info (``admin_token``, ``none``)
@@ -214,8 +216,11 @@ def release_for_cloud(max_version):
     return None
 
 
-def load_policy(policy_file=None, profile=None, policy_dirs=(), release=None,
-                enforce_new_defaults=True, max_version=None):
+def load_policy(policy_file: str | None = None, *,
+                profile: str | None = None, policy_dirs=(),
+                release: int | str | None = None,
+                enforce_new_defaults: bool = True,
+                max_version: str | None = None) -> tuple:
     """The effective policy for the preflight.
 
     With no policy file, profile or policy.d given, Nova's defaults of the

@@ -8,13 +8,10 @@ into the bars of a Gantt chart (:mod:`~osmigcfg.migrate.timeline`).
 """
 
 import dataclasses
-import logging
 import os
 
 from osmigcfg import engine
 from osmigcfg.migrate import outcomes as outcomes_mod
-
-LOG = logging.getLogger(__name__)
 
 COLUMNS = ('Server', 'Name', 'Method', 'Source', 'Destination', 'Started',
            'Duration (s)', 'Outcome', 'Reason')
@@ -57,7 +54,7 @@ def _event_times(events):
     return started, ended
 
 
-def build_report(journal_path):
+def build_report(journal_path: str) -> 'Report':
     """Read a journal (and its events, when present) into a Report.
 
     :raises JournalError: for a missing or corrupt journal.

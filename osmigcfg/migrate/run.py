@@ -10,7 +10,7 @@ and carries on.  Both return the per-server outcomes
 (:func:`~osmigcfg.migrate.outcomes.outcomes`).
 """
 
-import logging
+import dataclasses
 import time
 
 from taskflow import states
@@ -19,20 +19,11 @@ from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.migrate import drivers
 from osmigcfg.migrate import facts as facts_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.migrate import planner
-from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import steps
 from osmigcfg.migrate import watch as watch_mod
-
-LOG = logging.getLogger(__name__)
-
-DEFAULT_OPTIONS = {
-    'windows': {'global': None, 'source': 2, 'dest': 2},
-    'timeout': None,  # None: drivers.DEFAULT_TIMEOUTS per operation
-    'stall': {'action': 'wait', 'after': 300.0},
-    'poll': [1.0, 1.5, 3.0],
-}
 
 
 class MigrationContext(engine.Context):
@@ -40,10 +31,9 @@ class MigrationContext(engine.Context):
 
     def __init__(self, plan, options, compute, preflight, events,
                  clock=time.time, sleep=time.sleep):
-        super().__init__(engine.Windows(options['windows']), events)
+        super().__init__(engine.Windows(options.windows.limits), events)
         self.plan = plan
-        self.options = dict(options, stall_policy=stall_mod.StallPolicy(
-            **options.get('stall', {})))
+        self.options = options
         self.compute = compute
         self.preflight = preflight
         self.clock = clock
@@ -51,12 +41,12 @@ class MigrationContext(engine.Context):
         self.watch = watch_mod.ServerWatch(
             compute, all_projects=plan.get('kind') == 'drain' or len(
                 {i['project_id'] for i in plan['items']}) > 1,
-            interval=options['poll'][0], clock=clock)
+            interval=options.poll[0], clock=clock)
         self.fact_cache = facts_mod.FactCache(compute, plan['host'],
                                               clock=clock) \
             if plan.get('kind') == 'drain' else None
         self.drivers = {name: cls(compute, preflight, sleep=sleep,
-                                  clock=clock, poll=tuple(options['poll']),
+                                  clock=clock, poll=tuple(options.poll),
                                   watch=self.watch)
                         for name, cls in drivers.DRIVERS.items()}
 
@@ -72,7 +62,7 @@ class MigrationContext(engine.Context):
         drain, else two reads of its own)."""
         cached = self.fact_cache.facts(item['id']) if self.fact_cache \
             else None
-        return cached or drivers.snapshot(self.compute, item['id'])
+        return cached or facts_mod.snapshot(self.compute, item['id'])
 
     def still_to_move(self, item, facts):
         """Why a server planned to move should not move now (or None)."""
@@ -83,14 +73,6 @@ class MigrationContext(engine.Context):
         return skip
 
 
-def merged_options(options):
-    """DEFAULT_OPTIONS overlaid with ``options`` (windows merged)."""
-    merged = dict(DEFAULT_OPTIONS, **(options or {}))
-    merged['windows'] = dict(DEFAULT_OPTIONS['windows'],
-                             **(options or {}).get('windows', {}))
-    return merged
-
-
 def build_flow(context, plan):
     """One flow per server that moves, under one unordered run flow."""
     return engine.run_flow(plan['kind'], [
@@ -98,27 +80,27 @@ def build_flow(context, plan):
         if item['method'] and not item['skip']])
 
 
-def execute(compute, plan, journal_path, preflight, options=None,
+def execute(compute, preflight, *, plan, journal_path, options,
             callbacks=(), clock=time.time, sleep=time.sleep):
     """Run ``plan`` (a Plan) with a new journal; returns the outcomes.
 
+    :param options: the :class:`~osmigcfg.migrate.options.RunOptions`.
     :raises JournalError: when the journal cannot be created.
     """
-    options = merged_options(options)
-    options['endpoint'] = compute.session.endpoint
+    recorded = dict(options.to_dict(), endpoint=compute.session.endpoint)
     journal = engine.Journal.create(journal_path, plan.kind, plan.to_dict(),
-                                    options)
-    return _run(journal, compute, preflight, callbacks, clock, sleep,
-                reconcile_first=False)
+                                    recorded)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=False)
 
 
-def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
-           sleep=time.sleep, timeout=None):
+def resume(compute, preflight, *, journal_path, callbacks=(),
+           clock=time.time, sleep=time.sleep, timeout=None):
     """Carry on a journaled run after a crash, a stop or a timeout.
 
     :param timeout: seconds to wait for each migration from now on
         (None: the journal's; 0: the default of each operation,
-        :data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+        :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
 
     :raises JournalError: for a missing, foreign or corrupt journal, or
         one written against another cloud endpoint.
@@ -132,16 +114,17 @@ def resume(compute, journal_path, preflight, callbacks=(), clock=time.time,
         raise exceptions.JournalError(
             journal_path, f'written against {recorded}, not '
             f'{compute.session.endpoint}')
-    override = {} if timeout is None else {'timeout': timeout or None}
-    return _run(journal, compute, preflight, callbacks, clock, sleep,
-                reconcile_first=True, override=override)
+    options = options_mod.RunOptions.from_dict(journal.options)
+    if timeout is not None:  # this run only
+        options = dataclasses.replace(options, timeout=timeout or None)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=True)
 
 
-def _run(journal, compute, preflight, callbacks, clock, sleep,
-         reconcile_first, override=None):
+def _run(journal, options, compute, preflight, callbacks, clock, sleep,
+         reconcile_first):
     events = engine.EventStream(journal.events_path, callbacks, clock=clock)
     try:
-        options = dict(journal.options, **(override or {}))  # this run only
         context = MigrationContext(journal.plan, options, compute,
                                    preflight, events, clock=clock,
                                    sleep=sleep)
@@ -151,28 +134,14 @@ def _run(journal, compute, preflight, callbacks, clock, sleep,
                     items=len(journal.plan['items']),
                     movers=len(list(flow)), resumed=reconcile_first)
         reset = reconcile(journal, context) if reconcile_first else []
-        runner = engine.Runner(journal, flow, context)
-        _current.append(runner)
-        try:
-            result = runner.run(reset_atoms=reset)
-        finally:
-            _current.remove(runner)
+        result = engine.Runner(journal, flow, context).run(
+            reset_atoms=reset)
         found = outcomes_mod.outcomes(journal)
         events.emit('run.outcomes', suspended=result.suspended,
                     **outcomes_mod.counts(found))
         return found, result
     finally:
         events.close()
-
-
-#: runners in progress (so a signal handler can stop them: resumable)
-_current = []
-
-
-def stop_all():
-    """Suspend every run in progress after the steps now running."""
-    for runner in list(_current):
-        runner.stop()
 
 
 def reconcile(journal, context):
@@ -211,7 +180,7 @@ def _reoccupy(context, item, hold):
     sid = item['id']
     context.resumed.add(sid)
     server = context.compute.server_or_gone(sid)
-    if hold and server and server['status'] in drivers.STARTED_STATUSES:
+    if hold and server and server['status'] in facts_mod.STARTED_STATUSES:
         context.windows.occupy(sid, context.window_keys(item))
     context.events.emit('item.reconciled', item=sid,
                         status=server['status'] if server else 'deleted',

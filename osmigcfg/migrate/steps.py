@@ -13,15 +13,12 @@ and ``preflight`` reports the failure (this server's only).  Other
 servers carry on, and their finished moves stay.
 
 Every wait has a deadline: the run's ``timeout``, else the operation's
-default (:data:`~osmigcfg.migrate.drivers.DEFAULT_TIMEOUTS`).
+default (:data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.engine import flows as engine_flows
-
-LOG = logging.getLogger(__name__)
 
 #: the phase a revert that could not finish leaves in the journal
 ROLLBACK_UNFINISHED = 'rollback-unfinished'
@@ -48,7 +45,7 @@ class MigrationStep(engine_flows.Step):
         never "for ever"."""
         return self.driver.deadline_after(
             operation or self.plan_item['method'],
-            self.context.options.get('timeout'))
+            self.context.options.timeout)
 
 
 class Preflight(MigrationStep):
@@ -116,7 +113,7 @@ class Wait(MigrationStep):
         self.context.windows.occupy(self.item, self.context.window_keys(
             self.plan_item))  # a resumed run re-takes running items' slots
         try:
-            extra = {'stall': self.context.options.get('stall_policy'),
+            extra = {'stall': self.context.options.stall,
                      'record': lambda phase, **d: self.record(phase, **d)} \
                 if self.plan_item['method'] == 'live' else {}
             server = self.driver.wait(

@@ -118,6 +118,6 @@ def render_timeline(bars, width=900):
     return canvas.png()
 
 
-def write_timeline(bars, path, width=900):
+def write_timeline(bars: list, path: str, *, width: int = 900) -> None:
     """Write the chart to ``path`` (atomically, like every output file)."""
     files.write_atomic(path, render_timeline(bars, width))

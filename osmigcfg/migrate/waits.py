@@ -13,12 +13,9 @@ no time); at the deadline it raises
 :class:`~osmigcfg.exceptions.MigrationTimeout` naming what it saw last.
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import facts as facts_mod
-
-LOG = logging.getLogger(__name__)
 
 #: seconds each kind of wait lasts when the run gives no ``--timeout``
 DEFAULT_TIMEOUTS = {'live': 3600.0, 'cold': 3600.0, 'confirm': 900.0,

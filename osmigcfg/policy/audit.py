@@ -246,7 +246,7 @@ def audit_effective(ep, expect=None, personas=None):
     return AuditResult(matrix, col.report, col.marks, expect, expected)
 
 
-def audit_policy(policy_file=None, policy_dirs=(), release=None,
+def audit_policy(policy_file=None, *, policy_dirs=(), release=None,
                  enforce_new_defaults=True, profile=None, expect=None):
     """Audit a Nova policy: every migration action x persona, with findings.
 
@@ -260,6 +260,6 @@ def audit_policy(policy_file=None, policy_dirs=(), release=None,
     :raises: InputError subclasses for unreadable or malformed input
     """
     ep = effective_mod.load_effective_policy(
-        policy_file, policy_dirs, release, enforce_new_defaults,
-        profile=profile)
+        policy_file, policy_dirs=policy_dirs, release=release,
+        enforce_new_defaults=enforce_new_defaults, profile=profile)
     return audit_effective(ep, expect=expect)

@@ -302,9 +302,9 @@ def _refuse_bad_sources(sources):
                     f'{entry.name}: {why} ({codes.CHECK_TOO_DEEP})')
 
 
-def load_effective_policy(policy_file=None, policy_dirs=(), release=None,
+def load_effective_policy(policy_file=None, *, policy_dirs=(), release=None,
                           enforce_new_defaults=True, profile=None,
-                          overrides=None, *, service='nova'):
+                          overrides=None, service='nova'):
     """Compute the effective policy.
 
     :param policy_file: a policy.yaml path, or None

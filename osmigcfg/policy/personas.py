@@ -22,15 +22,11 @@ OTHER_PROJECT = 'project-b'
 #: The user that owns the home project's servers (evacuate's target).
 SERVER_OWNER = 'owner-a'
 
-IMPLIED_ROLES = roles_mod.IMPLIED_ROLES
 STANDARD_ROLES = frozenset({'admin', 'manager', 'member', 'reader',
                             'service'})
 
 #: Personas that must never start or steer a migration.
 UNTRUSTED_KINDS = frozenset({'reader', 'no-roles', 'foreign'})
-
-
-expand_roles = roles_mod.expand_roles
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +57,7 @@ class Persona:
 
 def _persona(name, kind, roles, project=HOME_PROJECT, description=''):
     user = 'user-' + name.replace(':', '-').replace('_', '-')
-    return Persona(name, kind, expand_roles(roles), project, user,
+    return Persona(name, kind, roles_mod.expand_roles(roles), project, user,
                    description)
 
 

@@ -174,7 +174,7 @@ def _apply(sandbox, text, policy_dirs, enforce_new_defaults):
     sandbox.set_enforce_new_defaults(enforce_new_defaults)
 
 
-def rehearse_policy(policy_file=None, policy_dirs=(), release=None,
+def rehearse_policy(policy_file=None, *, policy_dirs=(), release=None,
                     enforce_new_defaults=True, profile=None, sandbox=None,
                     moves=True, personas=None):
     """Rehearse a policy against real Nova 34 and compare with the engine.
@@ -198,8 +198,8 @@ def rehearse_policy(policy_file=None, policy_dirs=(), release=None,
             f'a rehearsal runs Nova {REHEARSAL_RELEASE}, not {release}',
             hint='drop --release, or audit that release offline')
     ep = effective_mod.load_effective_policy(
-        policy_file, policy_dirs, REHEARSAL_RELEASE, enforce_new_defaults,
-        profile=profile)
+        policy_file, policy_dirs=policy_dirs, release=REHEARSAL_RELEASE,
+        enforce_new_defaults=enforce_new_defaults, profile=profile)
     matrix = matrix_mod.build_matrix(ep, personas=pick_personas(ep, personas))
     text = _policy_text(policy_file, profile)
     began = time.monotonic()

@@ -10,13 +10,14 @@ import logging
 import time
 
 from osmigcfg import exceptions
+from osmigcfg import roles as roles_mod
 from osmigcfg.policy import personas as personas_mod
 from osmigcfg.policy import rehearse_calls as calls
 from osmigcfg.sandbox import servers
 
 LOG = logging.getLogger(__name__)
 
-ADMIN_ROLES = personas_mod.expand_roles(['admin'])
+ADMIN_ROLES = roles_mod.expand_roles(['admin'])
 #: Seconds the watched live migration is held in progress at most.
 HOLD_SECONDS = 120
 TIMEOUT = 60

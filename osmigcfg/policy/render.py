@@ -98,7 +98,7 @@ def _refuse_unknown_overrides(chosen, catalog):
                                               catalog.suggest(name))
 
 
-def plan_policy(profile, release=None, overrides=None):
+def plan_policy(profile, release=None, *, overrides=None):
     """Resolve a profile (+ overrides) against a release's catalog."""
     prof = profiles_mod.load_profile(profile)
     catalog = catalog_mod.load_catalog(catalog_mod.check_release(release))
@@ -171,7 +171,8 @@ def render_plan(plan, fmt='policy-yaml'):
     return template.render(plan=plan, overrides=plan.overrides())
 
 
-def render_policy(profile, release=None, overrides=None, fmt='policy-yaml'):
+def render_policy(profile, release=None, *, overrides=None,
+                  fmt='policy-yaml'):
     """Render a profile (+ overrides) for a Nova release as text.
 
     :param profile: a shipped profile name (``profile_names()``)
@@ -181,4 +182,4 @@ def render_policy(profile, release=None, overrides=None, fmt='policy-yaml'):
     :returns: the rendered text
     :raises: InputError subclasses (unknown profile/release/rule, bad check)
     """
-    return render_plan(plan_policy(profile, release, overrides), fmt)
+    return render_plan(plan_policy(profile, release, overrides=overrides), fmt)

@@ -262,7 +262,7 @@ def compare_policies(old_ep, new_ep):
     return UpgradeResult(before, after, changes, report, inherited)
 
 
-def check_upgrade(policy_file=None, policy_dirs=(), from_release=None,
+def check_upgrade(policy_file=None, *, policy_dirs=(), from_release=None,
                   to_release=None, enforce_new_defaults=True, profile=None):
     """What changes for the same policy files between two Nova releases.
 
@@ -286,11 +286,15 @@ def check_upgrade(policy_file=None, policy_dirs=(), from_release=None,
         with tempfile.TemporaryDirectory(prefix='osmigcfg-') as tmp:
             path = pathlib.Path(tmp) / f'{profile}-{from_release}.yaml'
             path.write_text(text, encoding='utf-8')
-            return check_upgrade(path, policy_dirs, from_release, to_release,
-                                 enforce_new_defaults)
+            return check_upgrade(path, policy_dirs=policy_dirs,
+                                 from_release=from_release,
+                                 to_release=to_release,
+                                 enforce_new_defaults=enforce_new_defaults)
     old_ep = effective_mod.load_effective_policy(
-        policy_file, policy_dirs, from_release, enforce_new_defaults)
+        policy_file, policy_dirs=policy_dirs, release=from_release,
+        enforce_new_defaults=enforce_new_defaults)
     new_ep = effective_mod.load_effective_policy(
-        policy_file, policy_dirs, to_release, enforce_new_defaults)
+        policy_file, policy_dirs=policy_dirs, release=to_release,
+        enforce_new_defaults=enforce_new_defaults)
     LOG.debug('upgrade check %s -> %s', old_ep.release, new_ep.release)
     return compare_policies(old_ep, new_ep)

@@ -168,7 +168,7 @@ def validate_effective(ep):
     return report
 
 
-def validate_policy(policy_file=None, policy_dirs=(), release=None,
+def validate_policy(policy_file=None, *, policy_dirs=(), release=None,
                     enforce_new_defaults=True):
     """Validate policy files for a Nova release.
 
@@ -184,6 +184,7 @@ def validate_policy(policy_file=None, policy_dirs=(), release=None,
     if fatal or codes.CHECK_TOO_DEEP in report.codes():
         return report
     ep = effective_mod.load_effective_policy(
-        policy_file, policy_dirs, catalog.release, enforce_new_defaults)
+        policy_file, policy_dirs=policy_dirs, release=catalog.release,
+        enforce_new_defaults=enforce_new_defaults)
     _merged_findings(ep, report)
     return report

@@ -69,8 +69,9 @@ def load_policies(inputs, release):
         path = inputs.policy_path(service)
         is_dir = path is not None and pathlib.Path(path).is_dir()
         out[service] = effective.load_effective_policy(
-            None if is_dir else path, [path] if is_dir else (), release,
-            inputs.enforce_new_defaults, service=service)
+            None if is_dir else path, policy_dirs=[path] if is_dir else (),
+            release=release, enforce_new_defaults=inputs.enforce_new_defaults,
+            service=service)
     return out
 
 
@@ -94,7 +95,7 @@ def config_reasons(inputs, *, qemu_version=None):
         findings += list(config.check_hosts(inventory))
         if inputs.check_certs:
             findings += list(config.check_tls_inventory(
-                inventory, inputs.tls_layout))
+                inventory, layout=inputs.tls_layout))
     return [result_mod.Reason(
         f, result_mod.ALL_KINDS if f.code in _WHOLE_COMPUTE
         else result_mod.LIVE_KINDS) for f in findings]

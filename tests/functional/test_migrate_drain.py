@@ -4,8 +4,10 @@ import threading
 
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.sandbox import servers
@@ -94,7 +96,7 @@ def test_a_compute_going_down_mid_drain_fails_the_rest_with_a_reason(
     nova.stop_compute('host2')
     compute = compute_mod.Compute(admin)
     preflight = pf.Preflight(None, pf.Caller(None, None))
-    plan = planner.plan_drain(compute, preflight, 'host1')
+    plan = planner.plan_drain(compute, preflight, host='host1')
     assert 'MIG112' in plan.report.codes()
     calls = []
 
@@ -105,8 +107,10 @@ def test_a_compute_going_down_mid_drain_fails_the_rest_with_a_reason(
                 stop_host3.done = nova.stop_compute('host3')
 
     found, _ = drain_mod.drain_host(
-        compute, preflight, plan, str(tmp_path / 'j'),
-        drain_mod.Windows(per_host=1), callbacks=[stop_host3])
+        compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
+        options=options_mod.RunOptions(
+            windows=engine.Windows.for_migrations(per_host=1)),
+        callbacks=[stop_host3])
     by_id = {o.id: o for o in found}
     assert [by_id[s.id].outcome for s in made].count('migrated') == 1
     for s in made:
@@ -148,11 +152,14 @@ def test_drain_run_from_a_thread_can_be_watched_by_events(nova, tmp_path):
                  flavor=ms.micro_flavor(admin))
     compute = compute_mod.Compute(admin)
     preflight = pf.Preflight(None, pf.Caller(None, None))
-    plan = planner.plan_drain(compute, preflight, 'host3')
+    plan = planner.plan_drain(compute, preflight, host='host3')
     kinds = []
     worker = threading.Thread(target=drain_mod.drain_host, args=(
-        compute, preflight, plan, str(tmp_path / 'j'), drain_mod.Windows()),
-        kwargs={'callbacks': [lambda e: kinds.append(e['kind'])]})
+        compute, preflight), kwargs={
+            'plan': plan, 'journal_path': str(tmp_path / 'j'),
+            'options': options_mod.RunOptions(
+                windows=engine.Windows.for_migrations()),
+            'callbacks': [lambda e: kinds.append(e['kind'])]})
     worker.start()
     worker.join(120)
     assert kinds[0] == 'run.plan' and kinds[-1] == 'run.outcomes'

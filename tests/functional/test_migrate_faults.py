@@ -8,8 +8,10 @@ import threading
 import openstack
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.sandbox.nova import sandbox as sandbox_nova
@@ -72,10 +74,11 @@ def test_a_drain_survives_5xx_409_and_lost_answers_without_duplicates(
     with faultproxy.FaultProxy(nova.port, schedule) as proxy:
         compute = compute_mod.Compute(_connect(proxy.endpoint))
         preflight = pf.Preflight(None, pf.Caller(None, None))
-        plan = planner.plan_drain(compute, preflight, 'host1')
-        found, _ = drain_mod.drain_host(compute, preflight, plan,
-                                        str(tmp_path / 'j'),
-                                        drain_mod.Windows(per_host=4))
+        plan = planner.plan_drain(compute, preflight, host='host1')
+        found, _ = drain_mod.drain_host(
+            compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
+            options=options_mod.RunOptions(
+                windows=engine.Windows.for_migrations(per_host=4)))
     assert [o.outcome for o in found] == ['migrated'] * 4, \
         [(o.name, o.reason) for o in found]
     for action in FIRST_POST_FAULTS + (500,):

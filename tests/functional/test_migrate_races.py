@@ -11,10 +11,13 @@ import time
 
 import pytest
 
+from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import drivers
+from osmigcfg.migrate import facts as facts_mod
+from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.migrate import watch as watch_mod
@@ -76,7 +79,7 @@ def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
     watch = watch_mod.ServerWatch(compute, all_projects=True, interval=0.2)
     driver = drivers.DRIVERS[method](compute, _preflight(), poll=POLL,
                                      watch=watch)
-    facts = drivers.snapshot(compute, server.id)
+    facts = facts_mod.snapshot(compute, server.id)
     # a change, so that the next list of changed servers shows the server
     admin.compute.update_server(server, name=f'{method}-race-renamed')
     nova.hold_server_lists()
@@ -99,7 +102,7 @@ def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
     within(120, waiter.join)
     assert 'server' in waited, 'the wait raised (see the log)'
     server_after = waited['server']
-    assert drivers.moved(facts, server_after), server_after
+    assert facts_mod.moved(facts, server_after), server_after
     if method == 'cold':
         assert server_after['status'] == 'VERIFY_RESIZE'
         server_after = within(120, driver.confirm, facts,
@@ -116,7 +119,7 @@ def test_a_revert_that_finds_the_server_still_resizing_waits_then_reverts(
     nova.set_migration_duration(cold=5)
     compute = compute_mod.Compute(admin)
     cold = drivers.ColdDriver(compute, _preflight(), poll=POLL)
-    facts = drivers.snapshot(compute, server.id)
+    facts = facts_mod.snapshot(compute, server.id)
     start = cold.start(facts)
     with pytest.raises(exceptions.MigrationTimeout) as timeout:
         within(30, cold.wait, facts, start, deadline=time.time() + 1)
@@ -144,11 +147,13 @@ def test_two_servers_failing_at_once_are_reported_each_on_its_own(
         nova.fail_live_migration(server_id)
     compute = compute_mod.Compute(admin)
     preflight = _preflight()
-    plan = planner.plan_drain(compute, preflight, 'host2')
+    plan = planner.plan_drain(compute, preflight, host='host2')
     events = []
-    found, _ = within(300, drain_mod.drain_host, compute, preflight, plan,
-                      str(tmp_path / 'two.journal'),
-                      drain_mod.Windows(per_host=4), callbacks=[events.append])
+    found, _ = within(300, drain_mod.drain_host, compute, preflight,
+                      plan=plan, journal_path=str(tmp_path / 'two.journal'),
+                      options=options_mod.RunOptions(
+                          windows=engine.Windows.for_migrations(per_host=4)),
+                      callbacks=[events.append])
     by_id = {o.id: o for o in found}
     failed_events = {e['item']: e['reason'] for e in events
                      if e['kind'] == 'item.failed'}

@@ -8,6 +8,7 @@ from osmigcfg import config
 from osmigcfg import exceptions
 from osmigcfg.config import inventory
 from osmigcfg.config import names
+from tests.findings_helpers import only
 
 GOOD = """\
 migration_network: 10.20.0.0/24
@@ -19,12 +20,6 @@ hosts:
 
 def check(text):
     return config.check_hosts(config.parse_inventory(text, 'inv.yaml'))
-
-
-def only(report, code):
-    found = [f for f in report if f.code == code]
-    assert len(found) == 1, [(f.code, f.message) for f in report]
-    return found[0]
 
 
 def test_good_inventory_is_clean():

@@ -6,6 +6,7 @@ from osmigcfg import config
 from osmigcfg.config import readers
 from osmigcfg.config import rules
 from osmigcfg.config import values
+from tests.findings_helpers import only
 
 SECURE_QEMU = ('default_tls_x509_verify = 1\nmigrate_tls_force = 1\n')
 SECURE_LIBVIRTD = 'listen_tls = 1\nlisten_tcp = 0\n'
@@ -27,12 +28,6 @@ def report(tmp_path, nova=None, libvirtd=None, qemu=None, qemu_version=None,
         paths.append(path)
     return config.validate_config([str(p) for p in paths],
                                   qemu_version=qemu_version)
-
-
-def only(rep, code):
-    found = [f for f in rep if f.code == code]
-    assert len(found) == 1, [(f.code, f.message) for f in rep]
-    return found[0]
 
 
 def test_secure_render_of_every_layer_passes_clean(tmp_path):

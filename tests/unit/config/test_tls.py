@@ -9,6 +9,7 @@ import pytest
 
 from osmigcfg import config
 from osmigcfg import exceptions
+from tests.findings_helpers import only
 from tests.unit.config import certs
 
 HOST, ADDR = 'cmp-001', '10.20.0.11'
@@ -20,14 +21,8 @@ def ca():
 
 
 def check(directory, host=HOST, addresses=(ADDR,), **kw):
-    return config.check_tls(str(directory), host, list(addresses),
+    return config.check_tls(str(directory), host, addresses=list(addresses),
                             now=certs.NOW, **kw)
-
-
-def only(report, code):
-    found = [f for f in report if f.code == code]
-    assert len(found) == 1, [(f.code, f.message) for f in report]
-    return found[0]
 
 
 def test_good_certificates_pass_clean(tmp_path, ca):

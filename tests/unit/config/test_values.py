@@ -5,16 +5,15 @@ import pytest
 from osmigcfg import config
 from osmigcfg.config import readers
 from osmigcfg.config import values
+from tests import findings_helpers
 
 
 def findings(text, fmt='nova-conf', name='nova.conf'):
-    return list(config.validate_text(text, fmt, name))
+    return list(config.validate_text(text, fmt, name=name))
 
 
 def only(text, code, fmt='nova-conf'):
-    found = [f for f in findings(text, fmt) if f.code == code]
-    assert len(found) == 1, found
-    return found[0]
+    return findings_helpers.only(findings(text, fmt), code)
 
 
 def test_typo_in_option_name_is_cfg101_with_a_suggestion():

@@ -1,7 +1,7 @@
 import pytest
 
+from osmigcfg import engine
 from osmigcfg.migrate import capacity
-from osmigcfg.migrate import drain
 from osmigcfg.migrate import planner
 
 
@@ -68,10 +68,12 @@ def test_flavor_needs_count_ephemeral_disk():
 
 
 def test_default_windows_keep_novas_queue_filled():
-    assert drain.Windows(nova_limit=1).limits() == {
-        'global': None, 'source': 3, 'dest': 3}
-    assert drain.Windows(nova_limit=4).limits()['source'] == 8
-    assert drain.Windows(per_host=1, max_parallel=4).limits() == {
+    # no global limit by default: the window is absent (unlimited)
+    assert engine.Windows.for_migrations(nova_limit=1).limits == {
+        'source': 3, 'dest': 3}
+    assert engine.Windows.for_migrations(nova_limit=4).limits['source'] == 8
+    assert engine.Windows.for_migrations(
+        per_host=1, max_parallel=4).limits == {
         'global': 4, 'source': 1, 'dest': 1}
 
 
@@ -87,6 +89,6 @@ def test_a_host_on_a_cloud_older_than_2_56_is_a_plan_error(conn, nova_http):
         'hostId': 'x', 'OS-EXT-STS:task_state': None}})
     plan = planner.plan_servers(
         compute_mod.Compute(conn), pf.Preflight(None, pf.Caller(None, None)),
-        [sid], method='cold', host='host2')
+        refs=[sid], method='cold', host='host2')
     assert 'MIG005' in plan.report.codes()
     assert plan.report.fails('error')

@@ -91,7 +91,8 @@ def test_policy_dirs_apply_after_the_file_in_name_order(write):
     write('policy.d/20-b.yaml', f'"{MIGRATE}": "role:b"\n')
     write('policy.d/10-a.yaml', f'"{MIGRATE}": "role:a"\n')
     write('policy.d/.hidden.yaml', f'"{MIGRATE}": "@"\n')
-    ep = effective.load_effective_policy(path, [path.parent / 'policy.d'])
+    ep = effective.load_effective_policy(
+        path, policy_dirs=[path.parent / 'policy.d'])
     rule = ep.rule(MIGRATE)
     assert rule.check_str == 'role:b'
     assert rule.origin.file.endswith('20-b.yaml')

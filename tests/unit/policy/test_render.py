@@ -73,7 +73,8 @@ def test_rendered_policy_yaml_loads_in_oslo_policy_with_its_meaning(
 
 
 def test_overriding_a_base_rule_writes_its_host_successor_explicitly():
-    plan = render.plan_policy('upstream', 34, {LIVE: 'rule:project_member_or_admin'})
+    plan = render.plan_policy('upstream', 34, overrides={
+        LIVE: 'rule:project_member_or_admin'})
     assert plan.overrides() == {LIVE: 'rule:project_member_or_admin',
                                 LIVE_HOST: 'rule:context_is_admin'}
     note = next(r.note for r in plan.rules if r.name == LIVE_HOST)
@@ -81,7 +82,8 @@ def test_overriding_a_base_rule_writes_its_host_successor_explicitly():
 
 
 def test_user_override_of_host_rule_is_kept():
-    plan = render.plan_policy('mosk-24.3', 34, {LIVE_HOST: 'role:migrator'})
+    plan = render.plan_policy('mosk-24.3', 34,
+                              overrides={LIVE_HOST: 'role:migrator'})
     assert plan.overrides()[LIVE_HOST] == 'role:migrator'
 
 
@@ -120,19 +122,20 @@ def plan_overrides(release):
 
 def test_unknown_override_rule_is_refused_with_suggestion():
     with pytest.raises(exceptions.UnknownRuleError) as e:
-        render.plan_policy('upstream', 34, {LIVE + 'e': '@'})
+        render.plan_policy('upstream', 34, overrides={LIVE + 'e': '@'})
     assert f'did you mean {LIVE!r}' in str(e.value)
 
 
 def test_helper_rule_in_overrides_is_accepted_when_referenced():
-    plan = render.plan_policy('upstream', 34, {
+    plan = render.plan_policy('upstream', 34, overrides={
         'migrators': 'role:migrator', MIGRATE: 'rule:migrators'})
     assert plan.overrides()['migrators'] == 'role:migrator'
 
 
 def test_unparsable_override_is_refused():
     with pytest.raises(exceptions.InputError) as e:
-        render.plan_policy('upstream', 34, {MIGRATE: 'role:admin and ('})
+        render.plan_policy('upstream', 34,
+                           overrides={MIGRATE: 'role:admin and ('})
     assert 'cannot parse' in str(e.value)
 
 

@@ -71,7 +71,8 @@ def test_duplicate_key_is_reported_with_both_lines(write):
 def test_override_in_policy_d_of_file_rule_is_noted(write):
     path = write('policy.yaml', f'"{MIGRATE}": "role:a"\n')
     write('policy.d/1.yaml', f'"{MIGRATE}": "role:b"\n')
-    report = validate.validate_policy(path, [path.parent / 'policy.d'])
+    report = validate.validate_policy(
+        path, policy_dirs=[path.parent / 'policy.d'])
     assert only(report, 'POL107').location.file.endswith('1.yaml')
 
 

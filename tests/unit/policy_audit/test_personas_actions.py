@@ -2,6 +2,7 @@
 
 import pytest
 
+from osmigcfg import roles
 from osmigcfg.policy import actions
 from osmigcfg.policy import catalog
 from osmigcfg.policy import effective
@@ -10,10 +11,10 @@ from osmigcfg.policy import personas
 
 
 def test_implied_roles_follow_keystone_defaults():
-    assert personas.expand_roles(['admin']) == (
+    assert roles.expand_roles(['admin']) == (
         'admin', 'manager', 'member', 'reader')
-    assert personas.expand_roles(['member']) == ('member', 'reader')
-    assert personas.expand_roles([]) == ()
+    assert roles.expand_roles(['member']) == ('member', 'reader')
+    assert roles.expand_roles([]) == ()
 
 
 def test_standard_personas_cover_the_issue_list():
