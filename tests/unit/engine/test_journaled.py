@@ -1,0 +1,85 @@
+"""The shared run skeleton (run_journaled) and Step's rebind/inject."""
+
+from taskflow.patterns import linear_flow
+
+from osmigcfg import engine
+from tests.unit.engine import crashy
+
+
+class Sum(engine.Step):
+    """Adds another item's ``first`` result to an injected constant."""
+
+    step = 'sum'
+
+    def execute(self, other, extra):
+        return f'{other["n"]}+{extra}'
+
+
+def _context(events, marks):
+    return engine.Context(engine.Windows({'global': 2}), events, marks=marks)
+
+
+def test_step_takes_other_items_results_and_injected_values(tmp_path):
+    j = engine.Journal.create(tmp_path / 'j', 'test', {'items': ['a', 'b']})
+
+    def flow(context):
+        a = engine.item_flow('a', [crashy.First('a', context)])
+        b = engine.item_flow('b', [Sum(
+            'b', context, rebind={'other': engine.atom_name('a', 'first')},
+            inject={'extra': 7})])
+        return linear_flow.Flow('test').add(a, b)   # b after a
+
+    result = engine.run_journaled(
+        j, make_context=lambda events: _context(events, tmp_path),
+        make_flow=flow)
+    assert result.flow_state == 'SUCCESS'
+    assert j.atoms()['b:sum'].result == 'a+7'
+
+
+def test_run_journaled_plans_resets_runs_and_closes_events(tmp_path):
+    crashy.run(tmp_path / 'j', tmp_path, ['a', 'b'])
+    j = engine.Journal.open(tmp_path / 'j')
+    seen = []
+
+    def reset(journal, context):
+        kinds = [e['kind'] for e in engine.read_events(journal.events_path)]
+        seen.append(kinds[-1])   # run.plan is out before the reset
+        return [engine.atom_name('a', 'first'),
+                engine.atom_name('a', 'second')]
+
+    events = []
+    result = engine.run_journaled(
+        j, make_context=lambda ev: _context(ev, tmp_path),
+        make_flow=lambda c: crashy.build(c, j.plan['items']),
+        callbacks=[events.append],
+        plan_event=lambda flow: {'items': len(list(flow))}, reset=reset)
+    assert result.flow_state == 'SUCCESS' and not result.suspended
+    assert seen == ['run.plan']
+    assert (tmp_path / 'a.first').read_text() == 'xx'   # reset: ran again
+    assert (tmp_path / 'b.first').read_text() == 'x'    # finished: skipped
+    plan = next(e for e in events if e['kind'] == 'run.plan')
+    assert plan['items'] == 2
+    assert events[-1]['kind'] == 'run.finished'
+
+
+def test_run_journaled_uses_the_runner_factory(tmp_path):
+    j = engine.Journal.create(tmp_path / 'j', 'test', {'items': ['a']})
+    made = []
+
+    def factory(journal, flow, context):
+        made.append(flow.name)
+        return engine.Runner(journal, flow, context, max_workers=1)
+
+    result = engine.run_journaled(
+        j, make_context=lambda ev: _context(ev, tmp_path),
+        make_flow=lambda c: crashy.build(c, ['a']), runner_factory=factory)
+    assert made == ['test'] and result.flow_state == 'SUCCESS'
+
+
+def test_result_is_ok_unless_an_item_failed_or_is_pending():
+    assert engine.JournaledResult().ok
+    done = {'item': 'a', 'outcome': 'created'}
+    assert engine.JournaledResult('p', [done]).ok
+    for bad in ('failed', 'pending'):
+        result = engine.JournaledResult('p', [done, dict(done, outcome=bad)])
+        assert not result.ok
