@@ -14,10 +14,11 @@ once it holds a journal (new, or opened to resume)::
 
 :func:`run_journaled` is that skeleton; the domain passes the parts that
 differ as small callables.  :class:`JournaledResult` is the result shape
-every run returns: ``.journal`` (its path), ``.items`` (one outcome row
-per planned item: a dict with at least ``item`` and ``outcome``), ``.run``
-(the :class:`~osmigcfg.engine.runner.RunResult`, None when nothing ran)
-and ``.ok``.
+every run returns: ``.journal`` (its path), ``.items`` (also ``.rows``:
+one outcome row per planned item, a dict with at least ``item`` and
+``outcome``), ``.run`` (the :class:`~osmigcfg.engine.runner.RunResult`,
+None when nothing ran), ``.report`` (the planning's findings, if any) and
+``.ok``.
 """
 
 from __future__ import annotations
@@ -44,21 +45,31 @@ NOT_OK_OUTCOMES = ('failed', 'pending')
 class JournaledResult:
     """How a journaled run ended, item by item.
 
+    :ivar report: findings of the planning (with an error, the run did
+        not start), or None.
     :ivar journal: the journal's path (None when the run did not start).
-    :ivar items: one outcome row per planned item (``item``, ``outcome``
-        and what the domain adds).
+    :ivar rows: one outcome row per planned item (dicts with ``item``,
+        ``outcome`` and what the domain adds); also :attr:`items`.
     :ivar run: the engine's :class:`~osmigcfg.engine.runner.RunResult`.
     """
 
+    report: typing.Any = None
     journal: str | None = None
-    items: list = dataclasses.field(default_factory=list)
+    rows: list = dataclasses.field(default_factory=list)
     run: runner_mod.RunResult | None = None
 
     @property
+    def items(self) -> list:
+        """The per-item outcome rows."""
+        return self.rows
+
+    @property
     def ok(self) -> bool:
-        """No item failed or was left unfinished."""
+        """No planning error, and no item failed or was left unfinished."""
+        if self.report is not None and self.report.fails('error'):
+            return False
         return all(r.get('outcome') not in NOT_OK_OUTCOMES
-                   for r in self.items)
+                   for r in self.rows)
 
 
 def run_journaled(

@@ -76,10 +76,26 @@ def test_run_journaled_uses_the_runner_factory(tmp_path):
     assert made == ['test'] and result.flow_state == 'SUCCESS'
 
 
+class _Report:
+    """Stands in for a findings.Report: only ``fails`` is used."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def fails(self, severity):
+        return self.error
+
+
 def test_result_is_ok_unless_an_item_failed_or_is_pending():
     assert engine.JournaledResult().ok
     done = {'item': 'a', 'outcome': 'created'}
-    assert engine.JournaledResult('p', [done]).ok
+    result = engine.JournaledResult(journal='p', rows=[done])
+    assert result.ok and result.items == [done]
     for bad in ('failed', 'pending'):
-        result = engine.JournaledResult('p', [done, dict(done, outcome=bad)])
+        result = engine.JournaledResult(rows=[done, dict(done, outcome=bad)])
         assert not result.ok
+
+
+def test_result_is_not_ok_with_a_planning_error():
+    assert engine.JournaledResult(report=_Report(False)).ok
+    assert not engine.JournaledResult(report=_Report(True)).ok
