@@ -10,6 +10,7 @@ once it holds a journal (new, or opened to resume)::
     events.emit('run.plan', ...)
     reset   = <the domain's reset or reconcile>(journal, context)
     result  = Runner(journal, flow, context).run(reset_atoms=reset)
+    <the domain's closing summary>(journal, context, result)
     events.close()
 
 :func:`run_journaled` is that skeleton; the domain passes the parts that
@@ -81,6 +82,8 @@ def run_journaled(
         reset: Callable[[journal_mod.Journal, flows.Context], list]
         | None = None,
         runner_factory: Callable | None = None,
+        finish: Callable[[journal_mod.Journal, flows.Context,
+                          runner_mod.RunResult], None] | None = None,
         clock: Callable[[], float] = time.time,
 ) -> runner_mod.RunResult:
     """Run ``journal``'s flow once (a new run or a resume); see module doc.
@@ -95,6 +98,8 @@ def run_journaled(
         (failed items, reconciled ones), called after ``run.plan``.
     :param runner_factory: ``(journal, flow, context) -> Runner``
         (default: :class:`~osmigcfg.engine.runner.Runner`).
+    :param finish: ``(journal, context, result)``, called after the run
+        while the events are still open (a closing summary event).
     :param clock: the events' clock.
     :returns: the :class:`~osmigcfg.engine.runner.RunResult`.
     :raises JournalError: when the journal cannot be written.
@@ -108,6 +113,9 @@ def run_journaled(
             events.emit('run.plan', **plan_event(flow))
         atoms = reset(journal, context) if reset is not None else []
         factory = runner_factory or runner_mod.Runner
-        return factory(journal, flow, context).run(reset_atoms=atoms)
+        result = factory(journal, flow, context).run(reset_atoms=atoms)
+        if finish is not None:
+            finish(journal, context, result)
+        return result
     finally:
         events.close()

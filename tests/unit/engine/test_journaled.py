@@ -48,10 +48,14 @@ def test_run_journaled_plans_resets_runs_and_closes_events(tmp_path):
                 engine.atom_name('a', 'second')]
 
     events = []
+
+    def finish(journal, context, result):
+        context.events.emit('run.summary', state=result.flow_state)
+
     result = engine.run_journaled(
         j, make_context=lambda ev: _context(ev, tmp_path),
         make_flow=lambda c: crashy.build(c, j.plan['items']),
-        callbacks=[events.append],
+        callbacks=[events.append], finish=finish,
         plan_event=lambda flow: {'items': len(list(flow))}, reset=reset)
     assert result.flow_state == 'SUCCESS' and not result.suspended
     assert seen == ['run.plan']
@@ -59,7 +63,11 @@ def test_run_journaled_plans_resets_runs_and_closes_events(tmp_path):
     assert (tmp_path / 'b.first').read_text() == 'x'    # finished: skipped
     plan = next(e for e in events if e['kind'] == 'run.plan')
     assert plan['items'] == 2
-    assert events[-1]['kind'] == 'run.finished'
+    assert [e['kind'] for e in events[-2:]] == ['run.finished',
+                                                'run.summary']
+    assert events[-1]['state'] == 'SUCCESS'
+    written = engine.read_events(j.events_path)   # closed, then flushed
+    assert written[-1]['kind'] == 'run.summary'
 
 
 def test_run_journaled_uses_the_runner_factory(tmp_path):
