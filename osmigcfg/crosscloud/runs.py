@@ -115,3 +115,28 @@ def item_rows(atoms, items):
             row['dst_id'] = result['dst_id']
         rows.append(row)
     return rows
+
+
+def _failed_again(journal, context):
+    """Reset the failed items in the journal; nothing more for the
+    runner to reset (see :func:`reset_failed`)."""
+    reset_failed(journal)
+    return []
+
+
+def run(journal, resumed, result, **run_args):
+    """Run ``journal`` on the engine and fill ``result``; closes it.
+
+    Failed items of a resumed run run again.  ``run_args`` go to
+    :func:`~osmigcfg.engine.run_journaled`.
+
+    :returns: ``result`` with its ``journal``, ``run`` and ``rows``.
+    """
+    try:
+        result.journal = journal.path
+        result.run = engine.run_journaled(
+            journal, reset=_failed_again if resumed else None, **run_args)
+        result.rows = item_rows(journal.atoms(), journal.plan['items'])
+    finally:
+        journal.close()
+    return result

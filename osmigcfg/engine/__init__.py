@@ -31,6 +31,13 @@ TaskFlow flow per *item* and hand it to this engine.  The API is small:
     steps)`` (its failures revert that item only) and all items with
     ``run_flow(name, item_flows)``.  Atom names are ``<item>:<step>``.
 
+``run_journaled(journal, make_context=..., make_flow=..., reset=...)``
+    The skeleton every command's run goes through (events, context, flow,
+    ``run.plan``, reset, run, close); results are :class:`JournaledResult`
+    (``.ok``, ``.items``, ``.journal``, ``.run``).  ``Step(item, context,
+    requires, rebind=..., inject=...)`` also takes other items' results
+    (``rebind``) and constant inputs (``inject``).
+
 ``Runner(journal, flow, context, max_workers).run(reset_atoms=())``
     Runs the flow on TaskFlow's parallel engine (threads) and returns a
     ``RunResult``; ``stop()`` suspends it (resumable).  To resume, open the
@@ -61,6 +68,8 @@ from osmigcfg.engine.flows import item_flow
 from osmigcfg.engine.flows import run_flow
 from osmigcfg.engine.flows import split_atom_name
 from osmigcfg.engine.journal import AtomRecord
+from osmigcfg.engine.journaled import JournaledResult
+from osmigcfg.engine.journaled import run_journaled
 from osmigcfg.engine.journal import Journal
 from osmigcfg.engine.runner import Runner
 from osmigcfg.engine.runner import RunResult
@@ -68,6 +77,7 @@ from osmigcfg.engine.windows import Windows
 
 __all__ = [
     'AtomRecord', 'Context', 'EventStream', 'ItemRetry', 'Journal',
-    'RunResult', 'Runner', 'Step', 'Windows', 'atom_name', 'item_flow',
-    'read_events', 'run_flow', 'split_atom_name',
+    'JournaledResult', 'RunResult', 'Runner', 'Step', 'Windows',
+    'atom_name', 'item_flow', 'read_events', 'run_flow', 'run_journaled',
+    'split_atom_name',
 ]

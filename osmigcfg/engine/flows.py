@@ -58,13 +58,20 @@ class Step(task.Task):
     #: the step's short name (``start``, ``wait``...); set by subclasses.
     step = None
 
-    def __init__(self, item, context, requires=(), **kwargs):
+    def __init__(self, item, context, requires=(), *, rebind=None,
+                 inject=None, **kwargs):
+        """``requires`` names steps of the same item; ``rebind`` maps more
+        ``execute`` arguments to stored names (other items' atoms);
+        ``inject`` gives arguments constant values (saved in the journal).
+        """
         self.item = item
         self.context = context
-        rebind = {r: atom_name(item, r) for r in requires}
+        mapping = {r: atom_name(item, r) for r in requires}
+        mapping.update(rebind or {})
         super().__init__(name=atom_name(item, self.step),
                          provides=atom_name(item, self.step),
-                         rebind=rebind, requires=tuple(requires), **kwargs)
+                         rebind=mapping, requires=tuple(mapping),
+                         inject=inject, **kwargs)
 
     def record(self, phase, progress=0.5, **details):
         """Save ``phase`` and ``details`` in the journal, then emit an event.

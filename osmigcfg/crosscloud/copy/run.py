@@ -21,7 +21,6 @@ import typing
 
 from osmigcfg import engine
 from osmigcfg import exceptions
-from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud import documents as documents_mod
 from osmigcfg.crosscloud import idmap
@@ -47,19 +46,9 @@ DEFAULT_PARALLEL = 2
 
 
 @dataclasses.dataclass
-class CopyResult:
-    """The report (refused when it has an error), journal and rows."""
-
-    report: findings.Report
-    journal: str | None = None
-    rows: list = dataclasses.field(default_factory=list)
-    run: engine.RunResult | None = None
-
-    @property
-    def ok(self):
-        """No error and no failed or unfinished item."""
-        return not self.report.fails('error') and all(
-            r['outcome'] not in ('failed', 'pending') for r in self.rows)
+class CopyResult(engine.JournaledResult):
+    """The report (refused when it has an error), journal and rows;
+    ``ok``: no error and no failed or unfinished item."""
 
 
 def prepare(directory, dst_conn, src_cloud, dst_cloud, filters=None):
@@ -155,32 +144,18 @@ def copy_data(directory: str | os.PathLike, *,
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, None, plan,
         {'dst': dst, 'src_cloud': src_cloud, 'parallel': parallel})
-    try:
-        result.journal = journal.path
-        names = [i['item'] for i in journal.plan['items'] if i['item'] in
-                 specs]
-        result.run = _run(journal, specs, names, resumed, dst_conn,
-                          src_conn, parallel, callbacks, runner_factory)
-        result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])
-    finally:
-        journal.close()
-    return result
+    names = [i['item'] for i in journal.plan['items'] if i['item'] in specs]
+    some = specs[names[0]] if names else {}
 
-
-def _run(journal, specs, names, resumed, dst_conn, src_conn, parallel,
-         callbacks, runner_factory):
-    events = engine.EventStream(journal.events_path, callbacks)
-    try:
-        some = specs[names[0]] if names else {}
+    def make_context(events):
         context = runtime_mod.Runtime(
             {some.get('src_cloud'): src_conn, some.get('dst_cloud'):
              dst_conn}, engine.Windows({'global': parallel}), events)
         runtime_mod.install(context)
-        flow = build_flow(context, specs, names)
-        events.emit('run.plan', items=len(names), resumed=resumed)
-        if resumed:
-            runs.reset_failed(journal)
-        factory = runner_factory or (lambda j, f, c: engine.Runner(j, f, c))
-        return factory(journal, flow, context).run()
-    finally:
-        events.close()
+        return context
+    return runs.run(
+        journal, resumed, result, callbacks=callbacks,
+        make_context=make_context,
+        make_flow=lambda context: build_flow(context, specs, names),
+        plan_event=lambda flow: {'items': len(names), 'resumed': resumed},
+        runner_factory=runner_factory)

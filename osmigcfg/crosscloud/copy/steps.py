@@ -49,14 +49,10 @@ class PortableStep(engine.Step):
             self.item, self.step = engine.split_atom_name(name)
             self.context = runtime_mod.current()
             return
-        self.item = item
-        self.context = context
         self.step = prefix + type(self).step
         rebind = {r: engine.atom_name(item, prefix + r) for r in requires}
         rebind.update(deps or {})
-        task.Task.__init__(self, name=engine.atom_name(item, self.step),
-                           provides=engine.atom_name(item, self.step),
-                           rebind=rebind, inject={'spec': spec})
+        super().__init__(item, context, rebind=rebind, inject={'spec': spec})
 
     def record(self, phase, progress=0.5, **details):
         """Journal progress, saying which process did the work."""

@@ -47,11 +47,9 @@ KIND = 'cutover'
 
 
 @dataclasses.dataclass
-class CutoverResult:
-    report: findings.Report
-    journal: str | None = None
-    rows: list = dataclasses.field(default_factory=list)
-    run: engine.RunResult | None = None
+class CutoverResult(engine.JournaledResult):
+    """The report (refused when it has an error), journal and the
+    server's row; ``ok``: no error, the server not failed or unfinished."""
 
 
 def find_server(documents, name):
@@ -144,32 +142,16 @@ def cutover_server(
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, spec['dst_name'], plan,
         {'dst': dst, 'src_cloud': src_cloud})
-    try:
-        result.journal = journal.path
-        result.run = _run(journal, spec, resumed, src_conn, dst_conn,
-                          callbacks)
-        result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])
-    finally:
-        journal.close()
-    return result
-
-
-def _run(journal, spec, resumed, src_conn, dst_conn, callbacks):
     earlier = {n: a.details for n, a in journal.atoms().items()
                if a.details}
     spec['earlier'] = earlier
     for vol in spec['volumes']:
         vol['copy']['earlier'] = earlier
-    events = engine.EventStream(journal.events_path, callbacks)
-    try:
-        context = runtime_mod.Runtime(
+    return runs.run(
+        journal, resumed, result, callbacks=callbacks,
+        make_context=lambda events: runtime_mod.Runtime(
             {spec['src_cloud']: src_conn, spec['dst_cloud']: dst_conn},
-            engine.Windows({}), events)
-        flow = engine.run_flow(KIND, [cutover_steps.server_flow(
-            context, spec['item'], spec)])
-        events.emit('run.plan', items=1, resumed=resumed)
-        if resumed:
-            runs.reset_failed(journal)
-        return engine.Runner(journal, flow, context).run()
-    finally:
-        events.close()
+            engine.Windows({}), events),
+        make_flow=lambda context: engine.run_flow(KIND, [
+            cutover_steps.server_flow(context, spec['item'], spec)]),
+        plan_event=lambda flow: {'items': 1, 'resumed': resumed})

@@ -151,22 +151,14 @@ def import_documents(
             'items': [i.to_plan() for i in result.items]}
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, None, plan, {'dst': dst})
-    try:
-        result.journal = journal.path
-        events = engine.EventStream(journal.events_path, callbacks)
-        try:
-            context = ImportContext(dst_conn, result.plan, result.items,
-                                    events)
-            flow = graph_flow.Flow(KIND)
-            flow.add(*[import_steps.item_flow(context, i) for i in work])
-            events.emit('run.plan', items=len(result.items), work=len(work),
-                        resumed=resumed)
-            if resumed:
-                runs.reset_failed(journal)
-            result.run = engine.Runner(journal, flow, context).run()
-        finally:
-            events.close()
-        result.rows = runs.item_rows(journal.atoms(), journal.plan['items'])
-    finally:
-        journal.close()
-    return result
+
+    def make_flow(context):
+        flow = graph_flow.Flow(KIND)
+        flow.add(*[import_steps.item_flow(context, i) for i in work])
+        return flow
+    return runs.run(
+        journal, resumed, result, callbacks=callbacks, make_flow=make_flow,
+        make_context=lambda events: ImportContext(
+            dst_conn, result.plan, result.items, events),
+        plan_event=lambda flow: {'items': len(result.items),
+                                 'work': len(work), 'resumed': resumed})

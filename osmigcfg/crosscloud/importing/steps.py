@@ -17,7 +17,6 @@ import contextlib
 import logging
 import time
 
-from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg import exceptions
@@ -40,12 +39,8 @@ class ItemStep(engine.Step):
     """A Step that also receives other items' results (``deps``)."""
 
     def __init__(self, item, context, deps=(), **kwargs):
-        self.item = item
-        self.context = context
-        rebind = {d: d for d in deps}
-        task.Task.__init__(self, name=engine.atom_name(item, self.step),
-                           provides=engine.atom_name(item, self.step),
-                           rebind=rebind, requires=tuple(rebind), **kwargs)
+        super().__init__(item, context, rebind={d: d for d in deps},
+                         **kwargs)
 
     @contextlib.contextmanager
     def window(self, type_name):

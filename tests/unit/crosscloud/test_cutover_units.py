@@ -5,7 +5,9 @@ import types
 
 import pytest
 
+from osmigcfg import findings
 from osmigcfg import policy
+from osmigcfg.crosscloud import codes
 from osmigcfg.crosscloud.cutover import nova_ops
 from osmigcfg.crosscloud.plan import preflight
 
@@ -90,3 +92,18 @@ def test_an_admin_passes_and_unknown_roles_are_a_warning(admin_boots_only):
     [found] = preflight.policy_findings(steps, {'dst': unknown},
                                         {'dst': admin_boots_only})
     assert (found.code, found.severity) == ('XCL313', 'warning')
+
+
+def test_every_run_result_has_ok_items_and_journal():
+    from osmigcfg.crosscloud.copy import run as copy_run
+    from osmigcfg.crosscloud.cutover import run as cutover_run
+    for cls in (copy_run.CopyResult, cutover_run.CutoverResult):
+        row = {'item': 'server/a', 'outcome': 'already cut over'}
+        done = cls(findings.Report([]), rows=[row])
+        assert done.ok and done.items == [row] and done.journal is None
+        failed = cls(findings.Report([]), journal='j',
+                     rows=[dict(row, outcome='failed')])
+        assert not failed.ok
+        refused = cls(findings.Report([findings.make_finding(
+            codes.YAML_ERROR, 'bad', file='f', line=1)]))
+        assert not refused.ok
