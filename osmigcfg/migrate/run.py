@@ -123,25 +123,26 @@ def resume(compute, preflight, *, journal_path, callbacks=(),
 
 def _run(journal, options, compute, preflight, callbacks, clock, sleep,
          reconcile_first):
-    events = engine.EventStream(journal.events_path, callbacks, clock=clock)
-    try:
-        context = MigrationContext(journal.plan, options, compute,
-                                   preflight, events, clock=clock,
-                                   sleep=sleep)
-        flow = build_flow(context, journal.plan)
-        events.emit('run.plan', plan=journal.plan['kind'],
-                    host=journal.plan.get('host'),
-                    items=len(journal.plan['items']),
-                    movers=len(list(flow)), resumed=reconcile_first)
-        reset = reconcile(journal, context) if reconcile_first else []
-        result = engine.Runner(journal, flow, context).run(
-            reset_atoms=reset)
-        found = outcomes_mod.outcomes(journal)
-        events.emit('run.outcomes', suspended=result.suspended,
-                    **outcomes_mod.counts(found))
-        return found, result
-    finally:
-        events.close()
+    found = []
+
+    def finish(journal, context, result):
+        found.extend(outcomes_mod.outcomes(journal))
+        context.events.emit('run.outcomes', suspended=result.suspended,
+                            **outcomes_mod.counts(found))
+
+    plan = journal.plan
+    result = engine.run_journaled(
+        journal, callbacks=callbacks, clock=clock, finish=finish,
+        make_context=lambda events: MigrationContext(
+            plan, options, compute, preflight, events, clock=clock,
+            sleep=sleep),
+        make_flow=lambda context: build_flow(context, plan),
+        plan_event=lambda flow: {
+            'plan': plan['kind'], 'host': plan.get('host'),
+            'items': len(plan['items']), 'movers': len(list(flow)),
+            'resumed': reconcile_first},
+        reset=reconcile if reconcile_first else None)
+    return found, result
 
 
 def reconcile(journal, context):
