@@ -26,6 +26,14 @@ Pitfalls handled here, each measured:
 * the harness keeps every log line and notification in memory (made for
   short tests); we log to stderr instead and empty the notification lists
   now and then, so a long-lived sandbox does not grow.
+* nova's ``CellDatabases`` guards its cell switching with a writer-first
+  reader/writer lock, and ``DatabaseWriteLock`` serialises writes per
+  database.  On native threads they deadlock: a thread inside a DB write
+  asks for a read lock, a writer is already queued for the cell lock (so
+  new readers wait), and that writer waits for a reader that waits for
+  the DB write lock.  Seen as a drain test hanging with every Nova thread
+  idle (py-spy).  Readers here never wait for a merely *queued* writer
+  (:class:`_ReadersFirstLock`); a writer still waits for no readers.
 """
 
 import datetime
@@ -81,6 +89,16 @@ class _Harness(test.TestCase):
 
     def runTest(self):
         """unittest needs a test method to construct the case."""
+
+
+class _ReadersFirstLock(nova_fixtures.ReaderWriterLock):
+    """CellDatabases' lock without writer preference (module doc)."""
+
+    def _acquire_read_lock(self, me):
+        with self._cond:
+            while self._writer is not None and self._writer != me:
+                self._cond.wait()
+            self._readers[me] = self._readers.get(me, 0) + 1
 
 
 def find_api_paste_ini():
@@ -148,7 +166,9 @@ class NovaStack:
         self._scratch = tempfile.tempdir = tempfile.mkdtemp(
             prefix='nova-sandbox-')
         self.case = _Harness('runTest')
-        self.case.setUp()
+        with mock.patch.object(sys.modules['nova.tests.fixtures.nova'],
+                               'ReaderWriterLock', _ReadersFirstLock):
+            self.case.setUp()
         futurist._thread.ThreadWorker.MAX_IDLE_FOR = idle
         _log_to_stderr()
         self._configure()
