@@ -29,7 +29,7 @@ from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import api
+from osmigcfg.cloud import http
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud.copy import storage_ops as ops
@@ -88,7 +88,7 @@ class PortableStep(engine.Step):
             try:
                 return func()
             except exceptions.CloudError as e:
-                again = api.is_transient(e) or isinstance(
+                again = http.is_transient(e) or isinstance(
                     e, exceptions.CrossCloudTimeout)
                 if not again or attempt + 1 == attempts:
                     raise

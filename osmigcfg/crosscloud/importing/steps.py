@@ -21,7 +21,7 @@ from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import api
+from osmigcfg.cloud import http
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
@@ -141,7 +141,7 @@ class Apply(ItemStep):
             try:
                 return self._create_once(w, rtype, item, want, sid)
             except exceptions.CloudError as e:
-                if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
+                if not http.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
                     raise
                 self.record('create-unclear', reason=e.message)
                 time.sleep(RETRY_DELAYS[attempt])
@@ -202,7 +202,7 @@ class SyncRules(ItemStep):
             try:
                 return security_group.sync_rules(w, group_id, rules)
             except exceptions.CloudError as e:
-                if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
+                if not http.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
                     raise
                 time.sleep(RETRY_DELAYS[attempt])
         raise AssertionError('unreachable')
