@@ -129,7 +129,7 @@ def check(response, what, *, read=True):
         raise exceptions.CloudRequestError(what, status, reason(response))
     return Response(status, _json(response) if read else {},
                     response.headers.get('x-openstack-request-id'),
-                    _date(response), response)
+                    check_date(response), response)
 
 
 def reason(response):
@@ -169,7 +169,8 @@ def _json(response):
     return body if body is not None else {}
 
 
-def _date(response):
+def check_date(response):
+    """The server's clock (``Date`` header) as a datetime, or None."""
     try:
         return email.utils.parsedate_to_datetime(response.headers['Date'])
     except (KeyError, TypeError, ValueError):

@@ -12,7 +12,7 @@ import re
 import urllib.parse
 
 from osmigcfg import exceptions
-from osmigcfg.migrate import session as session_mod
+from osmigcfg.cloud import compute as cloud_compute
 
 LOG = logging.getLogger(__name__)
 
@@ -44,11 +44,11 @@ class Compute:
     """
 
     def __init__(self, conn, sleep=None):
-        if isinstance(conn, session_mod.ComputeSession):
+        if isinstance(conn, cloud_compute.ComputeSession):
             self.session = conn
         else:
             kwargs = {'sleep': sleep} if sleep else {}
-            self.session = session_mod.ComputeSession(conn, **kwargs)
+            self.session = cloud_compute.ComputeSession(conn, **kwargs)
 
     # -- servers -----------------------------------------------------
     def server(self, ref, all_projects=False):

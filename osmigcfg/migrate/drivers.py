@@ -19,7 +19,6 @@ import time
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import facts as facts_mod
-from osmigcfg.migrate import session as session_mod
 from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import waits
 
@@ -73,7 +72,7 @@ class Driver(waits.Waits):
                 response = self._call(facts, host, **options)
                 return {'request_id': response.request_id,
                         'started': self.clock(), 'reconciled': False}
-            except session_mod.TransientError as e:
+            except exceptions.TransientError as e:
                 last = e
             except exceptions.CloudRequestError as e:
                 self._refused(facts, host, e)
@@ -279,7 +278,7 @@ class ColdDriver(Driver):
         try:
             getattr(self.compute, verb)(facts['id'])
             return True
-        except session_mod.TransientError as e:
+        except exceptions.TransientError as e:
             LOG.info('%s of %s: %s; looking again', verb, facts['id'], e)
         except exceptions.CloudRequestError as e:
             if e.status == 403:
