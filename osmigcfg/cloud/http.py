@@ -89,9 +89,22 @@ def send(proxy, method, path, *, what, where=None, retry=None,
 
 
 def _send_once(proxy, method, path, what, where, observe, kwargs):
+    response = request(proxy, method, path, what=what, where=where,
+                       **kwargs)
+    if observe is not None:
+        observe(response)
+    return check(response, what, read=not kwargs.get('stream'))
+
+
+def request(proxy, method, path, *, what, where=None, **kwargs):
+    """Send once and return the raw answer, whatever its status.
+
+    For callers that read refusals as data (the policy rehearsal); only a
+    missing answer raises (:func:`connection_error`).
+    """
     try:
-        response = proxy.request(path, method, raise_exc=False,
-                                 connect_retries=0, **kwargs)
+        return proxy.request(path, method, raise_exc=False,
+                             connect_retries=0, **kwargs)
     except (ksa_exceptions.HttpError, sdk_exceptions.HttpException) as e:
         status = getattr(e, 'http_status', None) or getattr(
             e, 'status_code', None)
@@ -99,9 +112,6 @@ def _send_once(proxy, method, path, what, where, observe, kwargs):
     except (ksa_exceptions.ConnectionError, ksa_exceptions.ClientException,
             sdk_exceptions.SDKException) as e:
         raise connection_error(e, what=what, where=where) from None
-    if observe is not None:
-        observe(response)
-    return check(response, what, read=not kwargs.get('stream'))
 
 
 def connection_error(error, *, what, where=None):
