@@ -62,6 +62,7 @@ class ComputeSession:
         self.last_date = None  # the server's clock at the last answer
         self._lock = threading.Lock()
         self.max_version = self._negotiate()
+        self._where = self.endpoint  # named when the API stops answering
         self.version = min(self.max_version, TARGET)
 
     @property
@@ -130,7 +131,7 @@ class ComputeSession:
     def _send(self, method, url, what, version=None, **kwargs):
         version = min(version or self.version, self.version)
         return http.send(self.proxy, method, url, what=what,
-                         where=self.endpoint, retry=method == 'GET',
+                         where=self._where, retry=method == 'GET',
                          sleep=self.sleep, observe=self._seen,
                          microversion=format_version(version), **kwargs)
 
