@@ -24,6 +24,7 @@ a traceback.  Messages are built here, in one place, from keyword data.
      ├── CloudError                 talking to a cloud went wrong
      │    ├── CloudUnreachableError the endpoint does not answer
      │    ├── CloudRequestError     the API refused a request (status, reason)
+     │    │    ├── TransientError   a 5xx or lost answer (retry or look)
      │    │    └── NotFoundError    no such server / host / migration
      │    ├── MicroversionError     the cloud is too old for a feature
      │    ├── MigrationTimeout      still running when we stopped waiting
@@ -174,6 +175,17 @@ class CloudRequestError(CloudError):
         super().__init__(f'{what}: {reason} (HTTP {status})', hint=hint)
         self.status = status
         self.reason = reason
+
+
+class TransientError(CloudRequestError):
+    """A 5xx answer or a lost answer (``status`` None): retry a read,
+    look at the cloud before sending a write again (it may have happened).
+    """
+
+    def __init__(self, what, status, reason):
+        super().__init__(what, status, reason)
+        if status is None:
+            self.message = f'{what}: {reason}'
 
 
 class NotFoundError(CloudRequestError):

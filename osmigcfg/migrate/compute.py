@@ -11,7 +11,7 @@ import re
 import urllib.parse
 
 from osmigcfg import exceptions
-from osmigcfg.migrate import session as session_mod
+from osmigcfg.cloud import compute as cloud_compute
 
 UUID_RE = re.compile(r'^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$', re.I)
 MIGRATION_ACTIONS = ('migrate', 'live-migration', 'live_migration', 'resize')
@@ -41,11 +41,11 @@ class Compute:
     """
 
     def __init__(self, conn, sleep=None):
-        if isinstance(conn, session_mod.ComputeSession):
+        if isinstance(conn, cloud_compute.ComputeSession):
             self.session = conn
         else:
             kwargs = {'sleep': sleep} if sleep else {}
-            self.session = session_mod.ComputeSession(conn, **kwargs)
+            self.session = cloud_compute.ComputeSession(conn, **kwargs)
 
     # -- servers -----------------------------------------------------
     def server(self, ref, all_projects=False):

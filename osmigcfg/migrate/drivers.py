@@ -21,7 +21,6 @@ import time
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import facts as facts_mod
-from osmigcfg.migrate import session as session_mod
 from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import waits
 
@@ -67,7 +66,7 @@ class Driver(waits.Waits):
                 response = self._call(facts, host, **options)
                 return {'request_id': response.request_id,
                         'started': self.clock(), 'reconciled': False}
-            except session_mod.TransientError as e:
+            except exceptions.TransientError as e:
                 last = e
             except exceptions.CloudRequestError as e:
                 self._refused(facts, host, e)
@@ -275,7 +274,7 @@ class ColdDriver(Driver):
         try:
             getattr(self.compute, verb)(facts['id'])
             return True
-        except session_mod.TransientError as e:
+        except exceptions.TransientError as e:
             LOG.info('%s of %s: %s; looking again', verb, facts['id'], e)
         except exceptions.CloudRequestError as e:
             if e.status == 403:

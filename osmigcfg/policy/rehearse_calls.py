@@ -21,6 +21,8 @@ import dataclasses
 import re
 import urllib.parse
 
+from osmigcfg.cloud import http
+
 _POLICY = re.compile(r"Policy doesn't allow (\S+) to be performed")
 _HIDDEN = re.compile(r'Instance \S+ could not be found')
 HOST_FIELDS = ('source_compute', 'dest_compute')
@@ -72,17 +74,24 @@ def read_answer(response):
 
 
 class Caller:
-    """One persona's raw compute API access, at a fixed microversion."""
+    """One persona's raw compute API access, at a fixed microversion.
+
+    Every answer is data here (a 403 is the verdict, not an error), so
+    calls go through :func:`osmigcfg.cloud.http.request`: sent once, the
+    status read above; only a missing answer raises.
+    """
 
     def __init__(self, conn, microversion):
         self.conn = conn
         self.microversion = microversion
 
     def call(self, method, path, body=None):
-        kwargs = {'microversion': self.microversion, 'raise_exc': False}
+        kwargs = {'microversion': self.microversion}
         if body is not None:
             kwargs['json'] = body
-        return self.conn.compute.request(path, method, **kwargs)
+        return http.request(self.conn.compute, method, path,
+                            what=f'{method} {path}', where='the sandbox Nova',
+                            **kwargs)
 
     def action(self, server_id, body):
         """POST /servers/{id}/action and read the answer."""

@@ -23,20 +23,23 @@ worker rebuilds them from their name alone.
 import contextlib
 import logging
 import os
-import time
 
 from taskflow import task
 
 from osmigcfg import engine
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import api
+from osmigcfg.cloud import http
+from osmigcfg.cloud import retry
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud.copy import storage_ops as ops
 
 LOG = logging.getLogger(__name__)
-ATTEMPTS = 4
-RETRY_DELAYS = (1.0, 3.0, 6.0)
+
+
+def _worth_again(error):
+    return http.is_transient(error) or isinstance(
+        error, exceptions.CrossCloudTimeout)
 
 
 class PortableStep(engine.Step):
@@ -74,23 +77,16 @@ class PortableStep(engine.Step):
         finally:
             self.context.windows.release(self.item)
 
-    def again(self, func, attempts=ATTEMPTS):
-        """``func()``, called again after a 5xx or a dropped connection.
+    def again(self, func):
+        """``func()``, called again after a 5xx, a dropped connection or a
+        timeout (:func:`osmigcfg.cloud.retry.again`).
 
         Every operation behind a step looks at the clouds before it acts
         (module doc), so calling it again continues rather than repeats.
         """
-        for attempt in range(attempts):
-            try:
-                return func()
-            except exceptions.CloudError as e:
-                again = api.is_transient(e) or isinstance(
-                    e, exceptions.CrossCloudTimeout)
-                if not again or attempt + 1 == attempts:
-                    raise
-                self.record('retrying', reason=e.message, attempt=attempt + 1)
-                time.sleep(RETRY_DELAYS[attempt])
-        raise AssertionError('unreachable')
+        return retry.again(func, transient=_worth_again, on_retry=lambda e, n:
+                           self.record('retrying', reason=e.message,
+                                       attempt=n))
 
     def earlier(self, spec):
         """What this step journaled in a run that did not finish it."""

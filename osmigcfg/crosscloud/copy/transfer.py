@@ -22,11 +22,8 @@ import hashlib
 import logging
 import time
 
-from keystoneauth1 import exceptions as ksa_exceptions
-from openstack import exceptions as sdk_exceptions
-
 from osmigcfg import exceptions
-from osmigcfg.crosscloud import api
+from osmigcfg.cloud import http
 
 LOG = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -62,25 +59,10 @@ class HashingReader:
                 'os_hash_value': self.hash.hexdigest()}
 
 
-def _download(conn, image_id, attempts=3):
-    for attempt in range(attempts):
-        try:
-            response = conn.image.request(f'/images/{image_id}/file', 'GET',
-                                          stream=True, raise_exc=False,
-                                          connect_retries=0)
-            break
-        except (ksa_exceptions.ClientException,
-                sdk_exceptions.SDKException) as e:
-            # a kept-alive connection the server closed: try a new one
-            if 'refused' in str(e).lower() or attempt + 1 == attempts:
-                raise exceptions.CloudUnreachableError(
-                    'source image service', str(e)) from None
-            time.sleep(0.2)
-    if response.status_code >= 400:
-        raise exceptions.CloudRequestError(
-            f'download image {image_id}', response.status_code,
-            response.reason)
-    return response
+def _download(conn, image_id):
+    return http.send(conn.image, 'GET', f'/images/{image_id}/file',
+                     what=f'download image {image_id}',
+                     where='source image service', stream=True).raw
 
 
 def stream_image(src_conn, src_id, dst_conn, dst_id, algo=None,
@@ -95,9 +77,10 @@ def stream_image(src_conn, src_id, dst_conn, dst_id, algo=None,
     response = _download(src_conn, src_id)
     reader = HashingReader(response, algo, progress)
     try:
-        api.send_raw(dst_conn.image, 'PUT', f'/images/{dst_id}/file',
-                     f'upload image {dst_id}', data=iter(reader),
-                     headers=OCTETS)
+        # a stream cannot be sent twice: no retry (the step looks again)
+        http.send(dst_conn.image, 'PUT', f'/images/{dst_id}/file',
+                  what=f'upload image {dst_id}', data=iter(reader),
+                  headers=OCTETS, retry=False)
     finally:
         response.close()
     digest = reader.digest()

@@ -15,12 +15,10 @@ action}`` the ID map is read from.
 
 import contextlib
 import logging
-import time
 
 
 from osmigcfg import engine
-from osmigcfg import exceptions
-from osmigcfg.crosscloud import api
+from osmigcfg.cloud import retry
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
@@ -30,9 +28,6 @@ from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.types import security_group
 
 LOG = logging.getLogger(__name__)
-#: a busy API (5xx, dropped connection) gets about 11 s to recover
-CREATE_ATTEMPTS = 5
-RETRY_DELAYS = (0.5, 1.5, 3.0, 6.0)
 
 
 class ItemStep(engine.Step):
@@ -132,22 +127,19 @@ class Apply(ItemStep):
 
     def _create(self, w, rtype, item, want, sid):
         """Create, and after a 5xx look again before creating again."""
-        for attempt in range(CREATE_ATTEMPTS):
-            try:
-                return self._create_once(w, rtype, item, want, sid)
-            except exceptions.CloudError as e:
-                if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
-                    raise
-                self.record('create-unclear', reason=e.message)
-                time.sleep(RETRY_DELAYS[attempt])
+        def look():
             found = self._find_again(item)
-            if found:
-                w.record('adopted', dst_id=found)
-                item.dst_id = found
-                self._adopt(w, rtype, item, want)
-                return found, 'adopted'
+            if not found:
+                return None
+            w.record('adopted', dst_id=found)
+            item.dst_id = found
+            self._adopt(w, rtype, item, want)
+            return found, 'adopted'
 
-        raise AssertionError('unreachable')
+        return retry.again(
+            lambda: self._create_once(w, rtype, item, want, sid), look=look,
+            on_retry=lambda e, n: self.record('create-unclear',
+                                              reason=e.message))
 
     def _find_again(self, item):
         resolver = self.context.resolver
@@ -193,14 +185,8 @@ class SyncRules(ItemStep):
 
     def _sync(self, w, group_id, rules):
         """Sync the rules; a 5xx is retried (the sync lists first)."""
-        for attempt in range(CREATE_ATTEMPTS):
-            try:
-                return security_group.sync_rules(w, group_id, rules)
-            except exceptions.CloudError as e:
-                if not api.is_transient(e) or attempt + 1 == CREATE_ATTEMPTS:
-                    raise
-                time.sleep(RETRY_DELAYS[attempt])
-        raise AssertionError('unreachable')
+        return retry.again(
+            lambda: security_group.sync_rules(w, group_id, rules))
 
 
 def item_flow(context, item):

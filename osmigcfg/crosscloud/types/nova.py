@@ -1,6 +1,6 @@
 """What the Nova types share: the compute session, refs by name, writes.
 
-Nova is spoken through the migrator's :class:`ComputeSession`
+Nova is spoken through :class:`osmigcfg.cloud.compute.ComputeSession`
 (microversion negotiated once per connection, up to 2.96: flavors embedded
 in servers, server group ``policy``/``rules``, keypair types).
 :mod:`.flavor`, :mod:`.keypair`, :mod:`.server_group` and :mod:`.server`
@@ -10,10 +10,10 @@ and the policy preflight.
 
 import weakref
 
+from osmigcfg.cloud import compute as cloud_compute
 from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud.resources import ResourceType
-from osmigcfg.migrate import session as session_mod
 
 _SESSIONS = weakref.WeakKeyDictionary()
 
@@ -22,7 +22,7 @@ def session(conn):
     """The (cached) ComputeSession of a connection."""
     found = _SESSIONS.get(conn)
     if found is None:
-        found = _SESSIONS[conn] = session_mod.ComputeSession(conn)
+        found = _SESSIONS[conn] = cloud_compute.ComputeSession(conn)
     return found
 
 

@@ -2,8 +2,8 @@ import pytest
 import requests
 
 from osmigcfg import exceptions
+from osmigcfg.cloud import compute as cloud_compute
 from osmigcfg.migrate import compute as compute_mod
-from osmigcfg.migrate import session as session_mod
 from tests.unit.migrate.conftest import ENDPOINT
 from tests.unit.migrate.conftest import version_document
 
@@ -17,7 +17,7 @@ def _compute(conn):
 def test_microversion_is_negotiated_once_and_capped(conn, nova_http):
     compute = _compute(conn)
     assert compute.session.max_version == (2, 104)
-    assert compute.session.version == session_mod.TARGET
+    assert compute.session.version == cloud_compute.TARGET
     nova_http.get(f'{ENDPOINT}/servers/{SERVER}',
                   json={'server': {'id': SERVER, 'status': 'ACTIVE'}})
     compute.server(SERVER)
@@ -73,7 +73,7 @@ def test_writes_are_never_retried_and_say_they_are_ambiguous(conn, nova_http):
     nova_http.post(f'{ENDPOINT}/servers/{SERVER}/action',
                    exc=requests.exceptions.ConnectionError('reset by peer'))
     compute = _compute(conn)
-    with pytest.raises(session_mod.TransientError, match='connection lost'):
+    with pytest.raises(exceptions.TransientError, match='connection lost'):
         compute.live_migrate(SERVER)
     assert len([r for r in nova_http.request_history
                 if r.method == 'POST']) == 1

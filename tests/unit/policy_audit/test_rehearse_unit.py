@@ -1,9 +1,12 @@
 """Rehearsal without Nova: how answers are read, and the input checks."""
 
 import json
+import types
 
 import pytest
 import requests
+from keystoneauth1 import adapter
+from keystoneauth1 import session as ks_session
 
 from osmigcfg import exceptions
 from osmigcfg.policy import rehearse
@@ -49,6 +52,32 @@ def test_a_policy_refusal_names_the_rule_nova_checked():
     answer = calls.read_answer(POLICY_403)
     assert answer.rule == 'os_compute_api:os-migrate-server:migrate_live:host'
     assert answer.status == 403
+
+
+def _caller(url):
+    """A Caller over a real keystoneauth adapter (requests-mock answers)."""
+    compute = adapter.Adapter(ks_session.Session(), service_type='compute',
+                              endpoint_override=url)
+    return calls.Caller(types.SimpleNamespace(compute=compute), '2.96')
+
+
+def test_a_refusal_is_an_answer_sent_once(requests_mock):
+    url = 'http://nova.test/v2.1'
+    requests_mock.post(url + '/servers/S/action', status_code=500,
+                       json={'computeFault': {'message': 'boom'}})
+    answer = calls.cold_migrate(_caller(url), 'S')
+    assert (answer.verdict, answer.status) == ('unobserved', 500)
+    assert requests_mock.call_count == 1
+    assert requests_mock.last_request.headers[
+        'OpenStack-API-Version'] == 'compute 2.96'
+
+
+def test_a_lost_answer_is_an_osmigcfg_error_not_a_traceback(requests_mock):
+    url = 'http://nova.test/v2.1'
+    requests_mock.post(url + '/servers/S/action',
+                       exc=requests.exceptions.ConnectionError('reset'))
+    with pytest.raises(exceptions.TransientError, match='connection lost'):
+        calls.live_migrate(_caller(url), 'S')
 
 
 class FakeCaller:
