@@ -74,22 +74,12 @@ class ImportContext(engine.Context):
 
 
 @dataclasses.dataclass
-class ImportResult:
-    """The plan, its report, and (when it ran) the journal and rows."""
+class ImportResult(engine.JournaledResult):
+    """The shared run result (``.items``: one outcome row per item), with
+    the plan and its import items (``.planned``, run or not)."""
 
-    plan: plan_mod.Plan
-    report: findings.Report
-    items: list
-    journal: str | None = None
-    rows: list = dataclasses.field(default_factory=list)
-    run: engine.RunResult | None = None
-
-    @property
-    def ok(self):
-        """No error and no failed or unfinished item."""
-        return not self.report.fails('error') and all(
-            r['outcome'] != 'failed' and r['outcome'] != 'pending'
-            for r in self.rows)
+    plan: plan_mod.Plan | None = None
+    planned: list = dataclasses.field(default_factory=list)
 
 
 def _project_errors(plan):
@@ -124,7 +114,8 @@ def plan_run(directory, dst_conn, dst_cloud=None, filters=None,
     items = import_items.build_items(plan) if plan.resolver else []
     if not report.fails('error'):
         report.extend(preflight.import_findings(items, dst_conn, policies))
-    return ImportResult(plan, report, items), documents, dst
+    return ImportResult(report=report, plan=plan, planned=items), \
+        documents, dst
 
 
 def import_documents(
@@ -145,10 +136,10 @@ def import_documents(
                                       filters, policies)
     if result.report.fails('error'):
         return result
-    work = [i for i in result.items if not i.deferred]
+    work = [i for i in result.planned if not i.deferred]
     plan = {'kind': KIND, 'digest': state_mod.documents_digest(documents),
             'filters': state_mod.filters_key(filters),
-            'items': [i.to_plan() for i in result.items]}
+            'items': [i.to_plan() for i in result.planned]}
     journal, resumed = runs.open_or_create(
         state_mod.StateDir(directory), KIND, None, plan, {'dst': dst})
 
@@ -159,6 +150,6 @@ def import_documents(
     return runs.run(
         journal, resumed, result, callbacks=callbacks, make_flow=make_flow,
         make_context=lambda events: ImportContext(
-            dst_conn, result.plan, result.items, events),
-        plan_event=lambda flow: {'items': len(result.items),
+            dst_conn, result.plan, result.planned, events),
+        plan_event=lambda flow: {'items': len(result.planned),
                                  'work': len(work), 'resumed': resumed})

@@ -240,3 +240,17 @@ def test_a_cutover_into_a_cloud_without_compute_is_one_clear_error(
     assert caught.value.message == (
         'cannot cut over server web: the destination catalog has no compute '
         'service')
+
+
+def test_an_import_plan_is_the_shared_run_result_with_its_items_planned(
+        requests_mock, docs):
+    from osmigcfg import engine
+    from osmigcfg.crosscloud.importing import run as importer
+    conn = mock_cloud(requests_mock, EDGE)
+    directory = docs('networks.yaml', document_text('network',
+                                                    [network('n1')]))
+    result, _documents, _dst = importer.plan_run(directory, conn)
+    assert isinstance(result, engine.JournaledResult)
+    assert [(i.type, i.action) for i in result.planned] == [
+        ('network', 'create')]
+    assert result.items == [] and result.journal is None and result.ok
