@@ -7,7 +7,9 @@ catalog, and (as an admin) the role assignments of the service users.
 Every request carries ``timeout``; a request that fails, times out or is
 refused becomes a :class:`Problem` in the facts, never an exception, so
 that a cloud without Placement or without keystone access still gets a
-report.  These are read-only snapshots: nothing is retried or written.
+report.  The requests go through :mod:`osmigcfg.cloud.http` (its error
+mapping, and its retries of a read after a 5xx or a lost answer); nothing
+is written.
 """
 
 import dataclasses
@@ -18,6 +20,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
 
 from osmigcfg import exceptions
+from osmigcfg.cloud import http
 from osmigcfg.readiness import assignments as assignments_mod
 
 LOG = logging.getLogger(__name__)
@@ -60,43 +63,43 @@ def connect(cloud, *, timeout=DEFAULT_TIMEOUT):
         return openstack.connect(cloud=cloud, api_timeout=timeout)
     except sdk_exceptions.ConfigException as e:
         raise exceptions.InputError(
-            f'cloud {cloud!r}: {_short(e)}',
+            f'cloud {cloud!r}: {http.short(e)}',
             hint='name an entry of clouds.yaml (OS_CLIENT_CONFIG_FILE)'
         ) from None
 
 
-def _short(error):
-    text = str(error).strip().splitlines()
-    return (text[0] if text else type(error).__name__)[:200]
-
-
 class _Reader:
-    """GETs through the connection's proxies, each with a timeout."""
+    """GETs through :mod:`osmigcfg.cloud.http` (its error mapping and
+    retries), each with a timeout; a failure becomes a :class:`Problem`."""
 
     def __init__(self, conn, timeout):
         self.conn = conn
         self.timeout = timeout
         self.problems = []
 
-    def get(self, service, path, what, *, params=None, microversion=None):
+    def get(self, service, path, what, *, key=None, params=None,
+            microversion=None):
+        """The answer's JSON (its ``key`` when given), or None."""
         try:
             # building the proxy may authenticate and discover versions
             proxy = getattr(self.conn, SERVICES[service])
-            resp = proxy.get(path, params=params, timeout=self.timeout,
-                             raise_exc=False, microversion=microversion)
+            body = http.send(proxy, 'GET', path, what=what, where=service,
+                             params=params, timeout=self.timeout,
+                             microversion=microversion).body
+        except exceptions.CloudError as e:
+            why = e.message.removeprefix(f'{what}: ')
+            self.problems.append(Problem(what, why, service))
+            return None
         except _ERRORS as e:
-            self.problems.append(Problem(what, _short(e), service))
+            self.problems.append(Problem(what, http.short(e), service))
             return None
-        if resp.status_code >= 400:
+        if key is None:
+            return body
+        if not isinstance(body.get(key), list):
             self.problems.append(Problem(
-                what, f'HTTP {resp.status_code}', service))
+                what, f'the answer has no {key!r} list', service))
             return None
-        try:
-            return resp.json()
-        except ValueError:
-            self.problems.append(Problem(what, 'the answer is not JSON',
-                                         service))
-            return None
+        return body[key]
 
 
 def _missing_services(conn):
@@ -138,15 +141,16 @@ def gather_facts(conn, *, timeout=DEFAULT_TIMEOUT):
     version = ()
     if 'compute' not in missing:
         version = _microversion(reader)
-        body = reader.get('compute', '/os-services', 'list compute services',
-                          params={'binary': 'nova-compute'},
-                          microversion=READ_MICROVERSION)
-        if body is not None:
-            services = tuple(body.get('services', ()))
-        body = reader.get('compute', '/os-hypervisors/detail',
-                          'list hypervisors', microversion=READ_MICROVERSION)
-        if body is not None:
-            hypervisors = tuple(body.get('hypervisors', ()))
+        found = reader.get('compute', '/os-services', 'list compute services',
+                           key='services', params={'binary': 'nova-compute'},
+                           microversion=READ_MICROVERSION)
+        if found is not None:
+            services = tuple(found)
+        found = reader.get('compute', '/os-hypervisors/detail',
+                           'list hypervisors', key='hypervisors',
+                           microversion=READ_MICROVERSION)
+        if found is not None:
+            hypervisors = tuple(found)
     LOG.debug('read %s compute services and %s hypervisors',
               len(services or ()), len(hypervisors or ()))
     return CloudFacts(services=services, hypervisors=hypervisors,
@@ -164,20 +168,21 @@ def read_assignments(conn, users, *, timeout=DEFAULT_TIMEOUT):
     reader = _Reader(conn, timeout)
     rows, found = [], []
     for name in dict.fromkeys(u for u in users if u):
-        body = reader.get('identity', '/users', f'find user {name}',
-                          params={'name': name})
-        if body is None:
+        known = reader.get('identity', '/users', f'find user {name}',
+                           key='users', params={'name': name})
+        if known is None:
             return None, tuple(reader.problems)
-        for user in body.get('users', ()):
+        for user in known:
             found.append(name)
-            body = reader.get('identity', '/role_assignments',
-                              f'list the role assignments of {name}',
-                              params={'user.id': user['id'],
-                                      'effective': True,
-                                      'include_names': True})
-            if body is None:
+            assigned = reader.get(
+                'identity', '/role_assignments',
+                f'list the role assignments of {name}',
+                key='role_assignments', params={
+                    'user.id': user['id'], 'effective': True,
+                    'include_names': True})
+            if assigned is None:
                 return None, tuple(reader.problems)
-            rows += body.get('role_assignments', ())
+            rows += assigned
     source = f'keystone ({conn.config.name or "the cloud"})'
     return (assignments_mod.from_keystone_rows(rows, users=found,
                                                source=source),
