@@ -146,6 +146,8 @@ def assess(inputs, *, conn=None):
                                  deployment.vif_plugging_is_fatal)
     reasons += policies_mod.policy_reasons(table, policies, whos,
                                            events=events)
+    reasons += policies_mod.event_lookup_reasons(
+        table, policies['nova'], whos, events=events)
     reasons += policies_mod.persona_reasons(table, policies['nova'])
     reasons += service_roles.service_token_reasons(table, deployment,
                                                    assignments)

@@ -32,6 +32,10 @@ CODES = (
     CodeInfo('RDY105', I, 'who may start this kind of migration under '
              'Nova\'s policy', 'nothing to do, unless someone listed should '
              'not (see `policy audit`)'),
+    CodeInfo('RDY106', E, 'Nova does not count Neutron\'s user as an admin '
+             '(context_is_admin): it answers 404 to every network-vif-'
+             'plugged event', 'give Neutron\'s user the admin role on its '
+             'project (with service), or widen context_is_admin'),
     # -- RDY2xx: roles ----------------------------------------------------
     CodeInfo('RDY201', W, 'the roles of a service user are not known',
              'give --role-assignments (openstack role assignment list '

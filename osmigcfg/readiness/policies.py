@@ -24,8 +24,11 @@ SERVER_OWNER = 'server-owner'
 CANDIDATE_ROLES = {'caller': ('manager', 'admin')}
 SERVICE_CANDIDATE_ROLES = ('service', 'admin')
 #: Rules Nova checks against an empty target (no project).
-_EMPTY_TARGET = frozenset({'os_compute_api:os-server-external-events:create'})
 EXTERNAL_EVENTS = 'os_compute_api:os-server-external-events:create'
+#: Nova's rule for an admin context: only such a context sees the servers
+#: of other projects (Nova looks an event's server up with the caller's)
+CONTEXT_IS_ADMIN = 'context_is_admin'
+_EMPTY_TARGET = frozenset({EXTERNAL_EVENTS, CONTEXT_IS_ADMIN})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,4 +206,48 @@ def persona_reasons(table, nova):
             'RDY105', f'{kind}: {", ".join(allowed) or "nobody"} may start '
             f'it ({", ".join(dict.fromkeys(rules))})',
             subject=f'{kind} / personas'), frozenset({kind})))
+    return reasons
+
+
+def event_lookup_reasons(table, nova, whos, *, events=Events()):
+    """RDY106 when Nova's policy lets Neutron's user send events but does
+    not make it an admin: Nova then looks each event's server up in
+    Neutron's own project and answers 404 for it (the event is lost).
+
+    Args:
+        table: the call table (its external-events calls).
+        nova: Nova's EffectivePolicy.
+        whos: identity -> :class:`Who` (unknown roles: skipped).
+        events: Nova's vif-plugging settings (not awaited: nothing to say).
+    """
+    if not events.awaited:
+        return []
+    calls = [c for c in table.calls if EXTERNAL_EVENTS in c.rules]
+    reasons = []
+    for identity in dict.fromkeys(c.identity.name for c in calls):
+        who = whos.get(identity)
+        if who is None or who.roles is None or not _decide(
+                nova, EXTERNAL_EVENTS, who).allowed:
+            continue  # unknown, or denied the rule itself (RDY101/104)
+        decision = _decide(nova, CONTEXT_IS_ADMIN, who)
+        if decision.allowed is not False:
+            continue
+        kinds = frozenset().union(*(c.kinds for c in calls
+                                    if c.identity.name == identity))
+        group = _Group('nova', CONTEXT_IS_ADMIN, who, decision)
+        origin = decision.origin
+        where = dict(file=origin.file, line=origin.line) \
+            if origin.file else {}
+        after = ('then fail' if events.fatal
+                 else 'then go on without them')
+        reasons.append(result_mod.Reason(make_finding(
+            'RDY106', f'nova rule {CONTEXT_IS_ADMIN} = {decision.check_str} '
+            f'({_origin_text(origin, "nova")}) does not hold for '
+            f'{who.describe()}: Nova looks the servers of its '
+            f'network-vif-plugged events up in project {who.project!r} '
+            'only and answers 404 for each (POST /os-server-external-'
+            f'events); moves wait {events.timeout} s for the event, {after}',
+            subject=f'nova:{CONTEXT_IS_ADMIN} / {who.user}',
+            severity=None if events.fatal else 'warning',
+            hint=_hint(nova, group), **where), kinds))
     return reasons

@@ -14,7 +14,7 @@ from osmigcfg.readiness import online
 
 pytestmark = pytest.mark.nova
 
-ROLES = 'nova: [service]\nneutron: [service]\n'
+ROLES = 'nova: [service]\nneutron: [service, admin]\n'
 
 
 def _codes_by_subject(result, code):

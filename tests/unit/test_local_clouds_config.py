@@ -139,7 +139,9 @@ def test_a_whole_cloud_wires_nova_to_keystone_rabbit_and_its_driver(
     etc = spec.etc('nova')
     assert set(files) == {spec.etc('placement') / 'placement.conf',
                           etc / 'nova.conf', etc / 'src-compute1.conf',
-                          etc / 'src-compute2.conf'}
+                          etc / 'src-compute2.conf', etc / 'policy.yaml'}
+    # nova-api enforces a policy file tests may replace while it runs
+    assert yaml.safe_load(files[etc / 'policy.yaml']) == {}
     nova = _ini(files[etc / 'nova.conf'])
     assert nova['DEFAULT']['transport_url'] == (
         'rabbit://src:pw-mq@127.0.0.1:5672/src-nova')
@@ -148,6 +150,9 @@ def test_a_whole_cloud_wires_nova_to_keystone_rabbit_and_its_driver(
     assert nova['keystone_authtoken']['username'] == 'nova'
     assert nova['keystone_authtoken'][
         'service_token_roles_required'] == 'true'
+    # a role taken from a user is seen within seconds, not 300 s
+    assert nova['keystone_authtoken']['token_cache_time'] == '5'
+    assert nova['oslo_policy']['policy_file'] == str(etc / 'policy.yaml')
     assert nova['cinder']['catalog_info'] == 'block-storage::publicURL'
     compute = _ini(files[etc / 'src-compute2.conf'])
     # "No DB access allowed in nova-compute": computes get no database

@@ -19,6 +19,7 @@ process it started (each service runs in its own process group).
 
 import atexit
 import concurrent.futures
+import contextlib
 import logging
 import os
 import pathlib
@@ -39,6 +40,7 @@ from osmigcfg.sandbox.clouds import config
 from osmigcfg.sandbox.clouds import proc
 from osmigcfg.sandbox.clouds import rabbit
 from osmigcfg.sandbox.clouds import local_cloud
+from osmigcfg.sandbox.clouds import nova_config
 
 LOG = logging.getLogger(__name__)
 
@@ -302,6 +304,45 @@ class LocalClouds:
         """An openstacksdk Connection (see ``cloud_config`` for ``cloud``)."""
         return openstack.connection.Connection(
             config=self.cloud_config(cloud, admin))
+
+    # -- policy and roles, changed while the clouds run -------------------
+    def set_nova_policy(self, cloud, text=None):
+        """Make nova-api of ``cloud`` enforce ``text`` (policy YAML).
+
+        ``None`` restores Nova's defaults.  oslo.policy reads the file
+        again at the next request that checks a rule (it compares the
+        file's modification time): no restart.
+        """
+        files.write_atomic(nova_config.policy_file(self.clouds[cloud].spec),
+                           text or nova_config.DEFAULT_POLICY, mode=0o600)
+
+    @contextlib.contextmanager
+    def roles_taken(self, cloud, user, roles, project='service'):
+        """Take ``roles`` from ``user`` on ``project`` for a ``with`` block.
+
+        The roles the user held are given back afterwards, whatever the
+        block did.  Each change is followed by a wait of
+        :data:`config.TOKEN_CACHE_SECONDS` + 1 s: the APIs cache a token's
+        roles that long.  Keystone revokes the user's tokens when a role is
+        taken, so the service asks for a new token with the roles left.
+        """
+        idn = self.connect(cloud, admin=True).identity
+        who = idn.find_user(user, ignore_missing=False)
+        where = idn.find_project(project, ignore_missing=False)
+        taken = []
+        try:
+            for name in roles:
+                role = idn.find_role(name, ignore_missing=False)
+                if idn.validate_user_has_project_role(where, who, role):
+                    idn.unassign_project_role_from_user(where, who, role)
+                    taken.append(role)
+            time.sleep(config.TOKEN_CACHE_SECONDS + 1)
+            yield [r.name for r in taken]
+        finally:
+            for role in taken:
+                idn.assign_project_role_to_user(where, who, role)
+            if taken:
+                time.sleep(config.TOKEN_CACHE_SECONDS + 1)
 
     # -- the servers' disks (the fake virt driver keeps one file each) --
     def disk_path(self, cloud, server_id):

@@ -31,6 +31,9 @@ CATALOG = {
 #: the admin-created external network every cloud gets, for FIPs/gateways.
 PUBLIC_NETWORK = 'public'
 PUBLIC_CIDR = '172.24.4.0/24'
+#: keystonemiddleware caches a token's validation (its roles) this long;
+#: its default, 300 s, would leave a role change unseen for minutes
+TOKEN_CACHE_SECONDS = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,6 +126,7 @@ def _authtoken(spec, service):
         'password': spec.passwords['service'],
         # as kolla: a service token must carry the ``service`` role
         'service_token_roles_required': True,
+        'token_cache_time': TOKEN_CACHE_SECONDS,
     }
 
 
@@ -131,6 +135,7 @@ def _service_auth(spec, service):
     auth = _authtoken(spec, service)
     auth.pop('www_authenticate_uri')
     auth.pop('service_token_roles_required')
+    auth.pop('token_cache_time')
     auth['region_name'] = REGION
     return auth
 

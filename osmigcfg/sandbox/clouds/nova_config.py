@@ -19,6 +19,19 @@ COMPUTE_DRIVER = 'osmigcfg_disk.DiskFakeDriver'
 VIF_PLUGGING = {'vif_plugging_is_fatal': True, 'vif_plugging_timeout': 30}
 
 
+def policy_file(spec):
+    """nova-api's policy file (an empty one: Nova's defaults).
+
+    oslo.policy reads it again whenever it changes, so tests swap
+    policies without restarting nova-api.
+    """
+    return spec.etc('nova') / 'policy.yaml'
+
+
+#: the policy file's text for Nova's defaults
+DEFAULT_POLICY = '# Nova\'s defaults (LocalClouds.set_nova_policy)\n{}\n'
+
+
 def nova_db_url(spec, name):
     """sqlite URL of Nova's ``api``, ``cell0`` or ``cell1`` database."""
     return f'sqlite:///{spec.root / f"nova_{name}.db"}?timeout=30'
@@ -81,6 +94,7 @@ def render_nova(spec):
     sections['api_database'] = {'connection': nova_db_url(spec, 'api')}
     sections['database'] = {'connection': nova_db_url(spec, 'cell1')}
     sections['keystone_authtoken'] = cc._authtoken(spec, 'nova')
+    sections['oslo_policy'] = {'policy_file': policy_file(spec)}
     return cc.render_ini(sections)
 
 
@@ -95,7 +109,8 @@ def config_files(spec):
         return {}
     etc = spec.etc('nova')
     out = {spec.etc('placement') / 'placement.conf': render_placement(spec),
-           etc / 'nova.conf': render_nova(spec)}
+           etc / 'nova.conf': render_nova(spec),
+           policy_file(spec): DEFAULT_POLICY}
     for host in spec.compute_hosts():
         out[etc / f'{host}.conf'] = render_compute(spec, host)
     return out

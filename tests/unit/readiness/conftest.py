@@ -42,7 +42,7 @@ service_token_roles_required = true
 service_token_roles = service
 """
 
-ROLES = {'nova': ['service'], 'neutron': ['service']}
+ROLES = {'nova': ['service'], 'neutron': ['service', 'admin']}
 
 
 @pytest.fixture

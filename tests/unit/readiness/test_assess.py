@@ -35,7 +35,7 @@ def test_nova_user_without_service_role_blocks_live_on_port_binding(
         deployment):
     # admin is not enough: Neutron's create_port_binding is role:service
     result = _assess(deployment(roles={'nova': ['admin'],
-                                       'neutron': ['service']}))
+                                       'neutron': ['service', 'admin']}))
     assert LIVE <= _blocked(result)
     binding = next(f for f in result.report
                    if f.location.subject == 'neutron:create_port_binding / '
@@ -91,7 +91,7 @@ def test_service_token_without_a_role_cinder_requires(deployment):
     cinder = ('[keystone_authtoken]\nservice_token_roles_required = true\n'
               'service_token_roles = service,nova-token\n')
     result = _assess(deployment(roles={'nova': ['admin'],
-                                       'neutron': ['service']},
+                                       'neutron': ['service', 'admin']},
                                 cinder_conf=cinder))
     token = next(f for f in result.report if f.code == 'RDY203')
     assert 'service, nova-token' in token.message
@@ -140,7 +140,8 @@ def test_a_policy_file_that_grants_the_binding_to_admin_unblocks_live(
                    '"delete_port_binding": "role:admin or role:service"\n')
     cinder = ('[keystone_authtoken]\nservice_token_roles_required = true\n'
               'service_token_roles = service,admin\n')
-    files = deployment(roles={'nova': ['admin'], 'neutron': ['service']},
+    files = deployment(roles={'nova': ['admin'],
+                              'neutron': ['service', 'admin']},
                        cinder_conf=cinder)
     assert LIVE <= _blocked(_assess(files))
     assert _blocked(_assess(files, neutron_policy=str(policy))) == set()
@@ -271,3 +272,44 @@ def test_check_certs_reads_each_hosts_certificate_directory(deployment,
     result = _assess(files, inventory=str(inventory), check_certs=True)
     assert 'CFG401' in _codes(result, 'live')
     assert 'CFG401' not in _codes(result, 'cold')
+
+
+def test_neutron_user_with_service_but_not_admin_loses_its_events(
+        deployment):
+    # Nova's events rule passes on service, but only an admin context
+    # (context_is_admin) finds servers of other projects: 404 per event
+    result = _assess(deployment(roles={'nova': ['service'],
+                                       'neutron': ['service']}))
+    assert _blocked(result) == set(calls.KINDS)
+    lost = [f for f in result.report if f.code == 'RDY106']
+    assert len(lost) == 1 and lost[0].severity == 'error'
+    assert lost[0].location.subject == 'nova:context_is_admin / neutron'
+    assert "'neutron' (service on project 'service')" in lost[0].message
+    assert '404' in lost[0].message
+    assert lost[0].hint.startswith(
+        'openstack role add --user neutron --project service admin')
+
+
+def test_lost_events_only_warn_when_nova_does_not_fail_on_them(
+        deployment):
+    nova = _nova_conf_with('vif_plugging_is_fatal = false')
+    result = _assess(deployment(roles={'nova': ['service'],
+                                       'neutron': ['service']},
+                                nova_conf=nova))
+    assert _blocked(result) == set()
+    assert [f.severity for f in result.report if f.code == 'RDY106'] == [
+        'warning']
+    nova = _nova_conf_with('vif_plugging_timeout = 0')
+    result = _assess(deployment(roles={'nova': ['service'],
+                                       'neutron': ['service']},
+                                nova_conf=nova))
+    assert 'RDY106' not in {f.code for f in result.report}
+
+
+def _nova_conf_with(line):
+    from tests.unit.readiness import conftest
+    text = conftest.NOVA_CONF.format(
+        auth_nova=conftest.AUTH.format(user='nova'), send='true')
+    key = line.split(' = ')[0]
+    return '\n'.join(line if ln.startswith(key) else ln
+                     for ln in text.splitlines()) + '\n'

@@ -34,7 +34,8 @@ def test_a_clean_deployment_prints_ready_and_exits_0(capsys, deployment):
 
 def test_a_blocked_kind_exits_1_and_names_rule_user_and_fix(
         capsys, deployment, tmp_path):
-    files = deployment(roles={'nova': ['admin'], 'neutron': ['service']})
+    files = deployment(roles={'nova': ['admin'],
+                              'neutron': ['service', 'admin']})
     html = tmp_path / 'readiness.html'
     status, out, err = run_cli(capsys, *_argv(files), '-f', 'json',
                                '--html', str(html))

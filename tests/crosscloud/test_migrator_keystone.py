@@ -1,0 +1,76 @@
+"""The migrator against keystone on a whole local cloud (mosk-24.3 policy).
+
+nova-api enforces the ``mosk-24.3`` render; osmigcfg authenticates with
+keystone passwords from the sandbox's clouds.yaml (``--os-cloud``), so the
+preflight takes roles and project from the token.  A project member
+live-migrates without a host (the port's binding follows the server);
+asking for a host is refused by the preflight and, past it, by real Nova.
+"""
+
+import os
+import subprocess
+import sys
+
+import openstack.exceptions
+import pytest
+
+from osmigcfg.sandbox import servers
+from tests.crosscloud.test_whole_cloud import _boot
+from tests.crosscloud.test_whole_cloud import flavor  # noqa: F401
+from tests.crosscloud.test_whole_cloud import image  # noqa: F401
+from tests.crosscloud.test_whole_cloud import port  # noqa: F401
+
+pytestmark = pytest.mark.clouds
+CLOUD = 'src'
+OSMIGCFG = [sys.executable, '-c', 'import sys; from osmigcfg.cli.app '
+            'import main; sys.exit(main(sys.argv[1:]))']
+
+
+def _osmigcfg(local_clouds, tmp_path, *argv):
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(local_clouds.env(), OSMIGCFG_STATE_DIR=str(tmp_path))
+    return subprocess.run([*OSMIGCFG, *argv], env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture
+def mosk_policy(local_clouds, tmp_path):
+    done = _osmigcfg(local_clouds, tmp_path, 'policy', 'render',
+                     '--profile', 'mosk-24.3')
+    assert done.returncode == 0, done.stderr
+    local_clouds.set_nova_policy(CLOUD, done.stdout)
+    yield
+    local_clouds.set_nova_policy(CLOUD, None)
+
+
+def test_a_member_live_migrates_without_a_host_but_not_to_one(
+        local_clouds, mosk_policy, flavor, image, port,  # noqa: F811
+        unique_name, cleanup, tmp_path):
+    admin = local_clouds.connect(CLOUD, admin=True)
+    server = _boot(local_clouds, flavor, unique_name, image[0].id, port.id,
+                   cleanup)
+    source = servers.host_of(admin, server)
+    other = next(h for h in local_clouds.clouds[CLOUD].spec.compute_hosts()
+                 if h != source)
+
+    refused = _osmigcfg(local_clouds, tmp_path, '--os-cloud', CLOUD,
+                        'server', 'migrate', '--live', '--host', other,
+                        '--profile', 'mosk-24.3', server.id)
+    assert refused.returncode != 0
+    assert 'choosing a host' in refused.stderr, refused.stderr
+    assert 'Traceback' not in refused.stderr
+    # past the preflight, real Nova refuses the member a host too
+    member = local_clouds.connect(CLOUD)
+    with pytest.raises(openstack.exceptions.ForbiddenException):
+        member.compute.live_migrate_server(server, host=other,
+                                           block_migration='auto')
+
+    done = _osmigcfg(local_clouds, tmp_path, '--os-cloud', CLOUD, 'server',
+                     'migrate', '--live', '--wait', '--profile', 'mosk-24.3',
+                     server.id)
+    assert done.returncode == 0, done.stdout + done.stderr
+    moved = servers.host_of(admin, server)
+    assert moved == other
+    assert servers.wait_until(
+        lambda: admin.network.get_port(port.id).binding_host_id == moved,
+        'the port binding to follow the server', timeout=30)

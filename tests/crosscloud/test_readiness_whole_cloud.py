@@ -1,0 +1,71 @@
+"""Readiness's prediction against the real outcome on a whole local cloud.
+
+With the cloud's own nova.conf and neutron.conf and keystone's role
+assignments (an admin's connection), every kind of migration is ready.
+Taking ``admin`` from Neutron's service user (it keeps ``service``) is
+predicted to lose every network-vif-plugged event (RDY106); real Nova
+agrees: an external event Neutron's user sends for a server answers 404,
+and 200 again once the role is back.
+"""
+
+import openstack.connection
+import pytest
+
+from osmigcfg import readiness
+from osmigcfg.sandbox.clouds import config as cc
+from tests.crosscloud.test_whole_cloud import _boot
+from tests.crosscloud.test_whole_cloud import flavor  # noqa: F401
+from tests.crosscloud.test_whole_cloud import image  # noqa: F401
+from tests.crosscloud.test_whole_cloud import port  # noqa: F401
+
+pytestmark = pytest.mark.clouds
+CLOUD = 'src'
+
+
+def _assess(local_clouds):
+    spec = local_clouds.clouds[CLOUD].spec
+    inputs = readiness.Inputs(
+        nova_conf=str(spec.etc('nova') / 'nova.conf'),
+        neutron_conf=str(spec.etc('neutron') / 'neutron.conf'))
+    return readiness.assess(inputs,
+                            conn=local_clouds.connect(CLOUD, admin=True))
+
+
+def _event_codes(local_clouds, server_id, port_id):
+    """What Nova answers Neutron's service user for one event (as Neutron
+    sends it: network-changed for a port of the server)."""
+    spec = local_clouds.clouds[CLOUD].spec
+    neutron = openstack.connection.Connection(
+        auth_url=spec.auth_url, username='neutron',
+        password=spec.passwords['service'], project_name='service',
+        user_domain_name='Default', project_domain_name='Default',
+        region_name=cc.REGION, identity_api_version='3')
+    resp = neutron.compute.post('/os-server-external-events', json={
+        'events': [{'name': 'network-changed', 'server_uuid': server_id,
+                    'tag': port_id}]})
+    return resp.status_code, [e.get('code') for e in
+                              resp.json().get('events', ())]
+
+
+def test_readiness_prediction_matches_nova_for_neutron_s_events(
+        local_clouds, flavor, image, port, unique_name, cleanup):  # noqa
+    healthy = _assess(local_clouds)
+    assert healthy.verdicts() == {k: 'ready' for k in readiness.KINDS}, [
+        f.message for f in healthy.report if f.severity == 'error']
+    server = _boot(local_clouds, flavor, unique_name, image[0].id, port.id,
+                   cleanup)
+    assert _event_codes(local_clouds, server.id, port.id) == (200, [200])
+
+    with local_clouds.roles_taken(CLOUD, 'neutron', ['admin']) as taken:
+        assert taken == ['admin']
+        broken = _assess(local_clouds)
+        lost = [f for f in broken.report if f.code == 'RDY106']
+        assert len(lost) == 1 and 'neutron' in lost[0].message
+        assert lost[0].hint.startswith(
+            'openstack role add --user neutron --project service admin')
+        assert broken.verdict('live') == 'blocked'
+        # the real outcome: Nova does not find the server for Neutron
+        assert _event_codes(local_clouds, server.id, port.id) == (
+            207, [404])
+    assert _event_codes(local_clouds, server.id, port.id) == (200, [200])
+    assert _assess(local_clouds).verdict('live') == 'ready'
