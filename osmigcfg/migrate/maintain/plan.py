@@ -24,10 +24,10 @@ from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.migrate import capacity
 from osmigcfg.migrate import codes
-from osmigcfg.migrate import planner
 from osmigcfg.migrate.maintain import predict
 from osmigcfg.migrate.maintain import scope as scope_mod
 from osmigcfg.migrate.maintain import waves as waves_mod
+from osmigcfg.migrate import planner
 
 #: flavor extra specs that keep a server where it is, and why
 DEVICE_SPECS = (('pci_passthrough:alias', 'PCI passthrough devices'),

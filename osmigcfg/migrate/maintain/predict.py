@@ -68,8 +68,11 @@ def _take(room, need, sign=-1):
 
 
 def _choose(server, candidates, room, position):
-    """The candidate host with most free memory that fits, respecting the
-    server's hard anti-affinity group; None if there is none."""
+    """The fitting candidate with most free memory (or None).
+
+    A host holding another member of the server's hard anti-affinity
+    group is not a candidate.
+    """
     taken = set()
     if server.group:
         taken = {h for sid, (h, g) in position.items()

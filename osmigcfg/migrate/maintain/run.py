@@ -37,12 +37,12 @@ import time
 
 from osmigcfg import engine
 from osmigcfg import exceptions
+from osmigcfg.migrate.maintain import plan as plan_mod
+from osmigcfg.migrate.maintain import steps
 from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import run as run_mod
-from osmigcfg.migrate.maintain import plan as plan_mod
-from osmigcfg.migrate.maintain import steps
 
 LOG = logging.getLogger(__name__)
 
@@ -155,8 +155,10 @@ class MaintainRun:
         return (self.progress['steps'].get(name) or {}).get('state')
 
     def set_service(self, host, wanted):
-        """Put ``host`` in ``wanted`` (maintenance, held, enabled); hosts
-        that were disabled before the run are left alone."""
+        """Put ``host`` in ``wanted`` (maintenance, held, enabled).
+
+        Hosts that were disabled before the run are left alone.
+        """
         initial = self.plan['initial'].get(host) or {}
         if initial.get('status') != 'enabled':
             return
@@ -244,8 +246,7 @@ class MaintainRun:
         return {'held': [h for h in later if h not in wave['opened']]}
 
     def _rehold(self):
-        """After a stop released the holds: hold again for the current
-        wave (its hold step is done already)."""
+        """Hold again for the current wave after a stop released it."""
         for wave in self.plan['waves']:
             n = wave['number']
             if self.state_of(f'w{n}:hold') == 'done' and any(
