@@ -39,8 +39,9 @@ def boot(conn, name, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
 
 def boot_multi(conn, name, count, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
                host=None, timeout=600, batch=50, project_query=None):
-    """Boot ``count`` servers with Nova's multi-create (``min_count`` =
-    ``max_count``), ``batch`` per request; returns them ACTIVE.
+    """Boot ``count`` servers with Nova's multi-create; returns them ACTIVE.
+
+    ``min_count`` = ``max_count`` = ``batch`` per request.
 
     One request per batch instead of one per server: Nova builds them in
     one scheduling pass and names them ``NAME-1``, ``NAME-2``... (per

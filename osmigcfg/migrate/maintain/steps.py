@@ -60,8 +60,10 @@ def run_command(template, host, timeout=None):
 
 def wait_up(compute, host, timeout, interval=2.0, clock=time.monotonic,
             sleep=time.sleep):
-    """Wait until ``host``'s compute service reports up; raise after
-    ``timeout`` seconds."""
+    """Wait until ``host``'s compute service reports up (or raise).
+
+    :raises MigrationTimeout: after ``timeout`` seconds.
+    """
     deadline = clock() + timeout
     while True:
         service = service_of(compute, host)
