@@ -68,3 +68,39 @@ def test_two_waves_move_every_server_once(cluster, tmp_path):
     assert all(h in ('m3', 'm4') for _, h in after.values())
     assert all(s.status == 'enabled' for s in admin.compute.services(
         binary='nova-compute'))
+
+
+def test_failing_command_stops_there_and_resume_finishes(cluster, tmp_path):
+    """Runs after the test above: the servers are on m3 and m4."""
+    admin = cluster.admin
+    conn = cluster.connect('admin', 'admin', ['admin'])
+    compute = compute_mod.Compute(conn)
+    policy, authoritative = preflight_mod.load_policy(release=34)
+    preflight = preflight_mod.Preflight(
+        policy, preflight_mod.caller_from_connection(
+            conn, roles=['admin', 'member', 'reader'], project_id='admin'),
+        authoritative)
+    before = collections.Counter(m.server_id
+                                 for m in admin.compute.migrations())
+    flag = tmp_path / 'fixed'
+    plan = plan_mod.plan_maintenance(compute, preflight, conn=conn,
+                                     hosts=HOSTS, at_once=2)
+    journal = str(tmp_path / 'f.journal')
+    result = run_mod.start(
+        compute, preflight, plan=plan, journal_path=journal,
+        options=run_mod.MaintainOptions(
+            command=f'[ {{host}} != m3 ] || [ -e {flag} ]'))
+    assert result.state == 'failed' and 'm3' in result.message
+    states = {s.host: s.status for s in admin.compute.services(
+        binary='nova-compute')}
+    assert states['m3'] == 'disabled' and result.services['m3'] == \
+        'maintenance'
+    flag.write_text('')
+    result = run_mod.resume(compute, preflight, journal_path=journal)
+    assert result.state == 'done', result.message
+    after = collections.Counter(m.server_id
+                                for m in admin.compute.migrations())
+    assert {s: after[s] - before[s] for s in before} == \
+        {s: 1 for s in before}
+    assert all(s.status == 'enabled' for s in admin.compute.services(
+        binary='nova-compute'))
