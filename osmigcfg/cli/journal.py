@@ -35,6 +35,10 @@ class ResumeRun(mb.MigrationCommand):
     def take_action(self, parsed_args):
         path = parsed_args.journal or mb.latest_journal()
         journal = journal_mod.Journal.open(path)  # bad files fail offline
+        if journal.kind == 'maintain':
+            journal.close()
+            from osmigcfg.cli import maintain
+            return maintain.resume(self, parsed_args, path)
         movers = sum(1 for i in journal.plan['items']
                      if i['method'] and not i['skip'])
         journal.close()

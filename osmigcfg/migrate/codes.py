@@ -19,6 +19,13 @@ CAPACITY_UNKNOWN = 'MIG111'
 SERVICE_DOWN = 'MIG112'
 NO_TARGET_HOST = 'MIG113'
 EMPTY_PLAN = 'MIG114'
+WAVE_SHORT = 'MIG201'
+GROUP_BLOCKS = 'MIG202'
+AFFINITY_STAYS = 'MIG203'
+SPECIAL_SERVER = 'MIG204'
+MOVES_TWICE = 'MIG205'
+SCOPE_HOST_UNUSABLE = 'MIG206'
+SOFT_GROUP = 'MIG207'
 
 register_codes(
     CodeInfo(POLICY_DENIED, 'error', 'the effective policy does not let the '
@@ -52,4 +59,25 @@ register_codes(
     CodeInfo(NO_TARGET_HOST, 'error', 'no other enabled compute host can '
              'receive servers', 'enable a compute service first'),
     CodeInfo(EMPTY_PLAN, 'info', 'nothing to migrate', 'nothing to do'),
+    CodeInfo(WAVE_SHORT, 'error', 'a maintenance wave\'s servers do not fit '
+             'on the hosts available while it runs', 'lower --hosts-at-once, '
+             'maintain fewer hosts, or add capacity'),
+    CodeInfo(GROUP_BLOCKS, 'error', 'a hard anti-affinity group has more '
+             'members to place than hosts available in a wave',
+             'lower --hosts-at-once or add hosts outside the scope'),
+    CodeInfo(AFFINITY_STAYS, 'warning', 'members of a hard affinity group '
+             'cannot move (no other host satisfies the group); they stay '
+             'on their host during its maintenance', 'stop or move the '
+             'group by hand first'),
+    CodeInfo(SPECIAL_SERVER, 'warning', 'a server that will not move (its '
+             'state or its devices) stays on its host during maintenance',
+             'move or stop it by hand, or accept its downtime'),
+    CodeInfo(MOVES_TWICE, 'warning', 'capacity forces some servers onto '
+             'hosts still to be maintained: they will move twice',
+             'add capacity outside the scope, or lower --hosts-at-once'),
+    CodeInfo(SCOPE_HOST_UNUSABLE, 'warning', 'a host in scope is down or '
+             'disabled: it is maintained but receives no servers',
+             'bring it up, or leave it out of the scope'),
+    CodeInfo(SOFT_GROUP, 'info', 'a soft (anti-)affinity group is kept '
+             'best-effort only by the scheduler', 'nothing to do'),
 )

@@ -55,6 +55,8 @@ class MigrationContext(engine.Context):
         keys = [('source', item.get('source') or 'scheduler-visible-only')]
         if item.get('host'):
             keys.append(('dest', item['host']))
+        if item.get('group'):  # maintain: anti-affinity one at a time
+            keys.append(('group', item['group']))
         return keys
 
     def facts(self, item):
