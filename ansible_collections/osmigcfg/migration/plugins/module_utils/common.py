@@ -11,7 +11,6 @@ import traceback
 from ansible.module_utils.basic import missing_required_lib
 
 try:
-    import osmigcfg  # noqa: F401  (the library the modules are thin over)
     from osmigcfg import exceptions as osmigcfg_exceptions
     HAS_OSMIGCFG = True
     OSMIGCFG_IMPORT_ERROR = None

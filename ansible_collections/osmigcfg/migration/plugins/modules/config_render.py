@@ -12,7 +12,7 @@ description:
     or a deploy tool, as C(osmigcfg config render) does, and writes it
     atomically; the file changes only when its content differs.
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:

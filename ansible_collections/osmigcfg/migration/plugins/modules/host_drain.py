@@ -16,7 +16,7 @@ description:
     did not finish well (the journal can be resumed with
     C(osmigcfg resume)).
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:
@@ -50,6 +50,7 @@ attributes:
     description: Returns the plan; nothing moves.
   diff_mode:
     support: none
+    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''
@@ -120,11 +121,11 @@ def main():
             migration.exit_plan(module, plan)
         drain_mod.refuse_on_errors(plan)
         journal = migration.journal_path(module, 'drain', params['host'])
-        found, _ = drain_mod.drain_host(
+        found = drain_mod.drain_host(
             compute, preflight, plan=plan, journal_path=journal,
             options=migration.run_options(module),
             disable_service=params['disable_service'],
-            enable_after=params['enable_service'])
+            enable_after=params['enable_service'])[0]
     except common.OsmigcfgError as e:
         module.fail_json(msg=str(e))
     migration.finish(module, plan, found, journal)

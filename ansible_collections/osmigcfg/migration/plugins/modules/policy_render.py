@@ -13,7 +13,7 @@ description:
   - The file changes only when its content differs; check mode and diff
     mode are supported.
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:

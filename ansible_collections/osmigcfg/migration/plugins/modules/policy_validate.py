@@ -13,7 +13,7 @@ description:
     the module fails when one reaches I(fail_on).
   - It only reads files; C(changed) is always false.
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:
@@ -43,6 +43,7 @@ attributes:
     description: It changes nothing in any mode.
   diff_mode:
     support: none
+    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''

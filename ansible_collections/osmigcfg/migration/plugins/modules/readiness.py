@@ -9,12 +9,12 @@ module: readiness
 short_description: Will each kind of migration work in this cloud
 description:
   - Assesses cross-service migration readiness (policies, service users'
-    roles, config, hosts, TLS), as C(osmigcfg readiness) does: from files
+    roles, config, hosts, TLS), as C(osmigcfg readiness) does, from files
     only, or also from the cloud's facts when I(cloud) or I(auth) is given.
   - Returns one verdict per kind of migration and the findings; fails when
     a finding reaches I(fail_on).  C(changed) is always false.
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:
@@ -74,6 +74,7 @@ attributes:
     description: It changes nothing in any mode.
   diff_mode:
     support: none
+    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''

@@ -14,7 +14,7 @@ description:
   - C(changed) is true when a server moved; the task fails when a server
     did not finish well.
 version_added: 0.1.0
-author: osmigcfg developers
+author: osmigcfg developers (@osmigcfg)
 requirements:
   - osmigcfg (on the host the module runs on)
 options:
@@ -39,6 +39,7 @@ attributes:
     description: Returns the plan; nothing moves.
   diff_mode:
     support: none
+    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''
@@ -103,9 +104,9 @@ def main():
             migration.exit_plan(module, plan)
         drain_mod.refuse_on_errors(plan)
         journal = migration.journal_path(module, 'migrate', 'servers')
-        found, _ = drain_mod.run_servers(
+        found = drain_mod.run_servers(
             compute, preflight, plan=plan, journal_path=journal,
-            options=migration.run_options(module))
+            options=migration.run_options(module))[0]
     except common.OsmigcfgError as e:
         module.fail_json(msg=str(e))
     migration.finish(module, plan, found, journal)
