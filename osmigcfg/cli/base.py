@@ -12,6 +12,7 @@ import re
 from cliff import command
 from cliff import lister
 
+from osmigcfg.cli import ciformats
 from osmigcfg import files
 
 FINDING_COLUMNS = ('Severity', 'Code', 'Location', 'Message', 'Hint')
@@ -55,18 +56,18 @@ class ExitStatusMixin:
         return self.exit_status
 
 
-class FindingsLister(ExitStatusMixin, OfflineMixin, lister.Lister):
-    """Lists a Report's findings; exits 1 when it fails at ``fail_level``."""
+class FindingsLister(ciformats.CiFormatsMixin, ExitStatusMixin, OfflineMixin,
+                     lister.Lister):
+    """Lists a Report's findings; exits 1 when it fails at ``fail_level``
+    (also as SARIF or JUnit XML: ``-f sarif``, ``-f junit``)."""
 
     fail_level = 'error'
 
     def findings_rows(self, report, fail_level=None):
         level = fail_level or self.fail_level
         self.exit_status = 1 if report.fails(level) else 0
-        rows = [
-            (f.severity, f.code, str(f.location), f.message, f.hint or '')
-            for f in report.sorted()
-        ]
+        self.ci_fail_level = level
+        rows = [ciformats.finding_row(f) for f in report.sorted()]
         return FINDING_COLUMNS, rows
 
     def produce_output(self, parsed_args, column_names, data):

@@ -21,6 +21,7 @@ from openstack import exceptions as sdk_exceptions
 from osmigcfg import crosscloud
 from osmigcfg import exceptions
 from osmigcfg.cli import base
+from osmigcfg.cli import ciformats
 
 
 def _add_filter_arguments(parser):
@@ -151,8 +152,10 @@ class ExportResources(base.ExitStatusMixin, lister.Lister):
         return ('Type', 'Resources', 'File', 'File state'), rows
 
 
-class PlanImport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
-    """Dry run: what importing DIR would do in the destination cloud."""
+class PlanImport(ciformats.CiFormatsMixin, base.ExitStatusMixin,
+                 base.OfflineMixin, lister.Lister):
+    """Dry run: what importing DIR would do in the destination cloud
+    (``-f sarif`` / ``-f junit``: its findings instead of the plan)."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -181,6 +184,9 @@ class PlanImport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         for finding in report.sorted():
             self.app.stderr.write(finding_line(finding) + '\n')
         self.exit_status = 1 if report.fails('error') else 0
+        if ciformats.wants_findings(parsed_args):
+            return base.FINDING_COLUMNS, [ciformats.finding_row(f)
+                                          for f in report.sorted()]
         return ('Action', 'Type', 'Name', 'Changes'), rows
 
 

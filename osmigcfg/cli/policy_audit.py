@@ -10,6 +10,7 @@ from osmigcfg import exceptions
 from osmigcfg import files
 from osmigcfg import policy
 from osmigcfg.cli import base
+from osmigcfg.cli import ciformats
 
 FAIL_LEVELS = ['high', 'medium', 'info']
 LONG_COLUMNS = base.FINDING_COLUMNS + ('Details',)
@@ -78,7 +79,7 @@ class AuditPolicy(_ReportLister):
             profile=parsed_args.profile, expect=parsed_args.expect)
         _write_reports(parsed_args, result)
         columns, rows = self.findings_or_long(parsed_args, result.report)
-        if parsed_args.matrix:
+        if parsed_args.matrix and not ciformats.wants_findings(parsed_args):
             return matrix_rows(result.matrix)
         return columns, rows
 

@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# Copyright: osmigcfg developers
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: config_validate
+short_description: Validate live-migration settings files
+description:
+  - Validates nova.conf, libvirtd.conf, qemu.conf or deploy-tool files
+    (applied in order), as C(osmigcfg config validate) does; the findings
+    come back as data and the module fails when one reaches I(fail_on).
+  - It only reads files; C(changed) is always false.
+version_added: 0.1.0
+author: osmigcfg developers (@osmigcfg)
+requirements:
+  - osmigcfg (on the host the module runs on)
+options:
+  files:
+    description: Files applied in order (later ones override earlier).
+    type: list
+    elements: path
+    required: true
+  input_format:
+    description: Input form of every file; default detect.
+    type: str
+    default: auto
+  qemu_version:
+    description: QEMU version on the computes (X.Y).
+    type: str
+  fail_on:
+    description: Lowest severity that fails the task.
+    type: str
+    default: error
+    choices: [error, warning, info, never]
+attributes:
+  check_mode:
+    support: full
+    description: It changes nothing in any mode.
+  diff_mode:
+    support: none
+    description: Nothing to show a diff of.
+'''
+
+EXAMPLES = r'''
+- name: Live-migration settings are sound
+  osmigcfg.migration.config_validate:
+    files:
+      - /etc/kolla/config/nova/nova-compute.conf
+    fail_on: warning
+'''
+
+RETURN = r'''
+findings:
+  description: Every finding, worst first (code, severity, location...).
+  returned: always
+  type: list
+  elements: dict
+failed_findings:
+  description: The findings at or above I(fail_on).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+
+from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
+    common)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            files=dict(type='list', elements='path', required=True),
+            input_format=dict(type='str', default='auto'),
+            qemu_version=dict(type='str'),
+            fail_on=dict(type='str', default='error',
+                         choices=['error', 'warning', 'info', 'never']),
+        ),
+        supports_check_mode=True,
+    )
+    common.require_osmigcfg(module)
+    from osmigcfg import config
+    params = module.params
+    qemu = None
+    if params['qemu_version']:
+        try:
+            qemu = tuple(int(p) for p in
+                         params['qemu_version'].split('.')[:2])
+        except ValueError:
+            qemu = ()
+        if len(qemu) != 2:
+            module.fail_json(msg=f"qemu_version {params['qemu_version']!r} "
+                                 'is not a version such as 10.1')
+    try:
+        report = config.validate_config(params['files'],
+                                        params['input_format'],
+                                        qemu_version=qemu)
+    except common.OsmigcfgError as e:
+        module.fail_json(msg=str(e))
+    common.exit_with_findings(module, report, params['fail_on'])
+
+
+if __name__ == '__main__':
+    main()
