@@ -72,8 +72,9 @@ def _figure(bars, width):
                 if any(p == name for b in bars for name, *_ in b.phases)]
     if any(b.downtime for b in bars):
         handles.append(patches.Patch(color=DOWNTIME, label='downtime'))
-    fig.legend(handles=handles, loc='outside lower center',
-               ncol=min(len(handles), 6), fontsize=8, frameon=False)
+    if handles:  # none when no server started
+        fig.legend(handles=handles, loc='outside lower center',
+                   ncol=min(len(handles), 6), fontsize=8, frameon=False)
     return fig
 
 

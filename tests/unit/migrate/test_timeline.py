@@ -125,3 +125,8 @@ def test_without_matplotlib_the_error_names_the_extra(bars, without_extra,
         timeline.write_timeline(list(bars.values()), tmp_path / 'run.png')
     assert "osmigcfg[plot]" in str(caught.value)
     assert not (tmp_path / 'run.png').exists()
+
+
+def test_a_run_where_no_server_started_still_draws(tmp_path, matplotlib):
+    timeline.write_timeline([], tmp_path / 'empty.png')
+    assert (tmp_path / 'empty.png').read_bytes().startswith(b'\x89PNG')
