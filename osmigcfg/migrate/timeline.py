@@ -32,6 +32,16 @@ def _require():
     extras.require('plot', feature='the run timeline')
 
 
+def _bars(bars):
+    """:class:`~osmigcfg.migrate.report.Bar` objects; plain
+    ``(label, start, end, outcome)`` tuples (the older API) become bars
+    without phases."""
+    from osmigcfg.migrate import report as report_mod
+
+    return [report_mod.Bar(b[0], None, b[1], b[2], b[3], [])
+            if isinstance(b, tuple) else b for b in bars]
+
+
 def _figure(bars, width):
     from matplotlib import figure as mpl_figure
     from matplotlib import patches
@@ -56,7 +66,7 @@ def _figure(bars, width):
             labels.append(bar.label[:32])
             y += 1
     ax.set_yticks(ticks, labels, fontsize=9, parse_math=False)
-    ax.set_ylim(y - 0.5, -0.5)
+    ax.set_ylim(max(y, 1) - 0.5, -0.5)
     span = max([b.end for b in bars] + [1.0])
     ax.set_xlim(0, span * 1.2)  # room for the labels after the bars
     ax.set_xlabel('seconds since the first start')
@@ -112,7 +122,7 @@ def render_timeline(bars, fmt='png', *, width=900):
     out = io.BytesIO()
     with matplotlib.rc_context({'svg.fonttype': 'none',
                                 'svg.hashsalt': 'osmigcfg'}):
-        fig = _figure(bars, width)
+        fig = _figure(_bars(bars), width)
         fig.savefig(out, format=fmt, metadata={
             'png': {'Software': 'osmigcfg'},
             'svg': {'Date': None, 'Creator': 'osmigcfg'}}[fmt])
