@@ -31,6 +31,9 @@ EXTRAS = {extra.name: extra for extra in (
           'the real-Nova sandbox (policy rehearse)'),
     Extra('scale', ('kombu',),
           'TaskFlow workers over a message broker (worker, copy --workers)'),
+    Extra('plot', ('matplotlib',),
+          'the run timeline chart (report --timeline, the HTML report\'s '
+          'chart)'),
 )}
 
 

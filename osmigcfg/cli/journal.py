@@ -1,12 +1,15 @@
-"""``resume [JOURNAL]`` and ``report [JOURNAL] [--timeline FILE]``."""
+"""``resume [JOURNAL]`` and ``report [JOURNAL] [--timeline FILE]
+[--html FILE]``."""
 
 from cliff import lister
 
 from osmigcfg.cli import base
 from osmigcfg.cli import migration_base as mb
 from osmigcfg.engine import journal as journal_mod
+from osmigcfg import files
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import report as report_mod
+from osmigcfg.migrate import report_html
 from osmigcfg.migrate import timeline as timeline_mod
 
 
@@ -53,13 +56,18 @@ class ResumeRun(mb.MigrationCommand):
 
 class ShowReport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
     """Report a run: per server source -> destination, method, duration,
-    outcome; optionally a timeline (Gantt) PNG."""
+    outcome; optionally a timeline (Gantt) PNG or SVG and an HTML report."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         _journal_argument(parser)
-        parser.add_argument('--timeline', metavar='<file.png>',
-                            help='write a Gantt chart of the run')
+        parser.add_argument('--timeline', metavar='<file.png|file.svg>',
+                            help='write a Gantt chart of the run (PNG, or '
+                                 'SVG for a .svg name; needs the plot '
+                                 'extra)')
+        parser.add_argument('--html', metavar='<file.html>',
+                            help='write a self-contained HTML report of '
+                                 'the run')
         return parser
 
     def take_action(self, parsed_args):
@@ -68,5 +76,8 @@ class ShowReport(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         if parsed_args.timeline:
             timeline_mod.write_timeline(report_mod.timeline(report),
                                         parsed_args.timeline)
+        if parsed_args.html:
+            files.write_atomic(parsed_args.html,
+                               report_html.render_html(report, path))
         self.exit_status = mb.outcome_status(report.rows)
         return report_mod.table(report)

@@ -166,7 +166,8 @@ class LiveDriver(Driver):
             return
         record = records[0]
         progress(status=record.get('status'), dest=record.get('dest_compute'),
-                 memory_remaining=record.get('memory_remaining_bytes'))
+                 memory_remaining=record.get('memory_remaining_bytes'),
+                 memory_total=record.get('memory_total_bytes'))
         if watch.observe(record, self.clock()):
             action = watch.policy.action
             progress(status='stalled', action=action)

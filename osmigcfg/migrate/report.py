@@ -4,7 +4,8 @@ duration, outcome and reason, read from the journal and its events file.
 The journal says *what* happened (TaskFlow's atom states and results); the
 events file says *when* (first ``item.started`` and the last finishing
 event), which also times failed servers.  :func:`timeline` turns the rows
-into the bars of a Gantt chart (:mod:`~osmigcfg.migrate.timeline`).
+into the bars of a Gantt chart (:mod:`~osmigcfg.migrate.timeline`), cut
+into phases (:mod:`~osmigcfg.migrate.phases`).
 """
 
 import dataclasses
@@ -12,6 +13,7 @@ import os
 
 from osmigcfg import engine
 from osmigcfg.migrate import outcomes as outcomes_mod
+from osmigcfg.migrate import phases as phases_mod
 
 COLUMNS = ('Server', 'Name', 'Method', 'Source', 'Destination', 'Started',
            'Duration (s)', 'Outcome', 'Reason')
@@ -26,6 +28,8 @@ class Report:
     host: str | None
     rows: list
     events: int
+    timings: dict = dataclasses.field(default_factory=dict)
+    plan: dict = dataclasses.field(default_factory=dict)
 
     @property
     def counts(self):
@@ -73,7 +77,7 @@ def build_report(journal_path: str) -> 'Report':
             row.ended = ended[row.id]
     journal.close()
     return Report(journal.kind, journal.plan.get('host'), rows,
-                  len(events))
+                  len(events), phases_mod.timings(events), journal.plan)
 
 
 def table(report):
@@ -92,16 +96,38 @@ def table(report):
     return COLUMNS, data
 
 
+@dataclasses.dataclass
+class Bar:
+    """One server in the timeline; times are seconds from the first start.
+
+    ``phases``: ``(phase, start, end)``; ``downtime``: ``(start, end)`` or
+    None (see :mod:`~osmigcfg.migrate.phases`).
+    """
+
+    label: str
+    lane: str | None
+    start: float
+    end: float
+    outcome: str
+    phases: list
+    downtime: tuple | None = None
+
+
 def timeline(report):
-    """Gantt bars: ``(label, start offset, end offset, outcome)`` tuples."""
+    """The Gantt chart's :class:`Bar` list, in start order."""
     timed = [r for r in report.rows if r.started is not None]
     if not timed:
         return []
-    first = min(r.started for r in timed)
+    first = min([r.started for r in timed] + [
+        s for t in report.timings.values() for _, s, _ in t.phases])
     last = max((r.ended for r in timed if r.ended), default=first)
     bars = []
     for r in sorted(timed, key=lambda r: r.started):
         end = r.ended if r.ended is not None else last
-        bars.append((r.name or r.id[:8], r.started - first, end - first,
-                     r.outcome))
+        found = report.timings.get(r.id, phases_mod.Timing())
+        bars.append(Bar(
+            r.name or r.id[:8], r.source, r.started - first, end - first,
+            r.outcome, [(p, s - first, e - first) for p, s, e in found.phases],
+            tuple(t - first for t in found.downtime) if found.downtime
+            else None))
     return bars

@@ -12,6 +12,7 @@ from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.sandbox import servers
 from tests.functional import migrate_support as ms
+from tests.unit.migrate import test_report_html
 
 pytestmark = pytest.mark.nova
 
@@ -78,9 +79,14 @@ def test_drain_moves_live_and_cold_reports_a_failure_and_keeps_states(
     assert (service.status, service.disabled_reason) == (
         'disabled', drain_mod.DISABLED_REASON)
     status, out, err = ms.osmigcfg(capsys, 'report', journal, '--timeline',
-                                   str(tmp_path / 'drain.png'), '-f', 'csv')
+                                   str(tmp_path / 'drain.png'), '--html',
+                                   str(tmp_path / 'drain.html'), '-f', 'csv')
     assert status == 1 and out.count('"migrated"') == 4, err
     assert (tmp_path / 'drain.png').read_bytes().startswith(b'\x89PNG')
+    page = test_report_html.Page((tmp_path / 'drain.html').read_text())
+    assert len(page.find('svg')) == 1 and not page.errors
+    assert sorted(a['class'] for a in page.find('tr') if 'data-server' in a) \
+        == ['failed'] + ['migrated'] * 4 + ['skipped']
     secret = nova.token_env(*ms.ADMIN)['OS_TOKEN'].encode()
     for path in tmp_path.glob('drain.journal*'):  # with -wal, events
         assert secret not in path.read_bytes(), path

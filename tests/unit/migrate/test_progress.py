@@ -33,14 +33,35 @@ def test_plain_stream_gets_one_line_per_finished_server():
     assert lines[1].startswith('failed c: boom [2/4 done')
 
 
-def test_terminal_redraws_in_place():
+def test_terminal_shows_a_live_display_and_logs_finished_servers():
     out = io.StringIO()
-    display = progress.ProgressDisplay(out, 4, clock=lambda: 1.0, tty=True)
-    for e in list(_events())[:2]:
+    display = progress.ProgressDisplay(out, 4, clock=lambda: 1.0, tty=True,
+                                       refresh_per_second=0, width=120)
+    events = list(_events())
+    for e in events[:2] + [{'ts': 0.5, 'kind': 'item.progress', 'item': 'a',
+                            'status': 'running', 'memory_total': 1000,
+                            'memory_remaining': 250}]:
         display(e)
     text = out.getvalue()
-    assert '\x1b[2K' in text and '\x1b[1F' in text
-    assert 'vm-a: running' in text
+    assert '\x1b[?25l' in text  # rich's live display took the terminal
+    assert 'vm-a: running 1s (running) 75% copied' in text
+    assert '0/4 done' in text and '\u2501' in text  # the overall bar
+    for e in events[2:] + [{'ts': 13, 'kind': 'run.finished',
+                            'item': None}]:
+        display(e)
+    text = out.getvalue()
+    assert 'migrated vm-a\n' in text and 'failed c: boom\n' in text
+    assert text.rstrip().endswith('\x1b[?25h')  # cursor given back
+    assert display._live is None
+
+
+def test_migration_progress_needs_a_total():
+    state = progress.ProgressState(1, clock=lambda: 1.0)
+    state.feed({'ts': 0, 'kind': 'item.started', 'item': 'a'})
+    state.feed({'ts': 0.5, 'kind': 'item.progress', 'item': 'a',
+                'status': 'queued', 'memory_total': None,
+                'memory_remaining': 5})
+    assert state.running() == [('a', 1.0, 'queued', None)]
 
 
 def test_json_lines_are_one_object_per_line():
