@@ -74,6 +74,9 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         cc.add_run_arguments(parser, source=True)
         parser.add_argument('--yes', action='store_true',
                             help='do not ask for confirmation')
+        parser.add_argument('--leave-source-stopped', action='store_true',
+                            help='when the cutover fails, leave the source '
+                                 'stopped (default: start it again)')
         add_policy_arguments(parser)
         return parser
 
@@ -92,7 +95,8 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
             destination=dst, source_name=src_cloud,
             destination_name=parsed_args.dst_cloud,
             callbacks=cc.progress_callbacks(parsed_args, self.app.stderr),
-            policies=policies)
+            policies=policies,
+            leave_source_stopped=parsed_args.leave_source_stopped)
         cc.write_findings(self.app.stderr, result.report)
         if result.report.fails('error'):
             self.exit_status = 1

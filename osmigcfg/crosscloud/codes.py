@@ -44,6 +44,7 @@ NEEDS_IMPORT = 'XCL502'
 NEEDS_REIMAGE = 'XCL503'
 SERVER_EXISTS = 'XCL504'
 SOURCE_STATE = 'XCL505'
+BOOT_MISMATCH = 'XCL506'
 
 register_codes(
     CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML (or uses '
@@ -129,9 +130,14 @@ register_codes(
              '(flavor, keypair, port...) is not in the destination yet',
              'run `import` first'),
     CodeInfo(NEEDS_REIMAGE, 'error', 'cutover: the server boots from an '
-             'image; its disk cannot be copied through the APIs',
-             'set migration.boot: reimage (the disk is rebuilt from '
-             'params.image)'),
+             'image and migration.boot is copy (there is no boot volume to '
+             'copy)', 'set migration.boot: snapshot (the default), volume, '
+             'or reimage'),
+    CodeInfo(BOOT_MISMATCH, 'error', 'cutover: migration.boot does not fit '
+             'the server (snapshot/volume of a volume-booted server, '
+             'reimage without an exported image)', 'set migration.boot: '
+             'copy for a volume-booted server; snapshot instead of '
+             'reimage when the source image is gone'),
     CodeInfo(SERVER_EXISTS, 'error', 'cutover: the destination already '
              'has a server of that name that osmigcfg did not boot',
              'rename the server (params.name) or delete the other one'),

@@ -142,6 +142,10 @@ class ResourceType:
     def default_knobs(self):
         return {k.name: k.default for k in self.knobs}
 
+    def export_knobs(self, raw):
+        """The knobs an exported entry starts with (the defaults)."""
+        return self.default_knobs()
+
     def knob(self, entry, name):
         """A knob's effective value for an entry."""
         value = entry.migration.get(name)

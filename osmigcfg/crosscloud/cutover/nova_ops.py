@@ -14,6 +14,8 @@ from osmigcfg.crosscloud.types import nova
 
 LOG = logging.getLogger(__name__)
 STOP_TIMEOUT = 300.0
+#: metadata key marking a destination server osmigcfg is booting
+MARK = 'osmigcfg_cutover'
 BOOT_TIMEOUT = 900.0
 
 
@@ -62,13 +64,20 @@ def start(conn, server_id):
                  STOP_TIMEOUT)
 
 
-def boot_body(spec, copied):
+def boot_body(spec, copied, disk=None):
     """The ``POST /servers`` body (refs already destination ids).
 
     :param copied: ``{'vol<N>': destination volume id}`` of the volumes
         this cutover copied.
+    :param disk: ``{'image': id}`` (boot from the copied snapshot) or
+        ``{'volume': id}`` (from the volume made of it).
     """
+    disk = disk or {}
     bdm = []
+    if disk.get('volume'):
+        bdm.append({'uuid': disk['volume'], 'source_type': 'volume',
+                    'destination_type': 'volume', 'boot_index': 0,
+                    'delete_on_termination': False})
     for index, vol in enumerate(spec['volumes']):
         volume_id = copied.get(f'vol{index}') or vol.get('dst_id')
         if not volume_id:
@@ -79,14 +88,18 @@ def boot_body(spec, copied):
                     'delete_on_termination': False})
     body = {'name': spec['dst_name'], 'flavorRef': spec['flavor_id'],
             'networks': spec['networks'] or 'none'}
-    if spec.get('image_id'):
-        body['imageRef'] = spec['image_id']
+    image = None if disk.get('volume') else (
+        disk.get('image') or spec.get('image_id'))
+    if image:
+        body['imageRef'] = image
     if bdm:
         body['block_device_mapping_v2'] = bdm
-    for key in ('key_name', 'metadata', 'description', 'tags',
-                'availability_zone'):
+    for key in ('key_name', 'description', 'tags', 'availability_zone'):
         if spec.get(key):
             body[key] = spec[key]
+    # the mark finds the server again after a kill (removed by verify)
+    body['metadata'] = dict(spec.get('metadata') or {},
+                            **{MARK: spec['src_id']})
     if spec.get('security_groups') and not any(
             'port' in n for n in spec['networks'] or ()):
         body['security_groups'] = [{'name': n} for n in
@@ -95,6 +108,37 @@ def boot_body(spec, copied):
     if spec.get('server_group'):
         request['os:scheduler_hints'] = {'group': spec['server_group']}
     return request
+
+
+def marked(found, src_id):
+    """Whether a destination server is one a cutover of src_id booted."""
+    return (found.get('metadata') or {}).get(MARK) == src_id
+
+
+def find_booted(conn, spec):
+    """The id of the server a killed cutover of ``spec`` booted, or None."""
+    body = nova.session(conn).get('/servers/detail', 'list servers',
+                                  {'name': f'^{spec["dst_name"]}$'})
+    for found in body['servers']:
+        if marked(found, spec['src_id']) and found['status'] != 'DELETED':
+            return found['id']
+    return None
+
+
+def unmark(conn, server_id):
+    """Remove the boot mark of a verified server."""
+    try:
+        nova.session(conn).write('DELETE', f'/servers/{server_id}/metadata/'
+                                 f'{MARK}', 'remove the cutover mark')
+    except exceptions.CloudRequestError as e:
+        if e.status != 404:
+            raise
+
+
+def flavor(conn, flavor_id):
+    """A destination flavor (dict)."""
+    return nova.session(conn).get(f'/flavors/{flavor_id}',
+                                  'read flavor')['flavor']
 
 
 def create_server(conn, body):

@@ -29,6 +29,7 @@ from osmigcfg.crosscloud import runs
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud import services
 from osmigcfg.crosscloud import state as state_mod
+from osmigcfg.crosscloud.cutover import nova_ops
 from osmigcfg.crosscloud.cutover import specs as cutover_plan
 from osmigcfg.crosscloud.cutover import steps as cutover_steps
 from osmigcfg.crosscloud.plan import planner as plan_mod
@@ -65,12 +66,15 @@ def find_server(documents, name):
     return found[0]
 
 
-def _already(plan, entry, known):
+def _already(plan, entry, known, dst_conn):
     item = next(p for p in plan.items if p.entry is entry)
     if item.dst_id is None:
         return None, []
     if known.get(('server', entry.source.get('id'))) == item.dst_id:
         return item.dst_id, []
+    found = nova_ops.server(dst_conn, item.dst_id)
+    if found is not None and nova_ops.marked(found, entry.source.get('id')):
+        return None, []  # booted by a killed cutover: resuming adopts it
     return None, [findings.make_finding(
         codes.SERVER_EXISTS, f'the destination already has a server named '
         f'{entry.dst_name!r} that osmigcfg did not boot',
@@ -94,7 +98,7 @@ def prepare(directory, server, src_conn, dst_conn, clouds, policies=None):
                             model.walk_refs(entry.params)}
     report = findings.Report([f for f in report if f.severity != 'error'
                               or f.location.subject in (None, *mine)])
-    done, errors = _already(plan, entry, known)
+    done, errors = _already(plan, entry, known, dst_conn)
     report.extend(errors)
     spec, errors = cutover_plan.build_spec(plan, entry, clouds, known)
     if not done:
@@ -110,6 +114,7 @@ def cutover_server(
         source_name: str, destination_name: str,
         callbacks: Iterable[Callable] = (),
         policies: dict[str, effective.EffectivePolicy] | None = None,
+        leave_source_stopped: bool = False,
 ) -> CutoverResult:
     """Cut ``server`` over (see the module doc).
 
@@ -121,6 +126,9 @@ def cutover_server(
     :param callbacks: receive each run event.
     :param policies: ``{'src': EffectivePolicy, 'dst': ...}`` for the
         preflight (default: Nova's defaults, as advice).
+    :param leave_source_stopped: when the cutover fails, leave the
+        source stopped (default: start it again if the cutover stopped
+        it).
     :returns: a :class:`CutoverResult`; nothing ran if its report has an
         error.
     """
@@ -145,6 +153,7 @@ def cutover_server(
     earlier = {n: a.details for n, a in journal.atoms().items()
                if a.details}
     spec['earlier'] = earlier
+    spec['leave_source_stopped'] = bool(leave_source_stopped)
     for vol in spec['volumes']:
         vol['copy']['earlier'] = earlier
     return runs.run(

@@ -4,9 +4,11 @@ Everything the server refers to, except the volumes the cutover copies
 itself, must already be in the destination (``import`` made it): the
 flavor, keypair, server group, ports or networks, security groups, and
 the image when the server is re-imaged.  Every missing one is a finding,
-listed before anything starts.  An image-booted server cannot have its
-disk copied through the APIs (Nova has no disk export), so it must be
-re-imaged (``migration.boot: reimage``).
+listed before anything starts.  An image-booted server has no volume
+to copy (Nova has no disk export): by default (``migration.boot:
+snapshot``) the cutover snapshots the stopped source and boots from the
+snapshot's copy (``volume``: from a volume made of it), or it re-images
+it (``reimage``).
 """
 
 import logging
@@ -17,6 +19,7 @@ from osmigcfg.crosscloud import refs as refs_mod
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud.copy import specs as copy_plan
 from osmigcfg.crosscloud.importing import items as import_items
+from osmigcfg.crosscloud.types import server as server_type
 
 LOG = logging.getLogger(__name__)
 
@@ -110,17 +113,35 @@ def _floating_ips(plan, ports):
     return found
 
 
+def _boot_errors(entry, boot, res):
+    from_image = server_type.image_booted(entry.params)
+    problem = None
+    if boot == 'copy' and from_image:
+        code, problem = codes.NEEDS_REIMAGE, (
+            'the server boots from an image and migration.boot is copy: it '
+            'has no boot volume to copy')
+    elif boot in ('snapshot', 'volume') and not from_image:
+        code, problem = codes.BOOT_MISMATCH, (
+            f'migration.boot is {boot} but the server boots from a volume '
+            '(boot: copy copies it)')
+    elif boot == 'reimage' and not entry.params.get('image'):
+        code, problem = codes.BOOT_MISMATCH, (
+            'migration.boot is reimage but params.image is empty (the '
+            'source image is gone or was not exported); boot: snapshot '
+            "moves the server's disk without it")
+    if problem:
+        res.errors.append(findings.make_finding(
+            code, problem, file=entry.file, line=entry.line,
+            subject=entry.label))
+
+
 def build_spec(plan, entry, clouds, known):
     """``(spec, errors)`` of one server's cutover (see the module doc)."""
     rtype = resources.get_type('server')
     res = _Resolver(plan, entry)
     boot = rtype.knob(entry, 'boot')
     params = entry.params
-    if boot == 'copy' and params.get('image'):
-        res.errors.append(findings.make_finding(
-            codes.NEEDS_REIMAGE, 'the server boots from an image: its disk '
-            'cannot be copied through the APIs', file=entry.file,
-            line=entry.line, subject=entry.label))
+    _boot_errors(entry, boot, res)
     volumes, stale = _volumes(plan, entry, boot, clouds, known, res)
     networks, ports = _networks(plan, entry, rtype.knob(entry, 'ports'),
                                 res)
@@ -130,6 +151,8 @@ def build_spec(plan, entry, clouds, known):
         'dst_name': entry.dst_name, 'src_id': entry.source.get('id'),
         'src_cloud': clouds[0], 'dst_cloud': clouds[1],
         'source_state': rtype.knob(entry, 'source_state'),
+        'boot': boot,
+        'boot_volume_size': rtype.knob(entry, 'boot_volume_size'),
         'flavor_id': res.id(params.get('flavor'), 'flavor'),
         'image_id': res.id(params.get('image'), 'image')
         if boot == 'reimage' else None,

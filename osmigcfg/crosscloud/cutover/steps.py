@@ -2,7 +2,11 @@
 
 ``stop`` (stop the source, or require SHUTOFF), one volume copy per disk
 (:func:`~osmigcfg.crosscloud.copy.steps.volume_steps`, steps named
-``vol<N>-...``: the final copy, taken while the source is stopped),
+``vol<N>-...``: the final copy, taken while the source is stopped); for
+an image-booted server (``boot: snapshot | volume``) ``snapshot`` (Nova
+snapshots the stopped source), ``snapshot-transfer`` (streamed to the
+destination glance, as images are) and ``bootdisk`` (with ``boot:
+volume``, a bootable volume made from it; :mod:`.snapshot_ops`); then
 ``boot`` (the destination server from the copied boot volume or the
 image, every data volume and port in the one create request) and
 ``verify`` (ACTIVE, volumes attached, ports bound, floating IPs on
@@ -24,8 +28,11 @@ from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud.copy import storage_ops
 from osmigcfg.crosscloud.cutover import nova_ops
+from osmigcfg.crosscloud.cutover import snapshot_ops
 
 LOG = logging.getLogger(__name__)
+#: seconds for Nova to snapshot a server, or cinder to build a volume
+DISK_TIMEOUT = 900.0
 
 
 class Stop(copy_steps.PortableStep):
@@ -56,7 +63,7 @@ class Stop(copy_steps.PortableStep):
         stopped = getattr(self, 'stopped', False) or (
             isinstance(result, dict) and result.get('stopped_by_us')) or \
             self.earlier(spec).get('stopping')
-        if not stopped:
+        if not stopped or spec.get('leave_source_stopped'):
             return
         src, _ = self.conns(spec)
         self.record('restarting', stopping=False)
@@ -69,27 +76,34 @@ class Boot(copy_steps.PortableStep):
 
     def execute(self, spec, stop, **volumes):
         _, dst = self.conns(spec)
+        disk = volumes.pop('bootdisk', None) or {}
         dst_id = self.earlier(spec).get('dst_id')
         if dst_id and nova_ops.server(dst, dst_id) is None:
             dst_id = None
         if not dst_id:
+            dst_id = nova_ops.find_booted(dst, spec)
+        if not dst_id:
             body = nova_ops.boot_body(spec, {k: v['dst_id'] for k, v in
-                                             volumes.items()})
+                                             volumes.items()}, disk)
             self.record('booting')
             dst_id = nova_ops.create_server(dst, body)
             self.record('created', dst_id=dst_id, type='server',
                         source_id=spec['source_id'])
         self.booted = dst_id  # for a revert in this run
         nova_ops.wait_active(dst, dst_id, spec['name'])
-        return {'dst_id': dst_id,
-                'volumes': {k: v['dst_id'] for k, v in volumes.items()}}
+        attached = {k: v['dst_id'] for k, v in volumes.items()}
+        if disk.get('volume'):
+            attached['boot'] = disk['volume']
+        return {'dst_id': dst_id, 'volumes': attached,
+                'image': disk.get('image') if not disk.get('volume')
+                else None}
 
     def revert(self, spec, result=None, **kwargs):
         super().revert(spec, result=result, **kwargs)
+        _, dst = self.conns(spec)
         dst_id = getattr(self, 'booted', None) or self.earlier(spec).get(
-            'dst_id')
+            'dst_id') or nova_ops.find_booted(dst, spec)
         if dst_id:
-            _, dst = self.conns(spec)
             self.record('deleting-destination', dst_id=None)
             nova_ops.delete_server(dst, dst_id)
 
@@ -103,13 +117,82 @@ class Verify(copy_steps.PortableStep):
         if problems:
             raise exceptions.CrossCloudFailed(
                 f'server {spec["name"]}: ' + '; '.join(problems))
+        nova_ops.unmark(dst, boot['dst_id'])
         for stale in spec.get('stale_volumes') or ():
             if stale not in boot['volumes'].values():
                 storage_ops.delete_volume(dst, stale)
+        if spec.get('boot') in ('snapshot', 'volume'):
+            self.record('cleaning-up')
+            snapshot_ops.delete_images(src, spec['src_id'])
+            if spec['boot'] == 'volume':
+                snapshot_ops.delete_images(dst, spec['src_id'])
         self.emit('item.cut-over', server=boot['dst_id'])
         return idmap.mapping_record('server', spec['source_id'],
                                     boot['dst_id'], action='cut over',
                                     stopped_by_us=stop['stopped_by_us'])
+
+
+class Snapshot(copy_steps.PortableStep):
+    """Nova snapshots the stopped source (a killed run's is waited for)."""
+
+    step = 'snapshot'
+
+    def execute(self, spec, stop):
+        src, _ = self.conns(spec)
+        found = self.again(lambda: snapshot_ops.snapshot(
+            self, src, spec, DISK_TIMEOUT))
+        return dict(storage_ops.digest_fields(found), image_id=found['id'])
+
+    def revert(self, spec, result=None, **kwargs):
+        super().revert(spec, result=result, **kwargs)
+        src, _ = self.conns(spec)
+        snapshot_ops.delete_images(src, spec['src_id'])
+
+
+class TransferSnapshot(copy_steps.PortableStep):
+    """Stream the snapshot into the destination glance."""
+
+    step = 'snapshot-transfer'
+
+    def execute(self, spec, snapshot):
+        src, dst = self.conns(spec)
+        snap = storage_ops.image(src, snapshot['image_id'])
+        snapshot_ops.check_fits(dst, spec, snap)
+        with self.slot():
+            done = self.again(lambda: snapshot_ops.transfer(
+                self, src, dst, spec, snap))
+        self.emit('item.copied', outcome=done['action'],
+                  bytes=done.get('size'))
+        return done
+
+    def revert(self, spec, result=None, **kwargs):
+        super().revert(spec, result=result, **kwargs)
+        _, dst = self.conns(spec)
+        snapshot_ops.delete_images(dst, spec['src_id'])
+
+
+class BootDisk(copy_steps.PortableStep):
+    """What the server boots from: the copied snapshot, or (``boot:
+    volume``) a bootable volume made from it."""
+
+    step = 'bootdisk'
+
+    def execute(self, spec, transfer):
+        if spec['boot'] != 'volume':
+            return {'image': transfer['image_id']}
+        _, dst = self.conns(spec)
+        flavor = nova_ops.flavor(dst, spec['flavor_id'])
+        image = storage_ops.image(dst, transfer['image_id'])
+        size = snapshot_ops.boot_volume_size(spec, flavor, image)
+        volume_id = self.again(lambda: snapshot_ops.boot_volume(
+            self, dst, spec, transfer['image_id'], size, DISK_TIMEOUT))
+        return {'image': transfer['image_id'], 'volume': volume_id}
+
+    def revert(self, spec, result=None, **kwargs):
+        super().revert(spec, result=result, **kwargs)
+        if spec['boot'] == 'volume':
+            _, dst = self.conns(spec)
+            snapshot_ops.delete_boot_volume(dst, spec, DISK_TIMEOUT)
 
 
 def server_flow(context, item, spec):
@@ -124,9 +207,16 @@ def server_flow(context, item, spec):
         steps += copy_steps.volume_steps(context, item, vol['copy'], prefix)
         volume_args[f'vol{index}'] = engine.atom_name(item,
                                                       f'{prefix}cleanup')
+    if spec.get('boot') in ('snapshot', 'volume'):
+        steps += [Snapshot(item, context, requires=('stop',), spec=spec),
+                  TransferSnapshot(item, context, requires=('snapshot',),
+                                   spec=spec),
+                  BootDisk(item, context, spec=spec, deps={
+                      'transfer': engine.atom_name(item,
+                                                   'snapshot-transfer')})]
+        volume_args['bootdisk'] = engine.atom_name(item, 'bootdisk')
     steps.append(Boot(item, context, requires=('stop',), spec=spec,
                       deps=volume_args))
     steps.append(Verify(item, context, requires=('stop', 'boot'),
                         spec=spec))
     return engine.item_flow(item, steps)
-

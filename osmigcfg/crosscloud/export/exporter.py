@@ -97,7 +97,7 @@ def _export_type(rtype, book, filters, names):
             source['id'] = raw['id']
         entries.append(_without_secrets(model.Entry(
             rtype.type, source, rtype.export_params(raw, book),
-            rtype.export_info(raw), rtype.default_knobs())))
+            rtype.export_info(raw), rtype.export_knobs(raw))))
     return sorted(entries, key=lambda e: (e.project or '', e.name))
 
 

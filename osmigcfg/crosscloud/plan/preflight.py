@@ -31,6 +31,9 @@ def cutover_steps(spec):
               'fails')]
     if spec['source_state'] == 'stop':
         steps.append(('src', _S + 'stop', 'stop the source server'))
+    if spec.get('boot') in ('snapshot', 'volume'):
+        steps.append(('src', _S + 'create_image', 'snapshot the stopped '
+                      'source'))
     steps += [('dst', _S + 'create', 'boot the destination server'),
               ('dst', _S + 'delete', 'delete it if the cutover fails')]
     if spec['volumes']:
@@ -106,9 +109,41 @@ def _source_findings(spec, src_conn):
     return []
 
 
+#: Nova's absolute limits a new server counts against: (max, used, what)
+_LIMITS = (('maxTotalInstances', 'totalInstancesUsed', 'instances', None),
+           ('maxTotalCores', 'totalCoresUsed', 'cores', 'vcpus'),
+           ('maxTotalRAMSize', 'totalRAMUsed', 'RAM (MiB)', 'ram'))
+
+
+def _quota_findings(spec, dst_conn):
+    """The destination's Nova quota must hold one more server."""
+    from osmigcfg.crosscloud.cutover import nova_ops
+    if not spec.get('flavor_id'):
+        return []
+    try:
+        limits = nova.session(dst_conn).get('/limits', 'read limits')[
+            'limits']['absolute']
+        flavor = nova_ops.flavor(dst_conn, spec['flavor_id'])
+    except (exceptions.CloudError, KeyError) as e:
+        return [findings.make_finding(
+            codes.CHECK_SKIPPED, f'cannot read the destination quota: {e}',
+            subject=f'server {spec["name"]}')]
+    found = []
+    for most, used, what, field in _LIMITS:
+        cap, now = limits.get(most), limits.get(used) or 0
+        need = flavor.get(field) or 0 if field else 1
+        if cap is not None and cap >= 0 and now + need > cap:
+            found.append(findings.make_finding(
+                codes.QUOTA_EXCEEDED, f'the destination project has no room '
+                f'for the server: {what} {now} used of {cap}, the server '
+                f'needs {need} more', subject=f'server {spec["name"]}'))
+    return found
+
+
 def cutover_findings(spec, src_conn, dst_conn, policies=None):
     """Every known obstacle to a server's cutover, before it starts."""
-    return _source_findings(spec, src_conn) + policy_findings(
+    return _source_findings(spec, src_conn) + _quota_findings(
+        spec, dst_conn) + policy_findings(
         cutover_steps(spec), {'src': src_conn, 'dst': dst_conn}, policies)
 
 

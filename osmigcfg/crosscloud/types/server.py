@@ -6,8 +6,10 @@ its image (None when it boots from a volume), ``volumes`` (each
 volume has ``boot_index: 0``), ``networks`` (``{port: ref}`` when the
 port is visible, else ``{network: ref, fixed_ip}``), security groups,
 keypair, server group, metadata, description and tags.  The knobs say how
-the cutover boots it (``boot: copy`` from the copied boot volume, or
-``reimage`` from the image), whether it may stop the source
+the cutover boots it (``boot: copy`` from the copied boot volume,
+``snapshot`` from a snapshot of the stopped source copied to the
+destination, ``volume`` from a volume made of that copy, or ``reimage``
+from the image), whether it may stop the source
 (``source_state``), the zone, and ``ports: keep | new``.
 """
 
@@ -68,6 +70,12 @@ def export_networks(raw, refs):
     return networks
 
 
+def image_booted(params):
+    """Whether a server's params have no boot volume (image-booted)."""
+    return not any(v.get('boot_index') == 0 for v in
+                   params.get('volumes') or ())
+
+
 @register
 class Server(nova.NovaType):
     type = 'server'
@@ -91,9 +99,16 @@ class Server(nova.NovaType):
     )
     info = ('id', 'status', 'OS-EXT-AZ:availability_zone', 'created')
     knobs = (
-        Knob('boot', 'copy', choices=('copy', 'reimage'),
-             help='copy: boot from the copied boot volume; reimage: boot '
-                  'params.image'),
+        Knob('boot', 'copy', choices=('copy', 'snapshot', 'volume',
+                                      'reimage'),
+             help='copy: boot from the copied boot volume (the default of '
+                  'a volume-booted server); snapshot: snapshot the '
+                  'stopped source, boot from its copy (the default of an '
+                  'image-booted server); volume: boot from a volume made '
+                  'of that copy; reimage: boot params.image'),
+        Knob('boot_volume_size', None, kinds=(int,),
+             help='GiB of the boot volume of boot: volume (default: the '
+                  "flavor's disk)"),
         Knob('source_state', 'stop', choices=('stop', 'require_shutoff'),
              help='stop: the cutover stops the source (and restarts it if '
                   'the cutover fails); require_shutoff: refuse unless '
@@ -104,6 +119,20 @@ class Server(nova.NovaType):
              help='keep: boot on the imported ports (MAC, IPs and floating '
                   'IPs follow them); new: new ports on their networks'),
     )
+
+    def knob(self, entry, name):
+        """``boot`` defaults to ``snapshot`` for an image-booted server."""
+        value = super().knob(entry, name)
+        if name == 'boot' and entry.migration.get(name) is None and \
+                image_booted(entry.params):
+            return 'snapshot'
+        return value
+
+    def export_knobs(self, raw):
+        knobs = self.default_knobs()
+        if raw.get('image'):
+            knobs['boot'] = 'snapshot'
+        return knobs
 
     def list_visible(self, conn, scope):
         params = {'all_tenants': 1} if scope.is_admin and (

@@ -13,7 +13,8 @@ from osmigcfg.crosscloud.plan import preflight
 
 
 def _spec(**extra):
-    spec = {'dst_name': 'vm1', 'flavor_id': 'f1', 'image_id': None,
+    spec = {'dst_name': 'vm1', 'src_id': 's1', 'flavor_id': 'f1',
+            'image_id': None,
             'source_state': 'stop', 'networks': [{'port': 'p1'}],
             'volumes': [{'boot_index': 0, 'copy': {'x': 1}},
                         {'boot_index': None, 'copy': {'x': 2}}],
@@ -33,7 +34,8 @@ def test_boot_request_uses_the_copied_volumes_and_kept_ports():
             server['block_device_mapping_v2']] == [('d0', 0), ('d1', None)]
     assert 'imageRef' not in server
     assert body['os:scheduler_hints'] == {'group': 'g1'}
-    assert (server['key_name'], server['metadata']) == ('k1', {'role': 'db'})
+    assert (server['key_name'], server['metadata']) == (
+        'k1', {'role': 'db', 'osmigcfg_cutover': 's1'})  # the mark
 
 
 def test_a_reimaged_server_without_nics_asks_for_none():
@@ -107,3 +109,34 @@ def test_every_run_result_has_ok_items_and_journal():
         refused = cls(findings.Report([findings.make_finding(
             codes.YAML_ERROR, 'bad', file='f', line=1)]))
         assert not refused.ok
+
+
+def test_a_snapshot_boot_uses_the_copied_snapshot_or_its_volume():
+    spec = _spec(volumes=[{'boot_index': None, 'copy': {}}])
+    body = nova_ops.boot_body(spec, {'vol0': 'd1'}, {'image': 'snap'})
+    assert body['server']['imageRef'] == 'snap'
+    body = nova_ops.boot_body(spec, {'vol0': 'd1'},
+                              {'image': 'snap', 'volume': 'bv'})
+    server = body['server']
+    assert 'imageRef' not in server
+    assert [(b['uuid'], b['boot_index']) for b in
+            server['block_device_mapping_v2']] == [('bv', 0), ('d1', None)]
+    steps = {r for _, r, _ in preflight.cutover_steps(dict(
+        spec, boot='snapshot'))}
+    assert 'os_compute_api:servers:create_image' in steps
+
+
+def test_boot_defaults_to_snapshot_for_an_image_booted_server():
+    from osmigcfg.crosscloud import model
+    from osmigcfg.crosscloud import resources
+    rtype = resources.get_type('server')
+    image = model.Entry('server', {'name': 'a'}, {
+        'name': 'a', 'image': {'ref': 'image', 'name': 'i'}}, {}, {})
+    volume = model.Entry('server', {'name': 'b'}, {
+        'name': 'b', 'volumes': [{'boot_index': 0}]}, {}, {})
+    chosen = model.Entry('server', {'name': 'c'}, {'name': 'c'}, {},
+                         {'boot': 'reimage'})
+    assert [rtype.knob(e, 'boot') for e in (image, volume, chosen)] == [
+        'snapshot', 'copy', 'reimage']
+    assert rtype.export_knobs({'image': {'id': 'x'}})['boot'] == 'snapshot'
+    assert rtype.export_knobs({'image': ''})['boot'] == 'copy'
