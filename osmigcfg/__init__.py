@@ -14,8 +14,8 @@ import importlib
 
 __version__ = '0.1.0'
 
-_SUBPACKAGES = ('config', 'crosscloud', 'exceptions', 'findings', 'migrate',
-                'policy', 'readiness')
+_SUBPACKAGES = ('config', 'crosscloud', 'exceptions', 'explain', 'findings',
+                'migrate', 'policy', 'readiness')
 
 __all__ = ['__version__', *_SUBPACKAGES]
 

@@ -16,6 +16,7 @@ a traceback.  Messages are built here, in one place, from keyword data.
      │    ├── UnknownProfileError   a profile name we do not ship
      │    ├── UnknownReleaseError   a Nova release we have no catalog for
      │    ├── UnknownRuleError      a rule name not in the release catalog
+     │    ├── UnknownCodeError      a finding code nothing registers
      │    ├── ConfigFileError       a config/deploy-tool file that does not parse
      │    ├── InventoryError        a host inventory that does not parse
      │    └── DataFileError         an export/import document that is invalid
@@ -123,6 +124,15 @@ class UnknownRuleError(InputError):
                  f'{service} (the release of Nova {release})')
         super().__init__(
             f'unknown policy rule {name!r} for {where}', hint=hint)
+
+
+class UnknownCodeError(InputError):
+    def __init__(self, code, suggestions=()):
+        hint = (f'did you mean {" or ".join(suggestions)}?' if suggestions
+                else 'codes look like POL210, CFG201, MIG001, RDY302, '
+                'XCL101; see the docs\' list of finding codes')
+        super().__init__(f'unknown finding code {code!r}', hint=hint)
+        self.code = code
 
 
 class ConfigFileError(InputError):

@@ -22,7 +22,7 @@ SEVERITY_RANK = {
 }
 
 #: code -> CodeInfo, filled by each subsystem's ``codes`` module.
-CODES = {}
+CODES: dict[str, 'CodeInfo'] = {}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,20 @@
+"""Sphinx configuration: `sphinx-build -W -b html doc/source doc/build/html`."""
+
+import pathlib
+
+from osmigcfg import explain
+
+project = 'osmigcfg'
+extensions = ['myst_parser', 'sphinx.ext.autodoc', 'cliff.sphinxext']
+source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
+exclude_patterns = ['codes/README.md']
+html_theme = 'alabaster'
+autoprogram_cliff_application = 'osmigcfg'
+
+# one page per finding code, from the same source as `osmigcfg explain`
+_codes = pathlib.Path(__file__).parent / 'codes'
+for _exp in explain.explain_all():
+    _page = _codes / f'{_exp.code}.md'
+    _text = explain.render_markdown(_exp)
+    if not _page.exists() or _page.read_text() != _text:
+        _page.write_text(_text)
