@@ -9,7 +9,8 @@ from osmigcfg import exceptions
 from osmigcfg import extras
 
 SETUP_CFG = pathlib.Path(__file__).parents[2] / 'setup.cfg'
-NOT_FEATURES = {'test'}  # the test extra adds tools, not an osmigcfg feature
+# these extras add developer tools (tests, lint, docs), not an osmigcfg feature
+NOT_FEATURES = {'test', 'pep8', 'docs'}
 
 
 def _setup_cfg_extras():
