@@ -7,12 +7,13 @@ from osmigcfg import explain
 project = 'osmigcfg'
 extensions = ['myst_parser', 'sphinx.ext.autodoc', 'cliff.sphinxext']
 source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
-exclude_patterns = ['codes/README.md']
+exclude_patterns = []
 html_theme = 'alabaster'
 autoprogram_cliff_application = 'osmigcfg'
 
 # one page per finding code, from the same source as `osmigcfg explain`
 _codes = pathlib.Path(__file__).parent / 'codes'
+_codes.mkdir(exist_ok=True)  # generated, gitignored: absent in a fresh clone
 for _exp in explain.explain_all():
     _page = _codes / f'{_exp.code}.md'
     _text = explain.render_markdown(_exp)
