@@ -13,6 +13,8 @@ import pathlib
 import sys
 import sysconfig
 
+import jinja2
+
 _PKG_DIR = pathlib.Path(__file__).resolve().parent
 
 
@@ -51,3 +53,16 @@ def templates_dir():
 
 def policies_dir():
     return data_root() / 'policies'
+
+
+@functools.lru_cache(maxsize=None)
+def report_templates():
+    """The Jinja environment of ``templates/report`` (the HTML reports).
+
+    One environment for every HTML report (policy audit, readiness, run
+    report) so they share the escaping rules and the stylesheet's folder.
+    """
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / 'report')),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True)

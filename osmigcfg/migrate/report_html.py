@@ -11,7 +11,6 @@ user input; the SVG is matplotlib's own XML, whose text it escapes.
 
 import datetime
 
-import jinja2
 import markupsafe
 
 import osmigcfg
@@ -24,14 +23,6 @@ TEMPLATE = 'run-report.html.j2'
 PLAN_COLUMNS = ('id', 'name', 'status', 'source', 'method', 'host',
                 'block_migration', 'confirm', 'skip')
 BAD = ('failed', 'timeout', 'in-flight', 'pending')
-
-
-def _environment():
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(
-            str(resources.templates_dir() / 'report')),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True)
 
 
 def _when(ts):
@@ -102,6 +93,6 @@ def run_view(report, journal_path):
 
 def render_html(report, journal_path):
     """The whole HTML page (text)."""
-    template = _environment().get_template(TEMPLATE)
+    template = resources.report_templates().get_template(TEMPLATE)
     return template.render(view=run_view(report, journal_path),
                            version=osmigcfg.__version__)

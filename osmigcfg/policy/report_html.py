@@ -7,7 +7,6 @@ Everything is autoescaped: rule names, check strings and role names come
 from user files.  Pure: a result in, text out.
 """
 
-import jinja2
 
 import osmigcfg
 from osmigcfg import resources
@@ -49,14 +48,6 @@ REHEARSAL_LEGEND = (
     ('mismatch', 'X', 'Nova differs from the prediction'),
     ('unobserved', '?', 'no usable answer from Nova'),
 )
-
-
-def _environment():
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(
-            str(resources.templates_dir() / 'report')),
-        autoescape=True, undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True)
 
 
 def _personas(matrix):
@@ -185,5 +176,5 @@ def render_view(view):
     """The report template filled with a view (title, meta, matrix_title,
     personas: the columns, rows, legend, changes, findings); readiness
     reports use it too."""
-    template = _environment().get_template(TEMPLATE)
+    template = resources.report_templates().get_template(TEMPLATE)
     return template.render(view=view, version=osmigcfg.__version__)
