@@ -5,7 +5,8 @@ exported and imported once; each test spoils one thing, in a copy of the
 documents or in the destination project, and expects one error before
 anything starts: ``boot: reimage`` without the image (``XCL506``), a
 destination quota without room (``XCL303``), a destination flavor whose
-disk is smaller than the snapshot needs (``XCL507``).  Afterwards the
+disk is smaller than the snapshot needs, or with ``boot: volume`` a
+``boot_volume_size`` too small for it (``XCL507``).  Afterwards the
 destination holds nothing osmigcfg made (servers, volumes, images,
 ports beyond the imported ones) and the source server is still ACTIVE.
 """
@@ -126,3 +127,12 @@ def test_a_flavor_too_small_for_the_snapshot_is_refused(world, tmp_path):
     found = _refused(world, docs, codes.DISK_TOO_SMALL)
     assert "'xb.one' with a 1 GiB disk" in found.message
     assert 'needs 2 GiB' in found.message
+
+
+def test_a_boot_volume_too_small_for_the_snapshot_is_refused(world,
+                                                             tmp_path):
+    docs = _docs(world, tmp_path, lambda r: r.setdefault(
+        'migration', {}).update(boot='volume', boot_volume_size=1))
+    found = _refused(world, docs, codes.DISK_TOO_SMALL)
+    assert 'a 1 GiB boot volume' in found.message
+    assert 'boot_volume_size' in found.message
