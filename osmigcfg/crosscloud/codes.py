@@ -45,6 +45,7 @@ NEEDS_REIMAGE = 'XCL503'
 SERVER_EXISTS = 'XCL504'
 SOURCE_STATE = 'XCL505'
 BOOT_MISMATCH = 'XCL506'
+DISK_TOO_SMALL = 'XCL507'
 
 register_codes(
     CodeInfo(YAML_ERROR, 'error', 'a document is not valid YAML (or uses '
@@ -138,6 +139,11 @@ register_codes(
              'reimage without an exported image)', 'set migration.boot: '
              'copy for a volume-booted server; snapshot instead of '
              'reimage when the source image is gone'),
+    CodeInfo(DISK_TOO_SMALL, 'error', 'cutover: the destination flavor\'s '
+             'disk (boot: snapshot) or the boot volume (boot: volume) is '
+             'smaller than the snapshot of the source server needs',
+             'give params.flavor a flavor with a bigger disk, or set '
+             'migration.boot: volume (and boot_volume_size)'),
     CodeInfo(SERVER_EXISTS, 'error', 'cutover: the destination already '
              'has a server of that name that osmigcfg did not boot',
              'rename the server (params.name) or delete the other one'),

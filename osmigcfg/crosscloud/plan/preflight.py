@@ -89,24 +89,78 @@ def policy_findings(steps, conns, policies=None):
 
 
 def _source_findings(spec, src_conn):
+    """``(findings, source server or None)``."""
     from osmigcfg.crosscloud.cutover import nova_ops
     try:
         server = nova_ops.server(src_conn, spec['src_id'])
     except exceptions.CloudError as e:
         return [findings.make_finding(
             codes.SOURCE_STATE, f'cannot read the source server: {e}',
-            subject=f'server {spec["name"]}')]
+            subject=f'server {spec["name"]}')], None
     if server is None:
         return [findings.make_finding(
             codes.SOURCE_STATE, 'the source server is gone',
-            subject=f'server {spec["name"]}')]
+            subject=f'server {spec["name"]}')], None
     if spec['source_state'] == 'require_shutoff' and \
             server['status'] != 'SHUTOFF':
         return [findings.make_finding(
             codes.SOURCE_STATE, f'the source server is {server["status"]}, '
             'and source_state is require_shutoff',
+            subject=f'server {spec["name"]}')], server
+    return [], server
+
+
+def _source_disk_gib(server, src_conn):
+    """GiB the source's snapshot will need: Nova sets its ``min_disk`` to
+    the larger of the source flavor's disk and its image's ``min_disk``
+    (both read where they still exist)."""
+    from osmigcfg.crosscloud.copy import storage_ops
+    from osmigcfg.crosscloud.cutover import nova_ops
+    flavor = server.get('flavor') or {}
+    if 'disk' not in flavor and flavor.get('id'):
+        try:  # microversions before 2.47 show the flavor's id only
+            flavor = nova_ops.flavor(src_conn, flavor['id'])
+        except exceptions.CloudRequestError:
+            flavor = {}
+    image_id = (server.get('image') or {}).get('id')
+    image = storage_ops.image_or_none(src_conn, image_id) if image_id \
+        else None
+    return max(int(flavor.get('disk') or 0),
+               int((image or {}).get('min_disk') or 0))
+
+
+def _fit_findings(spec, server, src_conn, dst_conn):
+    """The destination flavor (or boot volume size) must hold the
+    snapshot of an image-booted source (``boot: snapshot | volume``)."""
+    from osmigcfg.crosscloud.cutover import nova_ops
+    if server is None or not spec.get('flavor_id') or \
+            spec.get('boot') not in ('snapshot', 'volume'):
+        return []
+    try:
+        need = _source_disk_gib(server, src_conn)
+        flavor = nova_ops.flavor(dst_conn, spec['flavor_id'])
+    except exceptions.CloudError as e:
+        return [findings.make_finding(
+            codes.CHECK_SKIPPED, f'cannot read the flavors and image to '
+            f'check that the destination disk is big enough: {e}',
             subject=f'server {spec["name"]}')]
-    return []
+    disk = int(flavor.get('disk') or 0)
+    if spec['boot'] == 'volume':
+        have = spec.get('boot_volume_size') or disk
+        where, fix = (f'a {have} GiB boot volume', 'raise migration.'
+                      'boot_volume_size, or leave it out (the volume then '
+                      'gets the size the snapshot needs)')
+    else:
+        have = disk
+        where, fix = (f'the destination flavor {flavor.get("name")!r} with '
+                      f'a {disk} GiB disk', 'give params.flavor a flavor '
+                      'with a bigger disk, or set migration.boot: volume')
+    if not have or need <= have:
+        return []
+    return [findings.make_finding(
+        codes.DISK_TOO_SMALL, f'{where} cannot hold the snapshot of the '
+        f'source server, which needs {need} GiB (its flavor\'s disk or '
+        f'its image\'s min_disk): {fix}', subject=f'server {spec["name"]}')]
 
 
 #: Nova's absolute limits a new server counts against: (max, used, what)
@@ -142,9 +196,11 @@ def _quota_findings(spec, dst_conn):
 
 def cutover_findings(spec, src_conn, dst_conn, policies=None):
     """Every known obstacle to a server's cutover, before it starts."""
-    return _source_findings(spec, src_conn) + _quota_findings(
-        spec, dst_conn) + policy_findings(
-        cutover_steps(spec), {'src': src_conn, 'dst': dst_conn}, policies)
+    found, server = _source_findings(spec, src_conn)
+    return found + _fit_findings(spec, server, src_conn, dst_conn) + \
+        _quota_findings(spec, dst_conn) + policy_findings(
+            cutover_steps(spec), {'src': src_conn, 'dst': dst_conn},
+            policies)
 
 
 def import_findings(items, dst_conn, policies=None):
