@@ -1,11 +1,18 @@
 """Sphinx configuration: `sphinx-build -W -b html doc/source doc/build/html`."""
 
 import pathlib
+import sys
 
-from osmigcfg import explain
+# document the tree being built, not whatever osmigcfg is installed
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+
+from osmigcfg import explain  # noqa: E402
 
 project = 'osmigcfg'
-extensions = ['myst_parser', 'sphinx.ext.autodoc', 'cliff.sphinxext']
+extensions = ['myst_parser', 'sphinx.ext.autodoc', 'sphinx.ext.napoleon',
+              'cliff.sphinxext']
+# the docstrings are Google style (Args:, Returns:, Raises:)
+napoleon_numpy_docstring = False
 source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
 exclude_patterns = []
 html_theme = 'alabaster'

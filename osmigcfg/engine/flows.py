@@ -37,6 +37,7 @@ class Context:
 
     :param windows: the run's :class:`~osmigcfg.engine.windows.Windows`.
     :param events: the run's :class:`~osmigcfg.engine.events.EventStream`.
+
     Domains add their own attributes (a cloud connection, options...).
     """
 

@@ -1,7 +1,8 @@
 """The host_drain module of the Ansible collection on real Nova 34: a real
 ``ansible-playbook`` (local connection) plans in check mode (nothing
 moves), then drains the host with the CLI's preflight, journal and
-verification, then finds nothing to move on a second run.
+verification, then finds nothing to move on a second run.  The maintain
+module plans its waves in check mode (nothing moves, no service changes).
 
 The module connects with the openstack.cloud-style ``auth_type``/``auth``
 arguments to the sandbox's compute endpoint (admin_token auth, as the
@@ -35,11 +36,11 @@ def nova(nova_sandbox, monkeypatch, tmp_path):
     ms.enable_all_computes(nova_sandbox.admin)
 
 
-def _playbook(tmp_path, nova, journal):
+def _playbook(tmp_path, nova, journal, module='host_drain', **args):
     env = nova.token_env(*ms.ADMIN)
+    args = args or {'host': 'host1'}
     task = {
-        'osmigcfg.migration.host_drain': {
-            'host': 'host1',
+        f'osmigcfg.migration.{module}': dict(args, **{
             'auth_type': 'admin_token',
             'auth': {'endpoint': env['OS_ENDPOINT'],
                      'token': env['OS_TOKEN']},
@@ -48,7 +49,7 @@ def _playbook(tmp_path, nova, journal):
             'profile': 'upstream',
             'journal': str(journal),
             'timeout': 120,
-        },
+        }),
         'register': 'drained',
     }
     show = {'ansible.builtin.copy': {
@@ -113,3 +114,30 @@ def test_host_drain_module_plans_drains_and_then_has_nothing_to_do(
     status, result, out = _run(tmp_path, path)
     assert status == 0, out
     assert result['changed'] is False and result['plan'] == []
+
+
+def test_maintain_module_check_mode_returns_the_waves_and_changes_nothing(
+        nova, tmp_path):
+    admin = nova.admin
+    flavor = ms.micro_flavor(admin)
+    made = ms.boot_many(admin, ['m-0', 'm-1'], host='host1', flavor=flavor)
+    ms.stop(admin, made[1])
+    services = {s.host: s.status for s in admin.compute.services()
+                if s.binary == 'nova-compute'}
+    journal = tmp_path / 'maintain.journal'
+    path = _playbook(tmp_path, nova, journal, module='maintain',
+                     hosts=['host1'], command='false {host}')
+
+    status, result, out = _run(tmp_path, path, '--check')
+    assert status == 0, out
+    assert result['changed'] is True and result['scope'] == ['host1']
+    [wave] = result['waves']
+    assert wave['hosts'] == ['host1']
+    assert sorted(m['name'] for m in wave['movers']) == ['m-0', 'm-1']
+    assert {m['host'] for m in wave['movers']} == {'host1'}
+    assert 'state' not in result and not journal.exists()
+    # nothing moved, no service was touched (the command, which would
+    # fail, never ran)
+    assert {ms.host_of(admin, s) for s in made} == {'host1'}
+    assert {s.host: s.status for s in admin.compute.services()
+            if s.binary == 'nova-compute'} == services

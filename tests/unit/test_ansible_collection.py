@@ -162,6 +162,40 @@ def test_a_missing_profile_is_one_clear_message(tmp_path):
     assert not (tmp_path / 'p.yaml').exists()
 
 
+@pytest.mark.parametrize('args, wanted', [
+    ({'hosts': ['c1'], 'aggregate': 'rack-7', 'command': 'true'},
+     'give exactly one of hosts, aggregate, availability_zone, '
+     'all_computes (got: hosts, aggregate)'),
+    ({'command': 'true'}, 'give exactly one of hosts, aggregate, '
+     'availability_zone, all_computes (got: none)'),
+    ({'all_computes': True}, 'give exactly one of command and pause'),
+    ({'all_computes': True, 'command': 'true', 'pause': True},
+     'give exactly one of command and pause'),
+])
+def test_maintain_refuses_an_unclear_request_before_connecting(
+        tmp_path, args, wanted):
+    # no cloud argument at all: the refusal comes before any connection
+    status, result = module(tmp_path, 'osmigcfg.migration.maintain', args)
+    assert status != 0 and result['msg'] == wanted, result
+
+
+def test_maintain_documents_what_it_returns():
+    # the module documents every key its check mode returns
+    import ast
+    source = (ROOT / 'ansible_collections' / 'osmigcfg' / 'migration' /
+              'plugins' / 'modules' / 'maintain.py').read_text()
+    docs = {t.targets[0].id: yaml.safe_load(t.value.value)
+            for t in ast.parse(source).body if isinstance(t, ast.Assign)
+            and isinstance(t.value, ast.Constant)
+            and t.targets[0].id in ('DOCUMENTATION', 'RETURN', 'EXAMPLES')}
+    assert {'scope', 'waves', 'special', 'findings', 'state', 'outcomes',
+            'journal'} == set(docs['RETURN'])
+    assert {'hosts', 'aggregate', 'availability_zone', 'all_computes',
+            'command', 'pause'} <= set(docs['DOCUMENTATION']['options'])
+    assert all('osmigcfg.migration.maintain' in task
+               for task in docs['EXAMPLES'])
+
+
 @pytest.fixture(autouse=True)
 def _no_stray_ansible_dirs(tmp_path):
     yield
