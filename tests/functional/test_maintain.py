@@ -16,6 +16,7 @@ from osmigcfg.migrate.maintain import run as run_mod
 from osmigcfg.migrate import preflight as preflight_mod
 from osmigcfg.sandbox.nova import sandbox as sandbox_mod
 from osmigcfg.sandbox import servers
+from tests.functional import migrate_support as ms
 
 pytestmark = pytest.mark.nova
 HOSTS = ['m1', 'm2', 'm3', 'm4']
@@ -102,5 +103,74 @@ def test_failing_command_stops_there_and_resume_finishes(cluster, tmp_path):
                                 for m in admin.compute.migrations())
     assert {s: after[s] - before[s] for s in before} == \
         {s: 1 for s in before}
+    assert all(s.status == 'enabled' for s in admin.compute.services(
+        binary='nova-compute'))
+
+
+def _fresh(cluster):
+    """No server, no aggregate, every compute enabled (tests share it)."""
+    admin = cluster.admin
+    ms.delete_everything(admin)
+    ms.enable_all_computes(admin)
+    for agg in list(admin.compute.aggregates()):
+        for host in agg.hosts or []:
+            admin.compute.remove_host_from_aggregate(agg, host)
+        admin.compute.delete_aggregate(agg)
+    return admin
+
+
+def _boot(admin, name, host, flavor, group=None):
+    extra = {'scheduler_hints': {'group': group}} if group else {}
+    return admin.compute.create_server(
+        name=name, flavor_id=flavor, image_id=servers.DEFAULT_IMAGE,
+        networks='none', availability_zone=f'nova:{host}', **extra)
+
+
+def _moves(admin):
+    return collections.Counter(m.server_id for m in admin.compute.migrations())
+
+
+def test_cli_aggregate_two_at_once_moves_every_server_once(
+        cluster, tmp_path, monkeypatch, capsys):
+    """Issue 13's "done means", as a user types it: aggregate m1-m3 (m4
+    outside), two hosts at once, mixed states and an anti-affinity pair.
+    m3 holds most, so m1+m2 go first (onto m4: m3 is held) and m3 last
+    (onto m1, m2 or m4): everything moves once."""
+    admin = _fresh(cluster)
+    flavor = ms.micro_flavor(admin)
+    group = admin.compute.create_server_group(name='apart',
+                                              policy='anti-affinity')
+    layout = [('a1', 'm1', None), ('g1', 'm1', group.id),
+              ('s1', 'm2', None), ('p1', 'm2', None),
+              ('a2', 'm3', None), ('g2', 'm3', group.id), ('a3', 'm3', None)]
+    made = {name: _boot(admin, name, host, flavor, g)
+            for name, host, g in layout}
+    made = {n: servers.wait_for_status(admin, s, 'ACTIVE')
+            for n, s in made.items()}
+    ms.stop(admin, made['s1'])
+    admin.compute.pause_server(made['p1'])
+    servers.wait_for_status(admin, made['p1'], 'PAUSED')
+    agg = admin.compute.create_aggregate(name='A')
+    for host in ('m1', 'm2', 'm3'):
+        admin.compute.add_host_to_aggregate(agg, host)
+    before = {s.id: s.status for s in admin.compute.servers(
+        all_projects=True)}
+    moved_before = _moves(admin)
+    with ms.cli_environment(monkeypatch, cluster, ms.ADMIN, tmp_path):
+        status, out, err = ms.osmigcfg(
+            capsys, 'maintain', '--aggregate', 'A', '--hosts-at-once', '2',
+            '--exec', 'true', '--yes', '--journal',
+            str(tmp_path / 'a.journal'), *ms.identity_args(ms.ADMIN))
+    assert status == 0, (out, err)
+    assert 'maintenance done' in out, out
+    moved = _moves(admin)
+    assert {s: moved[s] - moved_before[s] for s in before} == \
+        {s: 1 for s in before}
+    after = {s.id: (s.status, s.compute_host)
+             for s in admin.compute.servers(all_projects=True)}
+    assert {s: st for s, (st, _) in after.items()} == before
+    ids = {n: s.id for n, s in made.items()}
+    assert {after[ids[n]][1] for n in ('a1', 'g1', 's1', 'p1')} == {'m4'}
+    assert after[ids['g1']][1] != after[ids['g2']][1]
     assert all(s.status == 'enabled' for s in admin.compute.services(
         binary='nova-compute'))
