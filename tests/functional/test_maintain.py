@@ -2,8 +2,9 @@
 
 Lean on purpose: one cluster, two waves of two hosts, ACTIVE and SHUTOFF
 servers; every server moved exactly once (Nova's migration records), every
-host enabled at the end, states kept.  The kill/resume and capacity
-refusal cases of issue 13 are still to be written.
+host enabled at the end, states kept.  Then the CLI as a user runs it (an
+aggregate, mixed states, an anti-affinity pair), a plan refused for want
+of room, and SIGKILLs mid-wave and mid-command followed by ``resume``.
 """
 
 import collections
@@ -172,5 +173,55 @@ def test_cli_aggregate_two_at_once_moves_every_server_once(
     ids = {n: s.id for n, s in made.items()}
     assert {after[ids[n]][1] for n in ('a1', 'g1', 's1', 'p1')} == {'m4'}
     assert after[ids['g1']][1] != after[ids['g2']][1]
+    assert all(s.status == 'enabled' for s in admin.compute.services(
+        binary='nova-compute'))
+
+
+def _flavor(admin, name, ram):
+    found = admin.compute.find_flavor(name)
+    return (found or admin.compute.create_flavor(
+        name=name, ram=ram, vcpus=1, disk=1)).id
+
+
+def test_third_wave_without_room_is_refused_before_anything_moves(
+        cluster, tmp_path, monkeypatch, capsys):
+    """Every host has 7,680 MB (8 GB less 512 reserved).  A suspended
+    4 GB server stays on m1, m2 and m4 (outside the scope), so once m1 and
+    m2 are done no host has 4 GB free: m3's 4 GB server, in wave 3, fits
+    nowhere.  Waves 1 and 2 each move a small server and fit."""
+    admin = _fresh(cluster)
+    big = _flavor(admin, 'osm.big', 4096)
+    micro = ms.micro_flavor(admin)
+    layout = [('s1', 'm1', big), ('t1', 'm1', micro), ('s2', 'm2', big),
+              ('t2', 'm2', micro), ('s4', 'm4', big), ('b3', 'm3', big)]
+    made = {name: _boot(admin, name, host, flavor)
+            for name, host, flavor in layout}
+    made = {n: servers.wait_for_status(admin, s, 'ACTIVE')
+            for n, s in made.items()}
+    for name in ('s1', 's2', 's4'):
+        admin.compute.suspend_server(made[name])
+        servers.wait_for_status(admin, made[name], 'SUSPENDED')
+    moved_before = sum(_moves(admin).values())
+    journal = tmp_path / 'c.journal'
+    with ms.cli_environment(monkeypatch, cluster, ms.ADMIN, tmp_path):
+        dry, plan, _ = ms.osmigcfg(
+            capsys, 'maintain', '--hosts', 'm1,m2,m3', '--order', 'given',
+            '--hosts-at-once', '1', '--exec', 'true', '--dry-run',
+            *ms.identity_args(ms.ADMIN))
+        status, out, err = ms.osmigcfg(
+            capsys, 'maintain', '--hosts', 'm1,m2,m3', '--order', 'given',
+            '--hosts-at-once', '1', '--exec', 'true', '--yes', '--journal',
+            str(journal), *ms.identity_args(ms.ADMIN))
+    assert status not in (0, None), (out, err)
+    said = out + err
+    assert 'MIG201' in said and 'wave 3 (m3)' in said, said
+    assert 'MEMORY_MB' in said and 'b3' in said, said
+    assert 'Traceback' not in said
+    assert dry == 1 and 'error: MIG201 wave 3 (m3)' in plan
+    assert plan.startswith('wave 1: m1: 1 to move\nwave 2: m2: 1 to move\n')
+    assert not journal.exists()
+    assert sum(_moves(admin).values()) == moved_before
+    assert {n: ms.host_of(admin, s) for n, s in made.items()} == \
+        {n: h for n, h, _ in layout}
     assert all(s.status == 'enabled' for s in admin.compute.services(
         binary='nova-compute'))
