@@ -8,9 +8,15 @@ of room, and SIGKILLs mid-wave and mid-command followed by ``resume``.
 """
 
 import collections
+import os
+import signal
+import subprocess
+import time
 
 import pytest
 
+import osmigcfg
+from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
 from osmigcfg.migrate.maintain import plan as plan_mod
 from osmigcfg.migrate.maintain import run as run_mod
@@ -225,3 +231,84 @@ def test_third_wave_without_room_is_refused_before_anything_moves(
         {n: h for n, h, _ in layout}
     assert all(s.status == 'enabled' for s in admin.compute.services(
         binary='nova-compute'))
+
+
+def _start(cluster, tmp_path, *argv):
+    """The real ``osmigcfg`` on this test's code, in its own session (its
+    maintenance command dies with it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
+    env.update(cluster.token_env(*ms.ADMIN), OSMIGCFG_STATE_DIR=str(tmp_path),
+               PYTHONPATH=os.path.dirname(os.path.dirname(
+                   osmigcfg.__file__)))
+    log = open(tmp_path / 'osmigcfg.log', 'a')  # noqa: SIM115 - closed below
+    try:
+        return subprocess.Popen(
+            [ms.OSMIGCFG, *argv, '--json-events',
+             *ms.identity_args(ms.ADMIN)], env=env, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        log.close()
+
+
+def _kill_when(proc, ready, what, timeout=120):
+    """SIGKILL ``proc`` (and its command) once ``ready()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, f'osmigcfg ended before {what}'
+        assert time.monotonic() < deadline, f'no {what} in {timeout} s'
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+
+
+def test_sigkill_mid_wave_and_mid_command_then_resume(
+        cluster, tmp_path):
+    """Killed while wave 2 migrates, resumed; killed again while m1's
+    command runs, resumed to the end: every server moved once, the
+    command run again on m1, every host enabled."""
+    admin = _fresh(cluster)
+    flavor = ms.micro_flavor(admin)
+    made = [_boot(admin, f'k{n}', host, flavor)
+            for n, host in enumerate(['m1', 'm1', 'm2', 'm2'])]
+    made = [servers.wait_for_status(admin, s, 'ACTIVE') for s in made]
+    made[0] = ms.stop(admin, made[0])
+    before = {s.id: s.status for s in made}
+    ids = set(before)
+    ran, ok = tmp_path / 'ran', tmp_path / 'ok'
+    command = (f'echo {{host}} >> {ran}; '
+               f'[ {{host}} != m1 ] || [ -e {ok} ] || sleep 300')
+    journal = str(tmp_path / 'k.journal')
+    cluster.set_migration_duration(live=3.0, cold=3.0)
+    try:
+        proc = _start(cluster, tmp_path, 'maintain', '--hosts',
+                      'm1,m2,m3,m4', '--hosts-at-once', '2', '--exec',
+                      command, '--yes', '--journal', journal)
+        _kill_when(proc, lambda: any(m.server_id in ids for m in
+                                     admin.compute.migrations()),
+                   'migration of wave 2')
+        proc = _start(cluster, tmp_path, 'resume', journal)
+        _kill_when(proc, lambda: ran.exists() and
+                   'm1' in ran.read_text().split(), "m1's command")
+    finally:
+        cluster.clear_faults()
+    states = {s.host: s.status for s in admin.compute.services(
+        binary='nova-compute')}
+    assert states['m1'] == 'disabled', states  # killed: left as it was
+    ok.write_text('')
+    proc = _start(cluster, tmp_path, 'resume', journal)
+    assert proc.wait(300) == 0, (tmp_path / 'osmigcfg.log').read_text()
+    assert ran.read_text().split().count('m1') == 2  # run again
+    moves = collections.Counter(m.server_id
+                                for m in admin.compute.migrations())
+    assert {sid: moves[sid] for sid in ids} == {sid: 1 for sid in ids}
+    after = {s.id: (s.status, s.compute_host)
+             for s in admin.compute.servers(all_projects=True)}
+    assert {sid: st for sid, (st, _) in after.items()} == before
+    assert {h for _, h in after.values()} <= {'m3', 'm4'}
+    assert all(s.status == 'enabled' for s in admin.compute.services(
+        binary='nova-compute'))
+    kinds = [e['kind'] for e in engine.read_events(journal + '.events.jsonl')]
+    assert kinds.count('maintain.finished') == 1
+    drained = [e['kind'] for e in engine.read_events(
+        journal + '.w2-1.events.jsonl')]
+    assert 'item.reconciled' in drained  # the first kill hit mid-move
