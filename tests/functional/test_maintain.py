@@ -224,7 +224,8 @@ def test_third_wave_without_room_is_refused_before_anything_moves(
     assert 'MEMORY_MB' in said and 'b3' in said, said
     assert 'Traceback' not in said
     assert dry == 1 and 'error: MIG201 wave 3 (m3)' in plan
-    assert plan.startswith('wave 1: m1: 1 to move\nwave 2: m2: 1 to move\n')
+    assert plan.startswith('wave 1: m1: 1 to move\nwave 2: m2: 1 to move\n'
+                           'wave 3: m3: does not fit (see the error below)\n')
     assert not journal.exists()
     assert sum(_moves(admin).values()) == moved_before
     assert {n: ms.host_of(admin, s) for n, s in made.items()} == \
