@@ -8,6 +8,7 @@ of room, and SIGKILLs mid-wave and mid-command followed by ``resume``.
 """
 
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -168,8 +169,17 @@ def test_cli_aggregate_two_at_once_moves_every_server_once(
             capsys, 'maintain', '--aggregate', 'A', '--hosts-at-once', '2',
             '--exec', 'true', '--yes', '--journal',
             str(tmp_path / 'a.journal'), *ms.identity_args(ms.ADMIN))
+        assert status == 0, (out, err)
+        assert 'maintenance done' in out, out
+        html = tmp_path / 'a.html'
+        status, out, err = ms.osmigcfg(
+            capsys, 'report', str(tmp_path / 'a.journal'), '-f', 'json',
+            '--html', str(html))
     assert status == 0, (out, err)
-    assert 'maintenance done' in out, out
+    rows = json.loads(out)
+    assert sorted(r['Name'] for r in rows if r['Outcome'] == 'migrated') \
+        == sorted(name for name, _, _ in layout)
+    assert 'maintain' in html.read_text()
     moved = _moves(admin)
     assert {s: moved[s] - moved_before[s] for s in before} == \
         {s: 1 for s in before}

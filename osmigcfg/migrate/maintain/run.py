@@ -174,6 +174,8 @@ class MaintainRun:
     def run(self):
         self.events.emit('maintain.plan', waves=len(self.plan['waves']),
                          hosts=len(self.plan['scope']),
+                         movers=sum(len(w['movers'])
+                                    for w in self.plan['waves']),
                          resumed=bool(self.progress['steps']))
         try:
             if self.progress.get('released'):
