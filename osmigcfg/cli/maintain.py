@@ -9,7 +9,14 @@ from osmigcfg.migrate.maintain import waves as waves_mod
 
 def write_plan(stream, plan):
     """Waves, special servers and findings."""
+    short = plan.data.get('short_wave')
     for wave in plan.waves:
+        if short and wave['number'] >= short:
+            stream.write(f'wave {wave["number"]}: {", ".join(wave["hosts"])}'
+                         + (': does not fit (see the error below)\n'
+                            if wave['number'] == short else
+                            ': not predicted\n'))
+            continue
         stream.write(f'wave {wave["number"]}: {", ".join(wave["hosts"])}: '
                      f'{len(wave["movers"])} to move'
                      + (f'; left enabled: {", ".join(wave["opened"])}'

@@ -61,6 +61,7 @@ class ProgressState:
 
     def __init__(self, total, clock=time.time):
         self.total = total
+        self.whole = False  # True: total is a whole maintenance's
         self.clock = clock
         self.began = None
         self.items = {}     # item -> {'state', 'since', 'detail'}
@@ -70,7 +71,9 @@ class ProgressState:
         kind, item, ts = event['kind'], event.get('item'), event['ts']
         if self.began is None:
             self.began = ts
-        if kind == 'run.plan':
+        if kind == 'maintain.plan':  # its drains' run.plan count a wave
+            self.total, self.whole = event.get('movers', self.total), True
+        elif kind == 'run.plan' and not self.whole:
             self.total = event.get('movers', self.total)
         if item is None:
             return

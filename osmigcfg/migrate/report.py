@@ -61,13 +61,32 @@ def _event_times(events):
 def build_report(journal_path: str) -> 'Report':
     """Read a journal (and its events, when present) into a Report.
 
+    A maintenance journal reports the servers of all its drains.
+
     :raises JournalError: for a missing or corrupt journal.
     """
     journal = engine.Journal.open(journal_path)
-    rows = outcomes_mod.outcomes(journal)
-    events = []
-    if os.path.exists(journal.events_path):
-        events = engine.read_events(journal.events_path)
+    try:
+        kind, plan = journal.kind, journal.plan
+        progress = journal.book.meta.get('progress') or {}
+    finally:
+        journal.close()
+    if kind == 'maintain':
+        return _maintain_report(plan, progress)
+    rows, events = _rows_and_events(journal_path)
+    return Report(kind, plan.get('host'), rows, len(events),
+                  phases_mod.timings(events), plan)
+
+
+def _rows_and_events(journal_path):
+    journal = engine.Journal.open(journal_path)
+    try:
+        rows = outcomes_mod.outcomes(journal)
+        events = []
+        if os.path.exists(journal.events_path):
+            events = engine.read_events(journal.events_path)
+    finally:
+        journal.close()
     started, ended = _event_times(events)
     for row in rows:
         if row.id in started:
@@ -75,9 +94,25 @@ def build_report(journal_path: str) -> 'Report':
         if row.id in ended and (row.ended is None or
                                 row.outcome in ('failed', 'timeout')):
             row.ended = ended[row.id]
-    journal.close()
-    return Report(journal.kind, journal.plan.get('host'), rows,
-                  len(events), phases_mod.timings(events), journal.plan)
+    return rows, events
+
+
+def _maintain_report(plan, progress):
+    """The rows of every drain journal of a maintenance, in run order."""
+    rows, events = [], []
+    for step in (progress.get('steps') or {}).values():
+        for sub in step.get('journals') or []:
+            if os.path.exists(sub):
+                found, sub_events = _rows_and_events(sub)
+                rows += found
+                events += sub_events
+    summary = {'scope': ', '.join(plan.get('scope') or []),
+               'hosts at once': plan.get('at_once'),
+               'waves': ' | '.join(', '.join(w['hosts'])
+                                   for w in plan.get('waves') or []),
+               'state': progress.get('state')}
+    return Report('maintain', summary['scope'], rows, len(events),
+                  phases_mod.timings(events), summary)
 
 
 def table(report):

@@ -9,6 +9,7 @@ The plan is a JSON-friendly dict kept in the maintenance journal::
      'outside': [usable hosts outside the scope],
      'groups': {server id: anti-affinity group id},
      'special': [{'id', 'name', 'host', 'what'}],
+     'short_wave': the first wave that does not fit (None: all fit),
      'servers': {id: {'name', 'host', 'status'}},
      'method': 'auto', 'confirm': True}
 
@@ -196,6 +197,7 @@ def plan_maintenance(compute, preflight, *, conn=None, hosts=None,
                    else [],
                    'twice': predictions[n].twice if n < len(predictions)
                    else []} for n, w in enumerate(waves)],
+        'short_wave': short.wave if short is not None else None,
         'initial': {h: initial[h] for h in sorted(initial)},
         'outside': [h for h in usable if h not in scope],
         'groups': {m: g for m, g in hard_anti.items() if m in items},

@@ -174,6 +174,8 @@ class MaintainRun:
     def run(self):
         self.events.emit('maintain.plan', waves=len(self.plan['waves']),
                          hosts=len(self.plan['scope']),
+                         movers=sum(len(w['movers'])
+                                    for w in self.plan['waves']),
                          resumed=bool(self.progress['steps']))
         try:
             if self.progress.get('released'):
@@ -241,7 +243,8 @@ class MaintainRun:
             if self.progress['services'].get(h) == 'held':
                 self.set_service(h, 'enabled')
         for h in wave['hosts']:
-            self.set_service(h, 'maintenance')
+            if self.state_of(f'w{number}:{h}:enable') != 'done':
+                self.set_service(h, 'maintenance')  # not a host done
         self.progress['released'] = False
         return {'held': [h for h in later if h not in wave['opened']]}
 
@@ -269,10 +272,10 @@ class MaintainRun:
         record = self.progress['steps'][name]
         journals = list(record.get('journals') or [])
         moved = 0
+        if journals and os.path.exists(journals[-1]):  # a killed run's
+            found = self._resume_sub(journals[-1])
+            moved += sum(1 for o in found if o.outcome == 'migrated')
         for _ in range(DRAIN_ATTEMPTS):
-            if journals and os.path.exists(journals[-1]):
-                found = self._resume_sub(journals[-1])
-                moved += sum(1 for o in found if o.outcome == 'migrated')
             left = self._movers(wave)
             if not left:
                 return {'journals': journals, 'moved': moved}

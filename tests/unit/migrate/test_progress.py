@@ -23,6 +23,16 @@ def test_eta_is_the_completion_rate_times_what_is_left():
         '12s elapsed, ETA 12s')
 
 
+def test_a_maintenance_counts_all_its_waves_not_the_last_drain():
+    state = progress.ProgressState(0, clock=lambda: 12.0)
+    state.feed({'ts': 0.0, 'kind': 'maintain.plan', 'item': None,
+                'movers': 7})
+    for e in _events():  # one wave's drain: run.plan says 4
+        state.feed(e)
+    assert state.total == 7
+    assert state.summary_line().startswith('2/7 done')
+
+
 def test_plain_stream_gets_one_line_per_finished_server():
     out = io.StringIO()
     display = progress.ProgressDisplay(out, 4, clock=lambda: 12.0, tty=False)
