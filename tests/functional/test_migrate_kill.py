@@ -10,6 +10,7 @@ import os
 import random
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.nova
 SERVERS = 30
 KILLS = 20
 SHUTOFF = 5  # the first five are stopped: cold migration + confirm
+PLAN_DEADLINE = 120  # seconds from the process start to its first event
 
 
 @pytest.fixture
@@ -40,18 +42,44 @@ def _command(journal):
 
 
 def _kill_after(nova, argv, delay, state_dir):
+    """Start osmigcfg; SIGKILL it ``delay`` seconds into its run.
+
+    The clock starts at the run's first event (``run.plan``), not at the
+    process start: how long Python takes to start and plan depends on the
+    machine's load, and a kill counted from the start landed before any run
+    on a busy CI machine.  None if killed, else the exit status.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
     env.update(nova.token_env(*ms.ADMIN), OSMIGCFG_STATE_DIR=str(state_dir))
     proc = subprocess.Popen([ms.OSMIGCFG, *argv, *ms.identity_args(ms.ADMIN)],
-                            env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    planned = threading.Event()
+
+    def read_events():
+        for line in proc.stdout:  # drained to the end: the pipe never fills
+            if '"run.plan"' in line:
+                planned.set()
+
+    reader = threading.Thread(target=read_events, daemon=True)
+    reader.start()
     try:
+        deadline = time.monotonic() + PLAN_DEADLINE
+        while not planned.wait(0.05):
+            if proc.poll() is not None:
+                return proc.returncode  # ended (or failed) before planning
+            assert time.monotonic() < deadline, 'no run.plan event in time'
         proc.wait(delay)
         return proc.returncode  # finished before the kill
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         return None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(10)
 
 
 def test_sigkill_at_20_random_points_then_resume_keeps_every_invariant(
@@ -69,14 +97,14 @@ def test_sigkill_at_20_random_points_then_resume_keeps_every_invariant(
         servers.wait_for_status(admin, server, 'SHUTOFF')
     print(f'booted {SERVERS} in {time.monotonic() - began:.0f} s')
     # One move at a time, 4 s each: 25 live moves need at least 100 s, more
-    # than 20 rounds can last (at most 4.5 s each), so every kill lands
-    # before the drain ends, whatever the seed.
+    # than 20 rounds can run (at most 3.5 s after each plan), so every kill
+    # lands before the drain ends, whatever the seed.
     nova.set_migration_duration(live=4.0, cold=0.5)
     journal = str(tmp_path / 'drain.journal')
     kills = rounds = 0
     while kills < KILLS and rounds < 3 * KILLS:
         rounds += 1
-        if _kill_after(nova, _command(journal), rng.uniform(1.2, 4.5),
+        if _kill_after(nova, _command(journal), rng.uniform(0.0, 3.5),
                        tmp_path) is None:
             kills += 1
         elif os.path.exists(journal):
