@@ -7,6 +7,7 @@ from osmigcfg import exceptions
 from osmigcfg.cli import migration_base as mb
 from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import planner
+from osmigcfg.migrate import readiness_gate
 
 PLAN_COLUMNS = ('Server', 'Name', 'Project', 'Status', 'Source', 'Method',
                 'Target', 'Skipped because')
@@ -39,6 +40,18 @@ def add_window_arguments(parser):
     parser.add_argument('--nova-limit', metavar='<k>', type=int, default=1,
                         help="Nova's max_concurrent_live_migrations on the "
                              'computes (default: 1, Nova\'s default)')
+
+
+def add_readiness_arguments(parser):
+    """--ignore-readiness, --role-assignments."""
+    group = parser.add_argument_group('readiness (as `osmigcfg readiness`)')
+    group.add_argument('--ignore-readiness', action='store_true',
+                       help='start even when readiness predicts that every '
+                            'migration of the plan fails (warns instead)')
+    group.add_argument('--role-assignments', metavar='<file>',
+                       help="the service users' roles (as `readiness "
+                            "--role-assignments`), when keystone cannot "
+                            'be read with your credentials')
 
 
 def _filters(parsed_args):
@@ -105,6 +118,7 @@ class DrainHost(_PlanCommand):
         add_selection_arguments(parser)
         add_window_arguments(parser)
         mb.add_preflight_arguments(parser)
+        add_readiness_arguments(parser)
         mb.add_run_arguments(parser)
         return parser
 
@@ -116,6 +130,10 @@ class DrainHost(_PlanCommand):
             method=parsed_args.method,
             confirm=parsed_args.confirm, filters=_filters(parsed_args),
             conn=compute.session.conn)
+        readiness_gate.check_readiness(
+            plan, preflight, compute.session.conn,
+            role_assignments=parsed_args.role_assignments,
+            ignore=parsed_args.ignore_readiness)
         if parsed_args.dry_run:
             write_plan(self.app.stdout, plan)
             return 1 if plan.report.fails('error') else 0

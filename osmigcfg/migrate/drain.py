@@ -35,8 +35,9 @@ def refuse_on_errors(plan):
         return
     first = errors[0]
     more = f' (and {len(errors) - 1} more)' if len(errors) > 1 else ''
-    cls = (exceptions.PolicyDeniedError if first.code in
-           ('MIG001', 'MIG002', 'MIG006') else exceptions.InputError)
+    denied = first.code in ('MIG001', 'MIG002', 'MIG006') or \
+        first.code.startswith(('RDY1', 'RDY2'))  # readiness: roles, rules
+    cls = exceptions.PolicyDeniedError if denied else exceptions.InputError
     raise cls(f'{first.code}: {first.message}{more}', hint=first.hint)
 
 

@@ -62,10 +62,13 @@ class Inputs:
         return getattr(self, f'{service}_policy')
 
 
-def load_policies(inputs, release):
-    """service -> EffectivePolicy over each service's catalog and files."""
+def load_policies(inputs, release, skip=()):
+    """service -> EffectivePolicy over each service's catalog and files
+    (the services in ``skip`` left out)."""
     out = {}
     for service in catalog_mod.SERVICES:
+        if service in skip:
+            continue
         path = inputs.policy_path(service)
         is_dir = path is not None and pathlib.Path(path).is_dir()
         out[service] = effective.load_effective_policy(
@@ -119,7 +122,7 @@ def _assignments(inputs, deployment, conn, table):
         subject='keystone'), kinds, unknown=True)]
 
 
-def assess(inputs, *, conn=None):
+def assess(inputs, *, conn=None, policies=None):
     """Decide, for every kind of migration, whether it would work.
 
     Args:
@@ -127,6 +130,9 @@ def assess(inputs, *, conn=None):
         conn: an admin's ``openstack.connection.Connection`` to read the
             cloud's facts and, without a role-assignments file, the
             service users' roles from keystone; None: files only.
+        policies: service -> EffectivePolicy already loaded (the
+            migrator's preflight passes its Nova policy); they replace
+            what ``inputs`` names for those services.
     Returns:
         :class:`~osmigcfg.readiness.result.ReadinessResult`.
     Raises:
@@ -136,7 +142,8 @@ def assess(inputs, *, conn=None):
     table = _table(release)
     deployment = deployment_mod.read_deployment(
         inputs.nova_conf, inputs.neutron_conf, cinder_conf=inputs.cinder_conf)
-    policies = load_policies(inputs, release)
+    given = dict(policies or {})
+    policies = {**load_policies(inputs, release, skip=given), **given}
     assignments, reasons = _assignments(inputs, deployment, conn, table)
     reasons += list(deployment.reasons)
     whos, more = service_roles.identities(

@@ -4,7 +4,8 @@ nova-api enforces the ``mosk-24.3`` render; osmigcfg authenticates with
 keystone passwords from the sandbox's clouds.yaml (``--os-cloud``), so the
 preflight takes roles and project from the token.  A project member
 live-migrates without a host (the port's binding follows the server);
-asking for a host is refused by the preflight and, past it, by real Nova.
+asking for a host is refused by the preflight and, past it, by real Nova;
+a reader of the project is refused live migration by both.
 """
 
 import os
@@ -64,6 +65,20 @@ def test_a_member_live_migrates_without_a_host_but_not_to_one(
     with pytest.raises(openstack.exceptions.ForbiddenException):
         member.compute.live_migrate_server(server, host=other,
                                            block_migration='auto')
+
+    # a reader of the server's project (issue 11, section 3)
+    reader = local_clouds.add_user(CLOUD, f'{unique_name}-r', 'reader')
+    refused = _osmigcfg(local_clouds, tmp_path, '--os-cloud', reader,
+                        'server', 'migrate', '--live', '--profile',
+                        'mosk-24.3', server.id)
+    assert refused.returncode != 0
+    assert 'your role reader cannot live-migrate' in refused.stderr, \
+        refused.stderr
+    assert 'Traceback' not in refused.stderr
+    with pytest.raises(openstack.exceptions.ForbiddenException):
+        local_clouds.connect(reader).compute.live_migrate_server(
+            server, host=None, block_migration='auto')
+    assert servers.host_of(admin, server) == source
 
     done = _osmigcfg(local_clouds, tmp_path, '--os-cloud', CLOUD, 'server',
                      'migrate', '--live', '--wait', '--profile', 'mosk-24.3',

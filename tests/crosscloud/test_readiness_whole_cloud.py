@@ -5,13 +5,19 @@ assignments (an admin's connection), every kind of migration is ready.
 Taking ``admin`` from Neutron's service user (it keeps ``service``) is
 predicted to lose every network-vif-plugged event (RDY106); real Nova
 agrees: an external event Neutron's user sends for a server answers 404,
-and 200 again once the role is back.
+and 200 again once the role is back.  Taking ``service`` from Nova's
+service user is predicted to block live migration at Neutron's port
+binding (RDY101); real Nova then cannot live-migrate (Neutron refuses its
+calls); with the role back, readiness says ready and the same server
+live-migrates, its port's binding following it.
 """
 
 import openstack.connection
+import openstack.exceptions
 import pytest
 
 from osmigcfg import readiness
+from osmigcfg.sandbox import servers
 from osmigcfg.sandbox.clouds import config as cc
 from tests.crosscloud.test_whole_cloud import _boot
 from tests.crosscloud.test_whole_cloud import flavor  # noqa: F401
@@ -69,3 +75,50 @@ def test_readiness_prediction_matches_nova_for_neutron_s_events(
             207, [404])
     assert _event_codes(local_clouds, server.id, port.id) == (200, [200])
     assert _assess(local_clouds).verdict('live') == 'ready'
+
+
+def test_nova_without_service_cannot_bind_ports_predicted_and_real(
+        local_clouds, flavor, image, port, unique_name, cleanup):  # noqa
+    admin = local_clouds.connect(CLOUD, admin=True)
+    server = _boot(local_clouds, flavor, unique_name, image[0].id, port.id,
+                   cleanup)
+    source = servers.host_of(admin, server)
+
+    with local_clouds.roles_taken(CLOUD, 'nova', ['service']) as taken:
+        assert taken == ['service']
+        broken = _assess(local_clouds)
+        assert broken.verdict('live') == 'blocked'
+        binding = [f for f in broken.report if f.code == 'RDY101'
+                   and f.location.subject ==
+                   'neutron:create_port_binding / nova']
+        assert len(binding) == 1, [f.message for f in broken.report]
+        assert "denies 'nova'" in binding[0].message
+        assert binding[0].hint.startswith(
+            'openstack role add --user nova --project service service')
+        # the real outcome: Neutron refuses Nova (its service token lacks
+        # service, and service_token_roles_required is true: 401 for every
+        # Nova call, the port binding's included); nova-api answers 500
+        with pytest.raises(openstack.exceptions.HttpException) as refused:
+            admin.compute.live_migrate_server(server, host=None,
+                                              block_migration='auto')
+        assert refused.value.status_code == 500
+        assert 'NeutronAdminCredentialConfigurationInvalid' in str(
+            refused.value)
+        assert admin.network.get_port(port.id).binding_host_id == source
+
+    healthy = _assess(local_clouds)
+    assert healthy.verdict('live') == 'ready', [
+        f.message for f in healthy.report if f.severity == 'error']
+    now = admin.compute.get_server(server.id)
+    assert (now.status, now.compute_host) == ('ACTIVE', source)
+    assert servers.migrations_of(admin, server) == []  # nothing was started
+    admin.compute.live_migrate_server(server, host=None,
+                                      block_migration='auto')
+    moved = servers.wait_until(
+        lambda: (lambda s: s.task_state is None and s.compute_host != source
+                 and s)(admin.compute.get_server(server.id)),
+        f'{server.id} to leave {source}', timeout=120)
+    assert moved.status == 'ACTIVE'
+    assert servers.wait_until(
+        lambda: admin.network.get_port(port.id).binding_host_id ==
+        moved.compute_host, 'the port binding to follow', timeout=30)

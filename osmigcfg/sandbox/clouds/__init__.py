@@ -279,6 +279,28 @@ class LocalClouds:
             self._write_clouds_yaml()
         return entry
 
+    def add_user(self, cloud, user, role, project=config.DEMO_PROJECT):
+        """Create ``user`` holding ``role`` on an existing ``project``.
+
+        clouds.yaml gains the entry ``<cloud>-<user>`` (returned); tests
+        use it for a second persona (a reader) on the demo project.
+        """
+        spec = self.clouds[cloud].spec
+        admin = self.connect(cloud, admin=True)
+        password = secrets.token_urlsafe(18)
+        proj = admin.identity.find_project(project, ignore_missing=False)
+        made = admin.identity.create_user(
+            name=user, password=password, domain_id='default',
+            default_project_id=proj.id)
+        admin.identity.assign_project_role_to_user(
+            proj, made, admin.identity.find_role(role, ignore_missing=False))
+        entry = f'{cloud}-{user}'
+        with self._lock:
+            self._extra_entries.append((entry, spec, user, project,
+                                        password))
+            self._write_clouds_yaml()
+        return entry
+
     @property
     def clouds_yaml(self):
         """Path of the clouds.yaml naming ``<cloud>`` and ``<cloud>-admin``."""
