@@ -11,7 +11,7 @@ import inspect
 import pytest
 
 #: the packages whose public API is typed (also listed in setup.cfg [mypy])
-TYPED = ('osmigcfg.engine', 'osmigcfg.policy')
+TYPED = ('osmigcfg.engine', 'osmigcfg.policy', 'osmigcfg.config')
 
 
 def _public_names(package):
