@@ -11,7 +11,8 @@ import inspect
 import pytest
 
 #: the packages whose public API is typed (also listed in setup.cfg [mypy])
-TYPED = ('osmigcfg.engine', 'osmigcfg.policy', 'osmigcfg.config')
+TYPED = ('osmigcfg.engine', 'osmigcfg.policy', 'osmigcfg.config',
+         'osmigcfg.migrate')
 
 
 def _public_names(package):
