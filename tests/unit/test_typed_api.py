@@ -12,7 +12,7 @@ import pytest
 
 #: the packages whose public API is typed (also listed in setup.cfg [mypy])
 TYPED = ('osmigcfg.engine', 'osmigcfg.policy', 'osmigcfg.config',
-         'osmigcfg.migrate')
+         'osmigcfg.migrate', 'osmigcfg.crosscloud')
 
 
 def _public_names(package):
