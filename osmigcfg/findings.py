@@ -11,7 +11,9 @@ of errors and warnings, policy audits of high/medium risk.  A report "fails"
 at a level when it holds a finding ranked at or above that level.
 """
 
+from collections.abc import Iterable
 import dataclasses
+from typing import Any
 
 SEVERITY_RANK = {
     'info': 0,
@@ -105,13 +107,13 @@ def make_finding(code, message, file=None, line=None, subject=None,
 class Report:
     """An ordered collection of findings."""
 
-    def __init__(self, findings=()):
+    def __init__(self, findings: Iterable['Finding'] = ()) -> None:
         self.findings = list(findings)
 
-    def add(self, finding):
+    def add(self, finding: 'Finding') -> None:
         self.findings.append(finding)
 
-    def extend(self, findings):
+    def extend(self, findings: Iterable['Finding']) -> None:
         self.findings.extend(findings)
 
     def __iter__(self):
@@ -120,22 +122,22 @@ class Report:
     def __len__(self):
         return len(self.findings)
 
-    def codes(self):
+    def codes(self) -> list[str]:
         return [f.code for f in self.findings]
 
-    def at_least(self, severity):
+    def at_least(self, severity: str) -> list['Finding']:
         """Findings ranked at or above ``severity``."""
         floor = SEVERITY_RANK[severity]
         return [f for f in self.findings if f.rank >= floor]
 
-    def fails(self, severity='error'):
+    def fails(self, severity: str = 'error') -> bool:
         return bool(self.at_least(severity))
 
-    def sorted(self):
+    def sorted(self) -> list['Finding']:
         return sorted(
             self.findings,
             key=lambda f: (-f.rank, f.location.file or '',
                            f.location.line or 0, f.code))
 
-    def to_list(self):
+    def to_list(self) -> list[dict[str, Any]]:
         return [f.to_dict() for f in self.sorted()]

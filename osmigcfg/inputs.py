@@ -29,6 +29,8 @@ DEFAULT_MAX_INPUT_SIZE = 16 * 1024 * 1024
 #: deeper YAML nesting than this is refused (no user document needs it)
 MAX_YAML_DEPTH = 100
 STDIN = '-'
+#: a file path argument, as the public functions take it
+PathArg = str | os.PathLike[str]
 
 _MAX_SIZE = contextvars.ContextVar('osmigcfg_max_input_size',
                                    default=DEFAULT_MAX_INPUT_SIZE)

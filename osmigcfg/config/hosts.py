@@ -10,10 +10,14 @@ same NIC name everywhere or per-host overrides.
 import collections
 import ipaddress
 import logging
+from typing import TYPE_CHECKING
 
 from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
+
+if TYPE_CHECKING:
+    from osmigcfg.config.inventory import Inventory
 
 LOG = logging.getLogger(__name__)
 
@@ -113,7 +117,7 @@ def _inbound_mismatch(inventory):
                       f'{host.address}')
 
 
-def check_hosts(inventory):
+def check_hosts(inventory: 'Inventory') -> Report:
     """Check an :class:`~osmigcfg.config.inventory.Inventory`.
 
     Returns a Report of CFG3xx findings: values that break their syntax

@@ -97,18 +97,18 @@ class Host:
     cert_dir: str | None = None
     line: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # parse_inventory checks first (and collects every problem); this
         # keeps a Host built by other code from carrying a bad name.
         _refuse_values(vars(self))
 
     @property
-    def peer_address(self):
+    def peer_address(self) -> str | None:
         """What peers connect to: the inbound address, else the address."""
         return self.inbound_addr or self.address
 
     @property
-    def fqdn(self):
+    def fqdn(self) -> str:
         """The name peers use for the host (``hostname``, else ``name``)."""
         return self.hostname or self.name
 
@@ -116,17 +116,17 @@ class Host:
 @dataclasses.dataclass(frozen=True)
 class Inventory:
     path: str
-    hosts: tuple = ()
+    hosts: tuple[Host, ...] = ()
     migration_network: str | None = None
     cert_dir: str = DEFAULT_CERT_DIR
     #: CFG308-311 findings of values left out (``strict=False`` only)
-    problems: tuple = ()
+    problems: tuple[findings.Finding, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _refuse_values({'migration_network': self.migration_network,
                         'cert_dir': self.cert_dir}, self.path)
 
-    def host(self, name):
+    def host(self, name: str) -> Host:
         """The host called ``name`` (InventoryError if there is none)."""
         for host in self.hosts:
             if host.name == name:
@@ -135,17 +135,17 @@ class Inventory:
             self.path, f'no host {names.shown(name)}',
             hint=f'{len(self.hosts)} hosts are listed')
 
-    def common_interface(self):
+    def common_interface(self) -> str | None:
         """The interface name most hosts use (None if no host names one)."""
-        counts = {}
+        counts: dict[str, int] = {}
         for host in self.hosts:
             if host.interface:
                 counts[host.interface] = counts.get(host.interface, 0) + 1
         if not counts:
             return None
-        return max(sorted(counts), key=counts.get)
+        return max(sorted(counts), key=counts.__getitem__)
 
-    def cert_dir_of(self, host):
+    def cert_dir_of(self, host: Host) -> str:
         """The host's cert dir (its own, else the inventory's template)."""
         return host.cert_dir or self.cert_dir.replace('{name}', host.name)
 
@@ -228,7 +228,8 @@ def _hosts(raw, reading, line):
     return tuple(host for host in hosts if host is not None)
 
 
-def parse_inventory(text, path='<inventory>', *, strict=True):
+def parse_inventory(text: str, path: inputs.PathArg = '<inventory>', *,
+                    strict: bool = True) -> 'Inventory':
     """Parse inventory text.
 
     Args:
@@ -266,6 +267,7 @@ def parse_inventory(text, path='<inventory>', *, strict=True):
                      problems=tuple(reading.problems), **values)
 
 
-def load_inventory(path, *, strict=True):
+def load_inventory(path: inputs.PathArg, *,
+                   strict: bool = True) -> 'Inventory':
     """Read and parse an inventory file (see :func:`parse_inventory`)."""
     return parse_inventory(inputs.read_text(path), str(path), strict=strict)

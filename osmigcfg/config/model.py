@@ -10,7 +10,9 @@ deployment facts (migration interface and network) and remembers which
 values were set on purpose.
 """
 
+from collections.abc import Mapping
 import dataclasses
+from typing import Any
 
 from osmigcfg.config import options
 
@@ -64,7 +66,7 @@ class LiveMigrationSettings:
         'live_migration_monitor_interval')
 
     @property
-    def control_scheme(self):
+    def control_scheme(self) -> str:
         """The scheme of the libvirtd control connection actually used."""
         if self.live_migration_uri and '://' in self.live_migration_uri:
             head = self.live_migration_uri.split('://', 1)[0]
@@ -105,7 +107,7 @@ class TlsSettings:
     migration_port_max: int = _tls(QEMU, 49215, 'int', min=1, max=65535)
 
     @property
-    def migration_verify(self):
+    def migration_verify(self) -> bool:
         """Whether QEMU verifies the peer certificate when migrating.
 
         libvirt falls back from migrate_* to default_*, then to 1.
@@ -128,9 +130,11 @@ class Settings:
     profile: str | None = None
     #: option/key names set on purpose (by a profile or an input file);
     #: deploy-tool forms override only these and keep the tool's defaults
-    explicit: frozenset = frozenset()
+    explicit: frozenset[str] = frozenset()
 
-    def replace(self, nova=None, tls=None, **facts):
+    def replace(self, nova: Mapping[str, Any] | None = None,
+                tls: Mapping[str, Any] | None = None,
+                **facts: str | None) -> 'Settings':
         """A copy with some nova options, TLS keys or facts changed.
 
         The changed option and key names join :attr:`explicit`.

@@ -14,7 +14,7 @@ import copy
 
 from oslo_config import cfg
 
-DEFAULT_OPTS = [
+DEFAULT_OPTS: list[cfg.Opt] = [
     cfg.IntOpt(
         'max_concurrent_live_migrations', default=1, min=0,
         help='Outbound live migrations a compute host runs at once. '
@@ -25,14 +25,14 @@ DEFAULT_OPTS = [
              'migration (read on the destination host).'),
 ]
 
-COMPUTE_OPTS = [
+COMPUTE_OPTS: list[cfg.Opt] = [
     cfg.BoolOpt(
         'live_migration_wait_for_vif_plug', default=True,
         help='Wait for Neutron\'s network-vif-plugged event before starting '
              'the live migration (read on the destination host).'),
 ]
 
-LIBVIRT_OPTS = [
+LIBVIRT_OPTS: list[cfg.Opt] = [
     cfg.StrOpt(
         'live_migration_scheme',
         help='URI scheme of the libvirtd-to-libvirtd control connection '
@@ -99,7 +99,7 @@ LIBVIRT_OPTS = [
 ]
 
 #: group name -> option list, in the order the renderers write them.
-GROUPS = {
+GROUPS: dict[str, list[cfg.Opt]] = {
     'DEFAULT': DEFAULT_OPTS,
     'compute': COMPUTE_OPTS,
     'libvirt': LIBVIRT_OPTS,
@@ -139,7 +139,7 @@ def find_option(name):
     return OPTS_BY_NAME.get(name)
 
 
-def list_opts():
+def list_opts() -> list[tuple[str, list[cfg.Opt]]]:
     """The ``oslo.config.opts`` entry point: ``[(group, [Opt, ...]), ...]``.
 
     Returns copies, as oslo-config-generator expects to own them.

@@ -30,9 +30,9 @@ def profiles_dir():
     return resources.policies_dir() / 'config-profiles'
 
 
-def list_profiles():
+def list_profiles() -> dict[str, str]:
     """``{name: description}`` of the shipped profiles."""
-    out = {}
+    out: dict[str, str] = {}
     for path in sorted(profiles_dir().glob('*.yaml')):
         doc = yamldoc.load(files.read_text(path), str(path))
         out[path.stem] = ' '.join(str(doc.get('description', '')).split())
@@ -61,10 +61,11 @@ def _source(doc, path):
     return source
 
 
-def parse_profile(text, path, *, name=None):
+def parse_profile(text: str, path: str, *,
+                  name: str | None = None) -> model.Settings:
     """Parse profile text into Settings; ConfigFileError on any problem."""
     doc = yamldoc.load(text, path)
-    if not isinstance(doc, dict):
+    if not isinstance(doc, yamldoc.LineDict):  # every mapping is one
         raise exceptions.ConfigFileError(path, 1, 'a profile is a mapping')
     unknown = [k for k in doc if k not in _KEYS]
     if unknown:
@@ -84,7 +85,7 @@ def parse_profile(text, path, *, name=None):
                                     **facts)
 
 
-def load_profile(name):
+def load_profile(name: str) -> model.Settings:
     """Settings of a shipped profile, or of a profile file (a path).
 
     Raises UnknownProfileError for a name we do not ship.

@@ -12,6 +12,7 @@ line breaks, so no value can add a key, a section or a document.
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 import jinja2
 import yaml
@@ -21,6 +22,10 @@ from osmigcfg import resources
 from osmigcfg.config import model
 from osmigcfg.config import options
 from osmigcfg.config import toolrender
+
+if TYPE_CHECKING:
+    from osmigcfg.config.inventory import Host
+    from osmigcfg.config.inventory import Inventory
 
 FORMATS = ('nova-conf', 'libvirtd', 'qemu', 'mosk', 'helm', 'helm-libvirt',
            'kolla', 'kolla-globals', 'osa')
@@ -147,7 +152,9 @@ _CONTEXTS = {
 }
 
 
-def render_config(settings, fmt='nova-conf', *, inventory=None, host=None):
+def render_config(settings: model.Settings, fmt: str = 'nova-conf', *,
+                  inventory: 'Inventory | None' = None,
+                  host: 'Host | str | None' = None) -> str:
     """Render ``settings`` in format ``fmt`` (one of FORMATS).
 
     Args:

@@ -10,9 +10,12 @@ readable by QEMU's group.  Uses ``cryptography``; never raises for a bad
 file.
 """
 
+from collections.abc import Iterable
 import datetime
 import ipaddress
 import logging
+from typing import Any
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
@@ -21,10 +24,14 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from osmigcfg import exceptions
+from osmigcfg import inputs
 from osmigcfg.config import certfiles
 from osmigcfg.config import codes  # noqa: F401 (registers the CFG codes)
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
+
+if TYPE_CHECKING:
+    from osmigcfg.config.inventory import Inventory
 
 LOG = logging.getLogger(__name__)
 
@@ -180,8 +187,11 @@ def _require_warn_days(warn_days):
             f'to {WARN_DAYS_MAX}')
 
 
-def check_tls(cert_dir, host, *, addresses=(), layout='qemu',
-              warn_days=WARN_DAYS, now=None, ca_cache=None):
+def check_tls(cert_dir: inputs.PathArg, host: str, *,
+              addresses: Iterable[str] = (), layout: str = 'qemu',
+              warn_days: int = WARN_DAYS,
+              now: datetime.datetime | None = None,
+              ca_cache: dict[Any, Any] | None = None) -> Report:
     """Check the TLS files of one host in ``cert_dir``.
 
     Args:
@@ -217,11 +227,13 @@ def check_tls(cert_dir, host, *, addresses=(), layout='qemu',
     return Report(ctx.findings)
 
 
-def check_tls_inventory(inventory, *, layout='qemu', warn_days=WARN_DAYS,
-                        now=None):
+def check_tls_inventory(inventory: 'Inventory', *, layout: str = 'qemu',
+                        warn_days: int = WARN_DAYS,
+                        now: datetime.datetime | None = None) -> Report:
     """Run :func:`check_tls` for every host of an inventory (one Report)."""
     _require_warn_days(warn_days)
-    report, ca_cache = Report(), {}
+    report = Report()
+    ca_cache: dict[Any, Any] = {}
     for host in inventory.hosts:
         addresses = [a for a in (host.peer_address,) if a]
         report.extend(check_tls(

@@ -6,8 +6,10 @@ value is checked against Nova 34's option definitions, then the
 cross-option rules run over the merged settings.
 """
 
+from collections.abc import Iterable
 import logging
 
+from osmigcfg import inputs
 from osmigcfg.config import readers
 from osmigcfg.config import render
 from osmigcfg.config import rules
@@ -16,8 +18,11 @@ from osmigcfg.findings import Report
 
 LOG = logging.getLogger(__name__)
 
+#: one settings file, or several applied in order
+Paths = inputs.PathArg | Iterable[inputs.PathArg]
 
-def read_config(paths, fmt='auto'):
+
+def read_config(paths: Paths, fmt: str = 'auto') -> values.Checked:
     """Read settings files into a :class:`~osmigcfg.config.values.Checked`.
 
     Args:
@@ -39,7 +44,8 @@ def _report(checked, qemu_version):
     return report
 
 
-def validate_config(paths, fmt='auto', *, qemu_version=None):
+def validate_config(paths: Paths, fmt: str = 'auto', *,
+                    qemu_version: tuple[int, int] | None = None) -> Report:
     """Validate settings files; returns a Report (CFG1xx and CFG2xx).
 
     Args:
@@ -55,13 +61,15 @@ def validate_config(paths, fmt='auto', *, qemu_version=None):
     return _report(checked, qemu_version)
 
 
-def validate_text(text, fmt='auto', *, name='<text>', qemu_version=None):
+def validate_text(text: str, fmt: str = 'auto', *, name: str = '<text>',
+                  qemu_version: tuple[int, int] | None = None) -> Report:
     """Validate settings held in memory (same as :func:`validate_config`)."""
     source = readers.read_text(text, name, fmt)
     return _report(values.check_sources([source]), qemu_version)
 
 
-def convert_config(paths, fmt='auto', *, to='nova-conf'):
+def convert_config(paths: Paths, fmt: str = 'auto', *,
+                   to: str = 'nova-conf') -> tuple[str, Report]:
     """What the inputs amount to, rendered in another form.
 
     Reads deploy-tool forms (or any input) like :func:`validate_config` and

@@ -7,10 +7,16 @@ role assignments, quotas) follow the other criteria, so filtering servers'
 networks by name still brings their floating IPs along.
 """
 
+from collections.abc import Iterable
 import dataclasses
 import re
+from typing import TYPE_CHECKING
 
 from osmigcfg import exceptions
+
+if TYPE_CHECKING:
+    from osmigcfg.crosscloud.model import Entry
+    from osmigcfg.crosscloud.resources import ResourceType
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,10 +38,11 @@ class Filters:
                     f'--regex {self.regex!r}: {e}',
                     hint='a Python regular expression') from None
 
-    def type_selected(self, type_name):
+    def type_selected(self, type_name: str | None) -> bool:
         return not self.types or type_name in self.types
 
-    def matches(self, rtype, name, project, tags):
+    def matches(self, rtype: 'ResourceType', name: str | None,
+                project: str | None, tags: Iterable[str] | None) -> bool:
         """Whether a resource (type, source name, project name, tags) is in."""
         if not self.type_selected(rtype.type):
             return False
@@ -50,7 +57,7 @@ class Filters:
             return False
         return True
 
-    def matches_entry(self, rtype, entry):
+    def matches_entry(self, rtype: 'ResourceType', entry: 'Entry') -> bool:
         """``matches`` for a document entry (source name and project)."""
         tags = entry.params.get('tags') or ()
         return self.matches(rtype, entry.name, entry.project, tags)

@@ -16,7 +16,9 @@ identity, ``{ref: network, name: net1, project: demo}``: renaming a network
 means editing its ``params.name``, and every reference still finds it.
 """
 
+from collections.abc import Mapping
 import dataclasses
+from typing import Any
 
 VERSION = 1
 VERSION_KEY = 'osmigcfg_crosscloud_version'
@@ -38,14 +40,14 @@ class Ref:
     name: str
     project: str | None = None
 
-    def to_yaml(self):
+    def to_yaml(self) -> dict[str, Any]:
         data = {'ref': self.type, 'name': self.name}
         if self.project:
             data['project'] = self.project
         return data
 
     @classmethod
-    def from_yaml(cls, data):
+    def from_yaml(cls, data: Mapping[str, Any]) -> 'Ref':
         return cls(data['ref'], data['name'], data.get('project'))
 
     def __str__(self):
@@ -103,28 +105,28 @@ class Entry:
     line: int | None = None
 
     @property
-    def name(self):
+    def name(self) -> str | None:
         """The source name (what references use)."""
         return self.source.get('name')
 
     @property
-    def project(self):
+    def project(self) -> str | None:
         return self.source.get('project')
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str | None, str | None]:
         return (self.type, self.name, self.project)
 
     @property
-    def dst_name(self):
+    def dst_name(self) -> str | None:
         """The name the destination resource gets (``params.name``)."""
         return self.params.get('name', self.name)
 
     @property
-    def label(self):
+    def label(self) -> str:
         return f'{self.type} {self.name}'
 
-    def to_yaml(self):
+    def to_yaml(self) -> dict[str, Any]:
         return {'source': self.source, 'params': self.params,
                 'info': self.info, 'migration': self.migration}
 
@@ -134,11 +136,11 @@ class Document:
     """All exported resources of one type."""
 
     type: str
-    entries: list
+    entries: list['Entry']
     exported_from: dict = dataclasses.field(default_factory=dict)
     file: str | None = None
 
-    def to_yaml(self):
+    def to_yaml(self) -> dict[str, Any]:
         return {
             VERSION_KEY: VERSION,
             'type': self.type,

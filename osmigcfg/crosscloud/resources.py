@@ -15,9 +15,21 @@ module.
 
 import dataclasses
 import graphlib
+from collections.abc import Callable
 from collections.abc import Iterable
+from typing import Any
+from typing import TYPE_CHECKING
 
-REGISTRY = {}
+if TYPE_CHECKING:
+    from osmigcfg.crosscloud.model import Entry
+    from osmigcfg.crosscloud.refs import RefBook
+    from osmigcfg.crosscloud.writing import WriteContext
+
+#: one resource as the cloud API returns it (JSON)
+Raw = dict[str, Any]
+
+#: resource type name -> the registered :class:`ResourceType` instance
+REGISTRY: dict[str, 'ResourceType'] = {}
 #: the YAML kinds a Param accepts
 BOOL, INT, LIST, DICT = (bool,), (int,), (list,), (dict,)
 
@@ -37,7 +49,7 @@ class Param:
     admin: bool = False
 
     @property
-    def api_key(self):
+    def api_key(self) -> str:
         return self.api or self.key
 
 
@@ -74,57 +86,57 @@ class Scope:
 class ResourceType:
     """Base of every resource type (subclass it and ``@register`` it)."""
 
-    type = None
-    file = None
-    depends_on = ()
+    type: str | None = None
+    file: str | None = None
+    depends_on: tuple[str, ...] = ()
     admin_only = False
     #: the source name is made up (floating IPs, assignments, quotas)
     nameless = False
     #: lives in a project (its destination twin is looked up there)
     project_scoped = True
-    params = ()
-    info = ()
-    knobs = ()
+    params: tuple[Param, ...] = ()
+    info: tuple[str, ...] = ()
+    knobs: tuple[Knob, ...] = ()
     #: (service, quota resource) one create consumes, for the plan's check
-    quota = None
+    quota: tuple[str, str] | None = None
     #: the catalog service type it lives in (a cloud may lack it:
     #: :mod:`~osmigcfg.crosscloud.services`)
-    service = None
+    service: str | None = None
     #: ``{params key: service}`` for parts another service holds (a
     #: quota's ``volume`` limits): left out where that service is absent
-    part_services = {}
+    part_services: dict[str, str] = {}
     #: an admin cannot create it in another project through the API
     #: (cinder and Nova create in the credential's own project)
     own_project_only = False
     #: its data is copied by ``copy`` (images, volumes, snapshots)
     has_data = False
     #: import items of these types run before this type's items
-    after_types = ()
+    after_types: tuple[str, ...] = ()
     #: params an import step of their own writes (a group's rules)
-    own_step_params = ()
+    own_step_params: tuple[str, ...] = ()
     #: ``(Nova policy rule, what it allows)`` an import create needs
-    policy_rules = ()
+    policy_rules: tuple[tuple[str, str], ...] = ()
     #: a field that can carry a create marker (see :mod:`.writing`)
-    marker_field = None
+    marker_field: str | None = None
 
-    def list_visible(self, conn, scope):
+    def list_visible(self, conn: Any, scope: Scope) -> list[Raw]:
         """Every resource of this type the credential sees (API dicts)."""
         raise NotImplementedError
 
-    def owner(self, raw):
+    def owner(self, raw: Raw) -> str | None:
         """The project id owning an API resource."""
         return raw.get('project_id') or raw.get('tenant_id')
 
-    def source_name(self, raw):
+    def source_name(self, raw: Raw) -> str:
         """The name references use for this resource."""
         return raw.get('name') or ''
 
-    def tags(self, raw):
+    def tags(self, raw: Raw) -> list[str]:
         return list(raw.get('tags') or ())
 
-    def export_params(self, raw, refs):
+    def export_params(self, raw: Raw, refs: 'RefBook') -> dict[str, Any]:
         """``params`` of one API resource; ids become refs through ``refs``."""
-        params = {}
+        params: dict[str, Any] = {}
         for param in self.params:
             value = raw.get(param.api_key)
             if param.ref and value is not None:
@@ -134,35 +146,38 @@ class ResourceType:
                 params[param.key] = value
         return params
 
-    def export_info(self, raw):
+    def export_info(self, raw: Raw) -> dict[str, Any]:
         """``info`` of one API resource (empty values left out)."""
         return {k: raw[k] for k in self.info
                 if raw.get(k) not in (None, '', [], {})}
 
-    def default_knobs(self):
+    def default_knobs(self) -> dict[str, object]:
         return {k.name: k.default for k in self.knobs}
 
-    def export_knobs(self, raw):
+    def export_knobs(self, raw: Raw) -> dict[str, object]:
         """The knobs an exported entry starts with (the defaults)."""
         return self.default_knobs()
 
-    def knob(self, entry, name):
+    def knob(self, entry: 'Entry', name: str) -> Any:
         """A knob's effective value for an entry."""
         value = entry.migration.get(name)
         return self.default_knobs().get(name) if value is None else value
 
-    def effective_params(self, entry):
+    def effective_params(self, entry: 'Entry') -> dict[str, Any]:
         """What the destination should hold: params with knobs applied."""
         return dict(entry.params)
 
-    def comparable(self, entry, params):
+    def comparable(self, entry: 'Entry',
+                   params: dict[str, Any]) -> dict[str, Any]:
         """The params a plan compares (a knob may exclude some)."""
         return params
 
-    def param(self, key):
+    def param(self, key: str) -> Param | None:
         return next((p for p in self.params if p.key == key), None)
 
-    def match_key(self, entry, resolve):
+    def match_key(self, entry: 'Entry',
+                  resolve: Callable[[Any], str | None]
+                  ) -> tuple[str, Any] | None:
         """What finds an entry's resource in the destination.
 
         ``resolve(ref)`` gives a reference's destination id (or None).
@@ -172,45 +187,53 @@ class ResourceType:
         name = entry.params.get('name')
         return ('name', name) if name else None
 
-    def dst_keys(self, raw):
+    def dst_keys(self, raw: Raw) -> list[tuple[str, Any]]:
         """Every identity key of a destination API resource."""
         return [('name', raw['name'])] if raw.get('name') else []
 
-    def in_scope(self, raw, scope, refs):
+    def in_scope(self, raw: Raw, scope: Scope, refs: 'RefBook') -> bool:
         """Whether an API resource belongs to the exported projects."""
         return scope.includes(self.owner(raw))
 
-    def quota_need(self, want):
+    def quota_need(self, want: dict[str, Any]
+                   ) -> list[tuple[tuple[str, str], int]]:
         """``[((service, quota resource), count)]`` one create consumes."""
         return [(self.quota, 1)] if self.quota else []
 
-    def deferred_by(self, entry):
+    def deferred_by(self, entry: 'Entry') -> str | None:
         """Why a create waits for a later command (None: import makes it)."""
         return None
 
-    def create(self, w, want, entry):
+    def create(self, w: 'WriteContext', want: dict[str, Any],
+               entry: 'Entry') -> str:
         """Create the resource from ``want`` (refs resolved to ids);
         return its destination id."""
         raise NotImplementedError
 
-    def update(self, w, dst_id, changed, want, entry):
+    def update(self, w: 'WriteContext', dst_id: str,
+               changed: dict[str, Any], want: dict[str, Any],
+               entry: 'Entry | None') -> None:
         """Change the fields in ``changed`` (``{key: wanted value}``)."""
         raise NotImplementedError
 
-    def find_marked(self, w, marker):
+    def find_marked(self, w: 'WriteContext', marker: str) -> str | None:
         """The id of a resource carrying a create ``marker`` (or None)."""
         return None
 
-    def clear_marker(self, w, dst_id, want):
+    def clear_marker(self, w: 'WriteContext', dst_id: str,
+                     want: dict[str, Any]) -> None:
         """Give the marked field its wanted value."""
-        self.update(w, dst_id,
-                    {self.marker_field: want.get(self.marker_field) or ''},
-                    want, None)
+        field = self.marker_field
+        if field is None:
+            raise NotImplementedError(f'{self.type} carries no create marker')
+        self.update(w, dst_id, {field: want.get(field) or ''}, want, None)
 
 
 def register(cls: type[ResourceType]) -> type[ResourceType]:
     """Class decorator: add a resource type to the registry."""
     instance = cls()
+    if instance.type is None:
+        raise ValueError(f'{cls.__name__} names no resource type')
     if instance.type in REGISTRY:
         raise ValueError(f'resource type {instance.type} registered twice')
     REGISTRY[instance.type] = instance

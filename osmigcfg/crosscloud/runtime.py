@@ -19,7 +19,7 @@ import openstack
 from osmigcfg import engine
 
 LOG = logging.getLogger(__name__)
-_CURRENT = []
+_CURRENT: list['Runtime'] = []
 _LOCK = threading.Lock()
 
 

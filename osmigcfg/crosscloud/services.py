@@ -13,6 +13,7 @@ quota or prerequisite reads of it are not made.
 """
 
 import logging
+from typing import Any
 import weakref
 
 from keystoneauth1 import exceptions as ksa_exceptions
@@ -22,7 +23,8 @@ from osmigcfg import findings
 from osmigcfg.crosscloud import codes
 
 LOG = logging.getLogger(__name__)
-_SEEN = weakref.WeakKeyDictionary()
+_SEEN: weakref.WeakKeyDictionary[Any, dict[str, bool]] = (
+    weakref.WeakKeyDictionary())
 
 
 def has_service(conn, service_type):

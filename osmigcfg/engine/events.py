@@ -11,10 +11,14 @@ Values whose key looks like a secret (token, password, secret, credential)
 are replaced by ``***`` before anything is written.
 """
 
+from collections.abc import Callable
+from collections.abc import Iterable
 import json
 import logging
 import threading
 import time
+from typing import Any
+from typing import TextIO
 
 from osmigcfg import exceptions
 from osmigcfg import inputs
@@ -23,8 +27,13 @@ LOG = logging.getLogger(__name__)
 
 _SECRET_WORDS = ('token', 'password', 'secret', 'credential', 'auth')
 
+#: one event: ``ts``, ``kind``, ``item`` and the event's own data
+Event = dict[str, Any]
+#: a display or collector handed every event as it is emitted
+EventCallback = Callable[[Event], object]
 
-def scrub(data):
+
+def scrub(data: Any) -> Any:
     """Return ``data`` with secret-looking keys masked, recursively."""
     if isinstance(data, dict):
         return {k: ('***' if any(w in str(k).lower() for w in _SECRET_WORDS)
@@ -42,19 +51,22 @@ class EventStream:
     :param clock: the time source (tests pass a fake).
     """
 
-    def __init__(self, path=None, callbacks=(), clock=time.time):
+    def __init__(self, path: str | None = None,
+                 callbacks: Iterable[EventCallback] = (),
+                 clock: Callable[[], float] = time.time) -> None:
         self.path = path
         self.callbacks = list(callbacks)
         self.clock = clock
         self._lock = threading.Lock()
-        self._file = None
+        self._file: TextIO | None = None
         if path is not None:
             try:
                 self._file = open(path, 'a', encoding='utf-8')
             except OSError as e:
                 raise exceptions.OutputError(path, e.strerror) from None
 
-    def emit(self, kind, item=None, **data):
+    def emit(self, kind: str, item: str | None = None,
+             **data: Any) -> Event:
         """Record one event and return it (as a dict)."""
         event = {'ts': round(self.clock(), 3), 'kind': kind, 'item': item}
         event.update(scrub(data))
@@ -71,7 +83,7 @@ class EventStream:
                 LOG.exception('event callback %r failed', callback)
         return event
 
-    def close(self):
+    def close(self) -> None:
         """Close the JSON-lines file (further events go to callbacks only)."""
         with self._lock:
             if self._file is not None:
@@ -79,7 +91,7 @@ class EventStream:
                 self._file = None
 
 
-def read_events(path):
+def read_events(path: str) -> list[Event]:
     """Read a JSON-lines events file; a torn last line (a kill) is ignored.
 
     :raises JournalError: when the file cannot be read (not a regular
@@ -107,7 +119,7 @@ def read_events(path):
     return events
 
 
-def _event(data):
+def _event(data: Any) -> Event:
     """``data`` if it is shaped like an event; ValueError otherwise."""
     if not (isinstance(data, dict) and isinstance(data.get('kind'), str)):
         raise ValueError('not an event')

@@ -12,21 +12,30 @@ persisted: connections, windows, events) and record their progress with
 :meth:`Step.record`, which TaskFlow saves in the journal before returning.
 """
 
+from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Any
+from typing import TYPE_CHECKING
 
 from taskflow import retry
 from taskflow import task
 from taskflow.patterns import linear_flow
 from taskflow.patterns import unordered_flow
 
+if TYPE_CHECKING:
+    from osmigcfg.engine.events import Event
+    from osmigcfg.engine.events import EventStream
+    from osmigcfg.engine.windows import Windows
+
 SEP = ':'
 
 
-def atom_name(item, step):
+def atom_name(item: str, step: str | None) -> str:
     """The journal name of ``step`` of ``item``."""
     return f'{item}{SEP}{step}'
 
 
-def split_atom_name(name):
+def split_atom_name(name: str) -> tuple[str, str | None]:
     """``(item, step)`` from an atom name (step ``None`` if not ours)."""
     item, sep, step = name.rpartition(SEP)
     return (item, step) if sep else (name, None)
@@ -41,7 +50,8 @@ class Context:
     Domains add their own attributes (a cloud connection, options...).
     """
 
-    def __init__(self, windows, events, **extra):
+    def __init__(self, windows: 'Windows', events: 'EventStream',
+                 **extra: Any) -> None:
         self.windows = windows
         self.events = events
         for key, value in extra.items():
@@ -57,10 +67,13 @@ class Step(task.Task):
     """
 
     #: the step's short name (``start``, ``wait``...); set by subclasses.
-    step = None
+    step: str | None = None
 
-    def __init__(self, item, context, requires=(), *, rebind=None,
-                 inject=None, **kwargs):
+    def __init__(self, item: str, context: Context,
+                 requires: Iterable[str] = (), *,
+                 rebind: Mapping[str, str] | None = None,
+                 inject: Mapping[str, Any] | None = None,
+                 **kwargs: Any) -> None:
         """``requires`` names steps of the same item; ``rebind`` maps more
         ``execute`` arguments to stored names (other items' atoms);
         ``inject`` gives arguments constant values (saved in the journal).
@@ -74,7 +87,8 @@ class Step(task.Task):
                          rebind=mapping, requires=tuple(mapping),
                          inject=inject, **kwargs)
 
-    def record(self, phase, progress=0.5, **details):
+    def record(self, phase: str, progress: float = 0.5,
+               **details: Any) -> None:
         """Save ``phase`` and ``details`` in the journal, then emit an event.
 
         TaskFlow writes progress details synchronously, so a record made
@@ -85,7 +99,7 @@ class Step(task.Task):
                               **details})
         self.emit(f'{self.step}.{phase}', **details)
 
-    def emit(self, kind, **data):
+    def emit(self, kind: str, **data: Any) -> 'Event':
         """Emit an event about this item (not journaled: see :meth:`record`)."""
         return self.context.events.emit(kind, item=self.item, **data)
 
@@ -93,24 +107,29 @@ class Step(task.Task):
 class ItemRetry(retry.Retry):
     """Reverts only its own item when one of the item's steps fails."""
 
-    def on_failure(self, history, *args, **kwargs):
+    def on_failure(self, history: retry.History, *args: Any,
+                   **kwargs: Any) -> str:
         return retry.REVERT
 
-    def execute(self, history, *args, **kwargs):
+    def execute(self, history: retry.History, *args: Any,
+                **kwargs: Any) -> int:
         return len(history) + 1
 
-    def revert(self, history, *args, **kwargs):
+    def revert(self, history: retry.History, *args: Any,
+               **kwargs: Any) -> None:
         return None
 
 
-def item_flow(item, steps):
+def item_flow(item: str,
+              steps: Iterable[task.Task]) -> linear_flow.Flow:
     """A linear flow of ``steps`` for ``item``, reverted on its own."""
     flow = linear_flow.Flow(item, retry=ItemRetry(atom_name(item, 'retry')))
     flow.add(*steps)
     return flow
 
 
-def run_flow(name, item_flows):
+def run_flow(name: str,
+             item_flows: Iterable[linear_flow.Flow]) -> unordered_flow.Flow:
     """The run: every item flow, free to run in parallel."""
     flow = unordered_flow.Flow(name)
     if item_flows:

@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import time
+from typing import Any
 import uuid
 
 import sqlalchemy
@@ -41,11 +42,11 @@ class AtomRecord:
     intention: str
     result: object
     failure: str | None        # the exception text, when it failed
-    failure_types: tuple       # exception class names, most derived first
-    details: dict              # the last progress details a task recorded
+    failure_types: tuple[str, ...]  # exception class names, most derived first
+    details: dict[str, Any]    # the last progress details a task recorded
 
 
-def _sqlite_engine(path, synchronous):
+def _sqlite_engine(path: str, synchronous: str) -> sqlalchemy.Engine:
     """A SQLAlchemy engine on the journal file in WAL mode.
 
     TaskFlow's own engine opens a new connection for every write and uses
@@ -87,13 +88,13 @@ class _Backend(impl_sqlalchemy.SQLAlchemyBackend):
         return self._shared
 
 
-def _fetch_backend(path, synchronous='FULL'):
+def _fetch_backend(path: str, synchronous: str = 'FULL') -> _Backend:
     url = f'sqlite:///{os.path.abspath(path)}'
     return _Backend({'connection': url},
                     engine=_sqlite_engine(path, synchronous))
 
 
-def _check_sqlite(path):
+def _check_sqlite(path: str) -> None:
     """The file exists, is readable and is not empty.
 
     Whether it is a SQLite database is left to SQLite (see
@@ -115,13 +116,13 @@ def _check_sqlite(path):
             path, 'not a journal (not a SQLite database)')
 
 
-def _failure_types(failure):
+def _failure_types(failure: Any) -> tuple[str, ...]:
     if failure is None:
         return ()
     return tuple(failure.to_dict().get('exc_type_names') or ())
 
 
-def _check_tables(path):
+def _check_tables(path: str) -> None:
     try:
         with contextlib.closing(sqlite3.connect(path)) as db:
             tables = {row[0] for row in db.execute(
@@ -143,14 +144,16 @@ def _check_tables(path):
 class Journal:
     """One run's durable record (use :meth:`create` or :meth:`open`)."""
 
-    def __init__(self, path, backend, book):
+    def __init__(self, path: str | os.PathLike[str], backend: _Backend,
+                 book: models.LogBook) -> None:
         self.path = str(path)
         self.backend = backend
         self.book = book
         self.flow_detail = next(iter(book))
 
     @classmethod
-    def create(cls, path, kind, plan, options=None):
+    def create(cls, path: str, kind: str, plan: dict[str, Any],
+               options: dict[str, Any] | None = None) -> 'Journal':
         """Create a new journal file holding ``plan``.
 
         :param path: the file to create; it must not exist.
@@ -179,7 +182,7 @@ class Journal:
         return cls(path, backend, book)
 
     @classmethod
-    def open(cls, path, kind=None):
+    def open(cls, path: str, kind: str | None = None) -> 'Journal':
         """Open an existing journal and check its header.
 
         :raises JournalError: when the file is missing, not SQLite, not a
@@ -216,43 +219,43 @@ class Journal:
         return journal
 
     @property
-    def kind(self):
+    def kind(self) -> str:
         return self.book.meta['kind']
 
     @property
-    def plan(self):
+    def plan(self) -> dict[str, Any]:
         return self.book.meta['plan']
 
     @property
-    def options(self):
+    def options(self) -> dict[str, Any]:
         return self.book.meta.get('options', {})
 
     @property
-    def events_path(self):
+    def events_path(self) -> str:
         """The JSON-lines events file kept beside the journal."""
         return self.path + '.events.jsonl'
 
-    def reload(self):
+    def reload(self) -> 'Journal':
         """Re-read the flow detail from disk (after a run wrote to it)."""
         with contextlib.closing(self.backend.get_connection()) as conn:
             self.book = conn.get_logbook(self.book.uuid)
         self.flow_detail = next(iter(self.book))
         return self
 
-    def update_meta(self, **values):
+    def update_meta(self, **values: Any) -> None:
         """Merge JSON values into the run header and save it."""
         self.book.meta.update(events_mod.scrub(values))
         with contextlib.closing(self.backend.get_connection()) as conn:
             conn.save_logbook(self.book)
 
     @property
-    def flow_state(self):
+    def flow_state(self) -> str:
         """TaskFlow's state of the run's flow (PENDING, RUNNING, ...)."""
         return self.flow_detail.state
 
-    def atoms(self):
+    def atoms(self) -> dict[str, AtomRecord]:
         """Every atom TaskFlow recorded: name -> :class:`AtomRecord`."""
-        records = {}
+        records: dict[str, AtomRecord] = {}
         for ad in self.flow_detail:
             failure = ad.failure
             details = ((ad.meta or {}).get('progress_details') or {})
@@ -264,7 +267,7 @@ class Journal:
                 details=details.get('details') or {})
         return records
 
-    def close(self):
+    def close(self) -> None:
         """Close the journal's SQLite connections.
 
         TaskFlow leaves an engine it was handed open; a journal left with

@@ -56,11 +56,11 @@ class JournaledResult:
 
     report: typing.Any = None
     journal: str | None = None
-    rows: list = dataclasses.field(default_factory=list)
+    rows: list[dict[str, typing.Any]] = dataclasses.field(default_factory=list)
     run: runner_mod.RunResult | None = None
 
     @property
-    def items(self) -> list:
+    def items(self) -> list[dict[str, typing.Any]]:
         """The per-item outcome rows."""
         return self.rows
 
@@ -77,11 +77,13 @@ def run_journaled(
         journal: journal_mod.Journal, *,
         make_context: Callable[[events_mod.EventStream], flows.Context],
         make_flow: Callable[[flows.Context], typing.Any],
-        callbacks: Iterable[Callable] = (),
-        plan_event: Callable[[typing.Any], dict] | None = None,
-        reset: Callable[[journal_mod.Journal, flows.Context], list]
+        callbacks: Iterable[events_mod.EventCallback] = (),
+        plan_event: Callable[[typing.Any], dict[str, typing.Any]]
         | None = None,
-        runner_factory: Callable | None = None,
+        reset: Callable[[journal_mod.Journal, flows.Context],
+                        Iterable[str]]
+        | None = None,
+        runner_factory: Callable[..., runner_mod.Runner] | None = None,
         finish: Callable[[journal_mod.Journal, flows.Context,
                           runner_mod.RunResult], None] | None = None,
         clock: Callable[[], float] = time.time,

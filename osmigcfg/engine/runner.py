@@ -20,6 +20,8 @@ from concurrent import futures
 import dataclasses
 import logging
 import threading
+from typing import Any
+from typing import TYPE_CHECKING
 
 from taskflow import engines
 from taskflow import exceptions as tf_exceptions
@@ -28,6 +30,11 @@ from taskflow.types import notifier
 
 from osmigcfg import exceptions
 from osmigcfg.engine import flows as flows_mod
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from osmigcfg.engine.journal import Journal
 
 LOG = logging.getLogger(__name__)
 
@@ -54,17 +61,19 @@ class Runner:
     :param max_workers: worker threads (default: one per item, bounded).
     """
 
-    def __init__(self, journal, flow, context, max_workers=None):
+    def __init__(self, journal: 'Journal', flow: Any,
+                 context: flows_mod.Context,
+                 max_workers: int | None = None) -> None:
         self.journal = journal
         self.flow = flow
         self.context = context
         items = max(1, len(list(flow)))
         self.max_workers = min(max_workers or items, MAX_THREADS)
-        self._engine = None
+        self._engine: Any = None
         self._lock = threading.Lock()
         self._suspended = False
 
-    def _load(self, executor):
+    def _load(self, executor: futures.Executor) -> Any:
         engine = engines.load(
             self.flow, flow_detail=self.journal.flow_detail,
             book=self.journal.book, backend=self.journal.backend,
@@ -74,13 +83,13 @@ class Runner:
         engine.prepare()
         return engine
 
-    def _on_atom(self, state, details):
+    def _on_atom(self, state: str, details: dict[str, Any]) -> None:
         item, step = flows_mod.split_atom_name(details.get('task_name', ''))
         if step is not None and step != 'retry':
             self.context.events.emit(f'atom.{state.lower()}', item=item,
                                      step=step)
 
-    def run(self, reset_atoms=()):
+    def run(self, reset_atoms: 'Iterable[str]' = ()) -> RunResult:
         """Run the flow to its end (or until :meth:`stop`).
 
         :param reset_atoms: atom names to set back to PENDING first (from
@@ -116,14 +125,14 @@ class Runner:
                     suspended=self._suspended)
         return result
 
-    def stop(self):
+    def stop(self) -> None:
         """Ask the engine to stop after the atoms now running (resumable)."""
         with self._lock:
             self._suspended = True
             if self._engine is not None:
                 self._engine.suspend()
 
-    def _unfinish_flow(self):
+    def _unfinish_flow(self) -> None:
         """Let a finished run with reverted items be resumed, not redone."""
         fd = self.journal.flow_detail
         if fd.state in (states.REVERTED, states.FAILURE, states.SUCCESS):
@@ -132,7 +141,7 @@ class Runner:
             self.journal.update_meta()  # saves the book with the flow detail
 
     @staticmethod
-    def _reset(engine, names):
+    def _reset(engine: Any, names: 'Iterable[str]') -> None:
         for name in names:
             engine.storage.set_atom_intention(name, states.EXECUTE)
             engine.storage.set_atom_state(name, states.PENDING)

@@ -15,11 +15,17 @@ resumed run must be able to re-occupy the slots of migrations that are
 already running in the cloud (``occupy``) before anything new starts.
 """
 
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Mapping
 import itertools
 import threading
 import time
 
 GLOBAL = 'global'
+
+#: a slot key: ``(window, key)``, e.g. ``('source', 'host1')``
+Key = tuple[str, str | None]
 
 
 class Windows:
@@ -32,16 +38,16 @@ class Windows:
         (recorded in the journal; see :meth:`for_migrations`).
     """
 
-    def __init__(self, limits: dict | None = None, *,
-                 nova_limit: int | None = None):
+    def __init__(self, limits: Mapping[str, int | None] | None = None, *,
+                 nova_limit: int | None = None) -> None:
         self.limits = {name: int(limit) for name, limit in
                        (limits or {}).items()
                        if limit is not None and int(limit) > 0}
         self.nova_limit = nova_limit
         self._cond = threading.Condition()
-        self._held = {}           # holder -> set of (window, key)
-        self._count = {}          # (window, key) -> holders in flight
-        self._waiting = []        # (ticket, holder, keys), ticket order
+        self._held: dict[str, set[Key]] = {}           # holder -> set of (window, key)
+        self._count: dict[Key, int] = {}          # (window, key) -> holders in flight
+        self._waiting: list[tuple[int, str, list[Key]]] = []        # (ticket, holder, keys), ticket order
         self._tickets = itertools.count()
 
     @classmethod
@@ -61,27 +67,29 @@ class Windows:
         return cls({GLOBAL: max_parallel, 'source': per_host,
                     'dest': per_host}, nova_limit=nova_limit)
 
-    def _fits(self, keys):
+    def _fits(self, keys: Iterable[Key]) -> bool:
         for window, key in keys:
             limit = self.limits.get(window)
             if limit is not None and self._count.get((window, key), 0) >= limit:
                 return False
         return True
 
-    def _take(self, holder, keys):
+    def _take(self, holder: str, keys: Iterable[Key]) -> None:
         held = self._held.setdefault(holder, set())
         for k in keys:
             if k not in held:
                 held.add(k)
                 self._count[k] = self._count.get(k, 0) + 1
 
-    def _first_fitting(self):
+    def _first_fitting(self) -> int | None:
         for ticket, holder, keys in self._waiting:
             if self._fits(keys):
                 return ticket
         return None
 
-    def acquire(self, holder, keys, timeout=None, on_wait=None):
+    def acquire(self, holder: str, keys: Iterable[Key],
+                timeout: float | None = None,
+                on_wait: Callable[[], object] | None = None) -> bool:
         """Wait until every key of ``keys`` has room, then hold them all.
 
         Re-acquiring keys a holder already has is a no-op for those keys,
@@ -119,7 +127,7 @@ class Windows:
                 self._waiting.remove(entry)
                 self._cond.notify_all()
 
-    def occupy(self, holder, keys):
+    def occupy(self, holder: str, keys: Iterable[Key]) -> None:
         """Hold ``keys`` for ``holder`` now, even beyond the limits.
 
         Used for work already running in the cloud (a resumed run, or a
@@ -128,7 +136,7 @@ class Windows:
         with self._cond:
             self._take(holder, self._normalise(keys))
 
-    def release(self, holder):
+    def release(self, holder: str) -> None:
         """Give back every key ``holder`` holds (idempotent)."""
         with self._cond:
             for k in self._held.pop(holder, ()):
@@ -137,18 +145,18 @@ class Windows:
                     del self._count[k]
             self._cond.notify_all()
 
-    def holders(self):
+    def holders(self) -> list[str]:
         """The names of the items holding a slot now."""
         with self._cond:
             return sorted(self._held)
 
-    def in_flight(self, window=GLOBAL, key=None):
+    def in_flight(self, window: str = GLOBAL, key: str | None = None) -> int:
         """How many holders hold ``(window, key)`` now."""
         with self._cond:
             if window == GLOBAL:
                 return len(self._held)
             return self._count.get((window, key), 0)
 
-    def _normalise(self, keys):
+    def _normalise(self, keys: Iterable[Key]) -> list[Key]:
         keys = [(w, k) for w, k in keys if w != GLOBAL]
         return [(GLOBAL, None)] + keys

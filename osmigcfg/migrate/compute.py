@@ -7,7 +7,11 @@ reasons about.  Non-admins do not see ``OS-EXT-SRV-ATTR:host``; they get
 changes, so "did it move?" has an answer for every caller.
 """
 
+from collections.abc import Callable
+from collections.abc import Mapping
+import datetime
 import re
+from typing import Any
 import urllib.parse
 
 from osmigcfg import exceptions
@@ -17,8 +21,11 @@ UUID_RE = re.compile(r'^[0-9a-f]{8}-?([0-9a-f]{4}-?){3}[0-9a-f]{12}$', re.I)
 MIGRATION_ACTIONS = ('migrate', 'live-migration', 'live_migration', 'resize')
 PAGE = 500
 
+#: a Nova object as JSON (a server view, a migration record, an action)
+Record = dict[str, Any]
 
-def server_view(body):
+
+def server_view(body: Record) -> Record:
     """The fields of a Nova server the migrator uses."""
     return {
         'id': body['id'],
@@ -40,7 +47,8 @@ class Compute:
     :param conn: an openstacksdk connection, or a ready ComputeSession.
     """
 
-    def __init__(self, conn, sleep=None):
+    def __init__(self, conn: Any,
+                 sleep: Callable[[float], object] | None = None) -> None:
         if isinstance(conn, cloud_compute.ComputeSession):
             self.session = conn
         else:
@@ -48,7 +56,7 @@ class Compute:
             self.session = cloud_compute.ComputeSession(conn, **kwargs)
 
     # -- servers -----------------------------------------------------
-    def server(self, ref, all_projects=False):
+    def server(self, ref: str, all_projects: bool = False) -> Record:
         """A server by UUID or exact name (NotFoundError if none)."""
         if UUID_RE.match(ref):
             try:
@@ -69,10 +77,10 @@ class Compute:
                 hint='give the server UUID')
         return found[0]
 
-    def servers(self, params):
+    def servers(self, params: Mapping[str, Any]) -> list[Record]:
         """Servers matching Nova's list ``params`` (all pages)."""
         params = dict(params, limit=PAGE)
-        result = []
+        result: list[Record] = []
         while True:
             page = self.session.get('/servers/detail', 'list servers',
                                     params=params)['servers']
@@ -81,7 +89,9 @@ class Compute:
                 return result
             params['marker'] = page[-1]['id']
 
-    def changed_servers(self, since, all_projects=False):
+    def changed_servers(self, since: datetime.datetime,
+                        all_projects: bool = False
+                        ) -> tuple[list[Record], Any]:
         """``(servers changed since `since`, the server's clock)``.
 
         ``since`` is a datetime on the cloud's clock; deleted servers come
@@ -90,7 +100,8 @@ class Compute:
         params = {'changes-since': since.isoformat(), 'limit': PAGE}
         if all_projects:
             params['all_tenants'] = '1'
-        found, date = [], None
+        found: list[Record] = []
+        date = None
         while True:
             response = self.session.get('/servers/detail', 'list changed '
                                         'servers', params=params, full=True)
@@ -101,7 +112,7 @@ class Compute:
                 return found, date
             params['marker'] = page[-1]['id']
 
-    def server_or_gone(self, server_id):
+    def server_or_gone(self, server_id: str) -> Record | None:
         """The server, or None when it no longer exists."""
         try:
             return server_view(self.session.get(
@@ -112,18 +123,19 @@ class Compute:
             raise
 
     # -- actions -----------------------------------------------------
-    def _action(self, server_id, body, what):
+    def _action(self, server_id: str, body: Record, what: str) -> Any:
         return self.session.write('POST', f'/servers/{server_id}/action',
                                   what, body)
 
-    def migrate(self, server_id, host=None):
+    def migrate(self, server_id: str, host: str | None = None) -> Any:
         """Start a cold migration (to ``host`` when given)."""
         if host:
             self.session.require('cold migration to a chosen host')
         body = {'migrate': {'host': host} if host else None}
         return self._action(server_id, body, f'cold migrate {server_id}')
 
-    def live_migrate(self, server_id, host=None, block_migration='auto'):
+    def live_migrate(self, server_id: str, host: str | None = None,
+                     block_migration: str | bool = 'auto') -> Any:
         """Start a live migration (scheduler-checked ``host`` when given)."""
         self.session.require('live migration with block_migration=auto')
         if host:
@@ -133,17 +145,18 @@ class Compute:
                                    'block_migration': block_migration}}
         return self._action(server_id, body, f'live migrate {server_id}')
 
-    def confirm(self, server_id):
+    def confirm(self, server_id: str) -> Any:
         """Confirm a cold migration (server in VERIFY_RESIZE)."""
         return self._action(server_id, {'confirmResize': None},
                             f'confirm migration of {server_id}')
 
-    def revert(self, server_id):
+    def revert(self, server_id: str) -> Any:
         """Revert a cold migration (server back to its source host)."""
         return self._action(server_id, {'revertResize': None},
                             f'revert migration of {server_id}')
 
-    def abort(self, server_id, migration_id, status=None):
+    def abort(self, server_id: str, migration_id: str | int,
+              status: str | None = None) -> Any:
         """Abort a live migration (queued/preparing ones need 2.65)."""
         self.session.require('abort of a running live migration')
         if status in ('queued', 'preparing'):
@@ -153,7 +166,8 @@ class Compute:
             'DELETE', f'/servers/{server_id}/migrations/{migration_id}',
             f'abort migration {migration_id} of {server_id}')
 
-    def force_complete(self, server_id, migration_id):
+    def force_complete(self, server_id: str,
+                       migration_id: str | int) -> Any:
         """Ask Nova to finish a running live migration now."""
         self.session.require('force-complete of a live migration')
         return self.session.write(
@@ -162,15 +176,16 @@ class Compute:
             {'force_complete': None})
 
     # -- migrations and instance actions -----------------------------
-    def live_migrations(self, server_id):
+    def live_migrations(self, server_id: str) -> list[Record]:
         """The server's in-progress live migrations (with byte counters)."""
         self.session.require("listing a server's in-progress migrations")
         return self.session.get(f'/servers/{server_id}/migrations',
                                 f'list migrations of {server_id}')['migrations']
 
-    def migrations(self, server_id=None, host=None):
+    def migrations(self, server_id: str | None = None,
+                   host: str | None = None) -> list[Record]:
         """Migration records (``/os-migrations``), newest first."""
-        params = {}
+        params: dict[str, Any] = {}
         if server_id:
             params['instance_uuid'] = server_id
         if host:
@@ -179,13 +194,13 @@ class Compute:
                                  params=params)['migrations']
         return sorted(found, key=lambda m: m.get('id') or 0, reverse=True)
 
-    def newest_migration_id(self):
+    def newest_migration_id(self) -> int:
         """The id of the newest migration record in the cloud (0 if none)."""
         found = self.session.get('/os-migrations', 'list migrations',
                                  params={'limit': 1})['migrations']
         return found[0]['id'] if found else 0
 
-    def actions(self, server_id):
+    def actions(self, server_id: str) -> list[Record]:
         """The server's migration instance actions, newest first."""
         found = self.session.get(
             f'/servers/{server_id}/os-instance-actions',
@@ -194,7 +209,7 @@ class Compute:
         return sorted(found, key=lambda a: a.get('start_time') or '',
                       reverse=True)
 
-    def action(self, server_id, request_id):
+    def action(self, server_id: str, request_id: str) -> Record:
         """One instance action with its events."""
         quoted = urllib.parse.quote(request_id)
         return self.session.get(
@@ -202,7 +217,7 @@ class Compute:
             f'show action {request_id} of {server_id}')['instanceAction']
 
     # -- compute services --------------------------------------------
-    def compute_services(self, host=None):
+    def compute_services(self, host: str | None = None) -> list[Record]:
         """nova-compute services (all, or the one on ``host``)."""
         params = {'binary': 'nova-compute'}
         if host:
@@ -210,7 +225,8 @@ class Compute:
         return self.session.get('/os-services', 'list compute services',
                                 params=params)['services']
 
-    def set_service_disabled(self, service, disabled, reason=None):
+    def set_service_disabled(self, service: Record, disabled: bool,
+                             reason: str | None = None) -> Any:
         """Disable (with a reason) or enable a compute service."""
         body = {'status': 'disabled' if disabled else 'enabled'}
         if disabled and reason:
@@ -220,7 +236,7 @@ class Compute:
             f'{"disable" if disabled else "enable"} compute service on '
             f'{service.get("host")}', body)
 
-    def flavors(self):
+    def flavors(self) -> dict[str, Record]:
         """Every flavor, by id (for the capacity check)."""
         found = self.session.get('/flavors/detail', 'list flavors',
                                  params={'is_public': 'None'})['flavors']

@@ -19,7 +19,11 @@ from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import run as run_mod
 
 if typing.TYPE_CHECKING:  # annotations only
+    from collections.abc import Iterable
+
+    from osmigcfg.engine.events import EventCallback
     from osmigcfg.migrate.compute import Compute
+    from osmigcfg.migrate.outcomes import Outcome
     from osmigcfg.migrate.planner import Plan
     from osmigcfg.migrate.preflight import Preflight
 
@@ -59,7 +63,8 @@ def drain_host(compute: Compute, preflight: Preflight, *,
                plan: Plan, journal_path: str,
                options: options_mod.RunOptions | None = None,
                disable_service: bool = False, enable_after: bool = False,
-               callbacks=()) -> tuple[list, engine.RunResult]:
+               callbacks: Iterable[EventCallback] = ()
+               ) -> tuple[list[Outcome], engine.RunResult]:
     """Run a drain plan (see :func:`~osmigcfg.migrate.planner.plan_drain`).
 
     :param options: the run's :class:`~osmigcfg.migrate.options.RunOptions`
@@ -69,6 +74,12 @@ def drain_host(compute: Compute, preflight: Preflight, *,
     :returns: ``(outcomes, run result)``.
     :raises PolicyDeniedError, InputError: when the plan has errors.
     """
+    if plan.host is None:
+        # a server list has no host: disabling "its" service would pick
+        # the first compute service of the cloud
+        raise exceptions.InputError(
+            f'drain_host runs a drain plan, not a {plan.kind} plan',
+            hint='plan it with plan_drain, or run it with run_servers')
     refuse_on_errors(plan)
     service = options_mod.DrainService(
         plan.host, disable=disable_service, enable_after=enable_after)
@@ -86,7 +97,8 @@ def drain_host(compute: Compute, preflight: Preflight, *,
 def run_servers(compute: Compute, preflight: Preflight, *,
                 plan: Plan, journal_path: str,
                 options: options_mod.RunOptions | None = None,
-                callbacks=()) -> tuple[list, engine.RunResult]:
+                callbacks: Iterable[EventCallback] = ()
+                ) -> tuple[list[Outcome], engine.RunResult]:
     """Run a plan of explicit servers (``migrate --servers ...``).
 
     :param options: the run's :class:`~osmigcfg.migrate.options.RunOptions`.
@@ -101,8 +113,10 @@ def run_servers(compute: Compute, preflight: Preflight, *,
 
 
 def resume_run(compute: Compute, preflight: Preflight, *,
-               journal_path: str, callbacks=(),
-               timeout: float | None = None) -> tuple[list, engine.RunResult]:
+               journal_path: str,
+               callbacks: Iterable[EventCallback] = (),
+               timeout: float | None = None
+               ) -> tuple[list[Outcome], engine.RunResult]:
     """Resume any migration journal, then finish a drain (re-enable).
 
     :param timeout: per-migration wait from now on (None: the journal's,

@@ -33,8 +33,8 @@ LOOK_EVERY = 15.0
 class Driver(waits.Waits):
     """What cold and live migrations share; see :class:`LiveDriver`."""
 
-    method = None
-    operation = None
+    method: str | None = None
+    operation: str | None = None
 
     def __init__(self, compute, preflight, sleep=time.sleep, clock=time.time,
                  poll=(0.5, 1.5, 3.0), watch=None):

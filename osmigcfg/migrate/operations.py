@@ -19,6 +19,11 @@ from osmigcfg.migrate import planner
 from osmigcfg.migrate import run as run_mod
 
 if typing.TYPE_CHECKING:  # annotations only
+    from collections.abc import Iterable
+
+    from osmigcfg.engine.events import EventCallback
+    from osmigcfg.engine.runner import RunResult
+    from osmigcfg.migrate.outcomes import Outcome
     from osmigcfg.migrate.compute import Compute
     from osmigcfg.migrate.preflight import Preflight
 
@@ -51,7 +56,8 @@ def migrate_server(compute: Compute, preflight: Preflight, *, ref: str,
                    block_migration: str | bool = 'auto', wait: bool = False,
                    confirm: bool = False, journal_path: str | None = None,
                    options: options_mod.RunOptions | None = None,
-                   callbacks=()) -> Done | tuple:
+                   callbacks: Iterable[EventCallback] = ()
+                   ) -> Done | tuple[list[Outcome], RunResult]:
     """Migrate one server.
 
     :param ref: the server's name or id.

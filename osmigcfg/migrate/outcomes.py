@@ -10,6 +10,7 @@ stopped or killed before this server finished).
 
 import collections
 import dataclasses
+from typing import Any
 
 from taskflow import states
 
@@ -34,12 +35,12 @@ class Outcome:
     ended: float | None = None
 
     @property
-    def duration(self):
+    def duration(self) -> float | None:
         if self.started is None or self.ended is None:
             return None
         return max(0.0, self.ended - self.started)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return dict(dataclasses.asdict(self), duration=self.duration)
 
 

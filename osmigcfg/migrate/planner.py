@@ -48,19 +48,19 @@ class Plan:
 
     kind: str
     host: str | None
-    items: list
+    items: list[dict[str, typing.Any]]
     report: findings.Report = dataclasses.field(
         default_factory=findings.Report)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, typing.Any]:
         return {'kind': self.kind, 'host': self.host, 'items': self.items}
 
     @classmethod
-    def from_dict(cls, data):
+    def from_dict(cls, data: typing.Mapping[str, typing.Any]) -> Plan:
         return cls(data['kind'], data.get('host'), list(data['items']))
 
     @property
-    def movers(self):
+    def movers(self) -> list[dict[str, typing.Any]]:
         return [i for i in self.items if i['method'] and not i['skip']]
 
 
@@ -145,7 +145,8 @@ def filter_servers(servers, name_regex=None, flavor=None, project=None):
 
 def plan_drain(compute: Compute, preflight: Preflight, *, host: str,
                method: str = 'auto', confirm: bool = True,
-               filters: dict | None = None, conn=None) -> Plan:
+               filters: dict[str, typing.Any] | None = None,
+               conn: typing.Any = None) -> Plan:
     """Plan moving every server off ``host`` (admin: lists by host).
 
     :param method: ``'auto'`` (ACTIVE/PAUSED live, SHUTOFF cold), ``'live'``
@@ -189,7 +190,7 @@ def plan_drain(compute: Compute, preflight: Preflight, *, host: str,
 def plan_servers(compute: Compute, preflight: Preflight, *,
                  refs: typing.Iterable[str] = (), method: str = 'auto',
                  host: str | None = None, confirm: bool = True,
-                 filters: dict | None = None,
+                 filters: dict[str, typing.Any] | None = None,
                  all_projects: bool = False) -> Plan:
     """Plan moving the servers named in ``refs`` and/or matching ``filters``."""
     if refs:

@@ -12,12 +12,18 @@ the same way, and flags a *mismatch* when our preflight had said yes: the
 policy we were given is not the one the cloud runs.
 """
 
+from collections.abc import Iterable
 import dataclasses
 import logging
+from typing import Any
+from typing import TYPE_CHECKING
 
 from osmigcfg import exceptions
 from osmigcfg import findings
 from osmigcfg.migrate import codes
+
+if TYPE_CHECKING:
+    from osmigcfg.policy.effective import EffectivePolicy
 
 LOG = logging.getLogger(__name__)
 
@@ -50,18 +56,18 @@ OPERATIONS = {
 class Caller:
     """Who is calling: roles (None when unknown), project and user."""
 
-    roles: tuple | None
+    roles: tuple[str, ...] | None
     project_id: str | None
     user_id: str | None = None
 
-    def describe(self):
+    def describe(self) -> str:
         if self.roles is None:
             return 'the caller (roles unknown)'
         roles = ','.join(self.roles) or 'no roles'
         return f'your role{"s" if len(self.roles) > 1 else ""} {roles}'
 
 
-def caller_from_connection(conn, *, roles: list[str] | None = None,
+def caller_from_connection(conn: Any, *, roles: list[str] | None = None,
                            project_id: str | None = None,
                            user_id: str | None = None) -> Caller:
     """The caller of ``conn``: given values win, then the token's.
@@ -101,19 +107,21 @@ class Preflight:
         if not (Nova defaults assumed), a denial is a warning, not a refusal.
     """
 
-    def __init__(self, policy, caller, authoritative=True):
+    def __init__(self, policy: 'EffectivePolicy | None', caller: Caller,
+                 authoritative: bool = True) -> None:
         self.policy = policy
         self.caller = caller
         self.authoritative = authoritative
-        self._cache = {}
+        self._cache: dict[tuple[str, bool, str | None], Verdict] = {}
 
     @property
-    def is_admin(self):
+    def is_admin(self) -> bool:
         """Whether the policy makes the caller an admin (context_is_admin)."""
         verdict = self.check('all-servers')
         return bool(verdict.allowed)
 
-    def check(self, operation, host=None, project_id=None):
+    def check(self, operation: str, host: str | None = None,
+              project_id: str | None = None) -> Verdict:
         """The :class:`Verdict` for ``operation`` (with ``host`` or not)."""
         key = (operation, bool(host), project_id)
         if key not in self._cache:
@@ -166,7 +174,8 @@ class Preflight:
         return Verdict(operation, rule, False, message, findings.make_finding(
             codes.POLICY_DENIED, message, subject=rule))
 
-    def require(self, operation, host=None, project_id=None):
+    def require(self, operation: str, host: str | None = None,
+                project_id: str | None = None) -> Verdict:
         """Raise PolicyDeniedError unless the policy allows ``operation``.
 
         Unknown roles pass (Nova decides), and so does a denial under
@@ -182,8 +191,10 @@ class Preflight:
                 hint=verdict.finding.hint if verdict.finding else None)
         return verdict
 
-    def explain_forbidden(self, operation, nova_reason, host=None,
-                          project_id=None):
+    def explain_forbidden(self, operation: str, nova_reason: str,
+                          host: str | None = None,
+                          project_id: str | None = None
+                          ) -> exceptions.PolicyDeniedError:
         """The error for a 403 from Nova, worded from the policy."""
         verdict = self.check(operation, host, project_id)
         if verdict.allowed is False:
@@ -217,10 +228,12 @@ def release_for_cloud(max_version):
 
 
 def load_policy(policy_file: str | None = None, *,
-                profile: str | None = None, policy_dirs=(),
+                profile: str | None = None,
+                policy_dirs: Iterable[str] = (),
                 release: int | str | None = None,
                 enforce_new_defaults: bool = True,
-                max_version: str | None = None) -> tuple:
+                max_version: str | None = None
+                ) -> tuple['EffectivePolicy', bool]:
     """The effective policy for the preflight.
 
     With no policy file, profile or policy.d given, Nova's defaults of the

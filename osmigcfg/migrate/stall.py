@@ -23,7 +23,7 @@ class StallPolicy:
     action: str = 'wait'
     after: float = 300.0
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.action not in POLICIES:
             raise ValueError(f'stall action must be one of {POLICIES}')
 

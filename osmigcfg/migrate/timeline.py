@@ -8,6 +8,8 @@ name); text in the SVG stays text, so a browser can search it.
 """
 
 import io
+import os
+import typing
 
 from osmigcfg import extras
 from osmigcfg import files
@@ -135,7 +137,8 @@ def inline_svg(bars, *, width=900):
     return text[text.index('<svg'):]
 
 
-def write_timeline(bars: list, path, *, width: int = 900) -> None:
+def write_timeline(bars: list[typing.Any], path: str | os.PathLike[str], *,
+                   width: int = 900) -> None:
     """Write the chart to ``path``: SVG for a ``.svg`` name, else PNG
     (atomically, like every output file)."""
     fmt = 'svg' if str(path).lower().endswith('.svg') else 'png'

@@ -8,10 +8,13 @@ as good as the rules it was decided from.  Nothing here prints or writes
 files; reports are rendered by ``report_text`` / ``report_html``.
 """
 
+from collections.abc import Iterable
 import dataclasses
 import logging
 import re
+from typing import Any
 
+from osmigcfg import inputs
 from osmigcfg.findings import SEVERITY_RANK
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
@@ -36,11 +39,11 @@ class AuditResult:
     expect: str | None = None
     expected: matrix_mod.Matrix | None = None
 
-    def mark(self, action, persona):
+    def mark(self, action: str, persona: str) -> str | None:
         """'high', 'medium', 'info' or None for a cell."""
         return self.marks.get((action, persona))
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {'kind': 'audit', 'matrix': self.matrix.to_dict(),
                 'expect': self.expect, 'findings': self.report.to_list()}
 
@@ -246,8 +249,12 @@ def audit_effective(ep, expect=None, personas=None):
     return AuditResult(matrix, col.report, col.marks, expect, expected)
 
 
-def audit_policy(policy_file=None, *, policy_dirs=(), release=None,
-                 enforce_new_defaults=True, profile=None, expect=None):
+def audit_policy(policy_file: inputs.PathArg | None = None, *,
+                 policy_dirs: Iterable[inputs.PathArg] = (),
+                 release: int | str | None = None,
+                 enforce_new_defaults: bool = True,
+                 profile: str | None = None,
+                 expect: str | None = None) -> AuditResult:
     """Audit a Nova policy: every migration action x persona, with findings.
 
     :param policy_file: policy.yaml path, or None

@@ -109,7 +109,7 @@ class Catalog:
 
     release: int
     nova_version: str | None  # None in the other services' catalogs
-    rules: dict  # name -> RuleInfo, in the service's order
+    rules: dict[str, RuleInfo]  # name -> RuleInfo, in the service's order
     service: str = 'nova'
     service_version: str | None = None  # the service's own version
     series: str | None = None  # e.g. '2026.2' (not in Nova's catalogs)
@@ -117,10 +117,10 @@ class Catalog:
     def __contains__(self, name):
         return name in self.rules
 
-    def get(self, name):
+    def get(self, name: str) -> 'RuleInfo | None':
         return self.rules.get(name)
 
-    def require(self, name):
+    def require(self, name: str) -> 'RuleInfo':
         """The rule, or UnknownRuleError with a did-you-mean."""
         try:
             return self.rules[name]
@@ -129,14 +129,14 @@ class Catalog:
                 name, self.release, self.suggest(name),
                 service=self.service) from None
 
-    def suggest(self, name):
+    def suggest(self, name: str) -> str | None:
         close = difflib.get_close_matches(name, self.rules, n=1, cutoff=0.8)
         return close[0] if close else None
 
-    def rule_defaults(self):
+    def rule_defaults(self) -> list[oslo_policy.RuleDefault]:
         return [r.to_rule_default() for r in self.rules.values()]
 
-    def successors_of(self, name):
+    def successors_of(self, name: str) -> list['RuleInfo']:
         """Rules whose DeprecatedRule names ``name`` (inherit its override)."""
         return [r for r in self.rules.values()
                 if r.deprecated_rule and r.deprecated_rule.name == name
@@ -151,7 +151,7 @@ def _check_service(service):
     return service
 
 
-def known_releases(service='nova'):
+def known_releases(service: str = 'nova') -> list[int]:
     """The Nova releases we ship a ``service`` catalog for."""
     found = []
     pattern = f'{_check_service(service)}-*.yaml'
@@ -193,7 +193,8 @@ def _rule_info(name, entry):
     )
 
 
-def load_catalog(release=DEFAULT_RELEASE, service='nova'):
+def load_catalog(release: int | str | None = DEFAULT_RELEASE,
+                 service: str = 'nova') -> Catalog:
     """The policy catalog of ``service`` for a Nova major release (cached).
 
     Args:
@@ -222,4 +223,5 @@ def _load(release, service):
         series=data.get('series'))
 
 
-load_catalog.cache_clear = _load.cache_clear
+# tests clear the cache through the public name
+load_catalog.cache_clear = _load.cache_clear  # type: ignore[attr-defined]

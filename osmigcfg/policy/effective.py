@@ -12,15 +12,19 @@ deciding never performs I/O (an ``http:`` check is "unknown") and never
 recurses past a bound.
 """
 
+from collections.abc import Iterable
+from collections.abc import Mapping
 import dataclasses
 import pathlib
 import tempfile
+from typing import Any
 
 from oslo_config import cfg
 from oslo_context import context as oslo_context
 from oslo_policy import policy as oslo_policy
 
 from osmigcfg import exceptions
+from osmigcfg import inputs
 from osmigcfg.policy import catalog as catalog_mod
 from osmigcfg.policy import checkstr
 from osmigcfg.policy import codes
@@ -57,16 +61,16 @@ class Origin:
 @dataclasses.dataclass(frozen=True)
 class EffectiveRule:
     name: str
-    check: object  # oslo.policy BaseCheck
+    check: Any  # oslo.policy BaseCheck
     origin: Origin
-    registered: object = None  # catalog.RuleInfo or None
+    registered: catalog_mod.RuleInfo | None = None
 
     @property
-    def check_str(self):
+    def check_str(self) -> str:
         return str(self.check)
 
     @property
-    def default_check_str(self):
+    def default_check_str(self) -> str | None:
         return self.registered.check_str if self.registered else None
 
 
@@ -162,7 +166,7 @@ class EffectivePolicy:
                 return Origin('legacy-or', via=deprecated.check_str)
         return Origin('default')
 
-    def rule(self, name):
+    def rule(self, name: str) -> EffectiveRule:
         """The EffectiveRule for ``name`` (UnknownRuleError if none)."""
         try:
             return self.rules[name]
@@ -170,7 +174,7 @@ class EffectivePolicy:
             raise exceptions.UnknownRuleError(
                 name, self.release, self.catalog.suggest(name)) from None
 
-    def reachable(self, names):
+    def reachable(self, names: Iterable[str]) -> list[str]:
         """The rules named plus every rule they reference, transitively."""
         seen, todo = [], list(names)
         while todo:
@@ -181,7 +185,9 @@ class EffectivePolicy:
             todo.extend(checkstr.rule_references(self.rules[name].check))
         return seen
 
-    def credentials(self, roles, project_id, user_id=None, system_scope=None):
+    def credentials(self, roles: Iterable[str], project_id: str | None,
+                    user_id: str | None = None,
+                    system_scope: str | None = None) -> dict[str, Any]:
         """A RequestContext as Nova builds it (is_admin from the policy)."""
         ctx = oslo_context.RequestContext(
             user_id=user_id or 'osmigcfg-user', project_id=project_id,
@@ -217,7 +223,9 @@ class EffectivePolicy:
             return False, 'unparsable', unknowns
         return allowed, 'check', unknowns
 
-    def decide_all(self, creds, target, rules=None):
+    def decide_all(self, creds: Mapping[str, Any], target: Mapping[str, Any],
+                   rules: Iterable[str] | None = None
+                   ) -> dict[str, bool | None]:
         """rule -> allowed for many rules at once (for matrices and audits).
 
         Many Nova rules share one effective check (``rule:
@@ -236,8 +244,12 @@ class EffectivePolicy:
             out[name] = memo[key]
         return out
 
-    def check(self, rule, roles=(), project_id=None, user_id=None,
-              target=None, system_scope=None, creds=None, explain=True):
+    def check(self, rule: str, roles: Iterable[str] = (),
+              project_id: str | None = None, user_id: str | None = None,
+              target: Mapping[str, Any] | None = None,
+              system_scope: str | None = None,
+              creds: Mapping[str, Any] | None = None,
+              explain: bool = True) -> Decision:
         """Decide whether credentials may perform ``rule`` on ``target``.
 
         ``target`` defaults to an object in the caller's own project.
@@ -302,9 +314,13 @@ def _refuse_bad_sources(sources):
                     f'{entry.name}: {why} ({codes.CHECK_TOO_DEEP})')
 
 
-def load_effective_policy(policy_file=None, *, policy_dirs=(), release=None,
-                          enforce_new_defaults=True, profile=None,
-                          overrides=None, service='nova'):
+def load_effective_policy(policy_file: inputs.PathArg | None = None, *,
+                          policy_dirs: Iterable[inputs.PathArg] = (),
+                          release: int | str | None = None,
+                          enforce_new_defaults: bool = True,
+                          profile: str | None = None,
+                          overrides: Mapping[str, str] | None = None,
+                          service: str = 'nova') -> EffectivePolicy:
     """Compute the effective policy.
 
     :param policy_file: a policy.yaml path, or None

@@ -13,10 +13,18 @@ it; a denial that depends on a check string oslo.policy cannot parse has
 the reason ``unparsable``.
 """
 
+from collections.abc import Iterable
 import dataclasses
+from typing import Any
+from typing import TYPE_CHECKING
 
 from osmigcfg.policy import actions as actions_mod
 from osmigcfg.policy import personas as personas_mod
+
+if TYPE_CHECKING:
+    from osmigcfg.policy.actions import Action
+    from osmigcfg.policy.effective import EffectivePolicy
+    from osmigcfg.policy.personas import Persona
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,26 +105,26 @@ class Matrix:
     cells: dict  # (action key, persona name) -> Cell
     admins: frozenset = frozenset()  # personas context_is_admin passes
 
-    def cell(self, action, persona):
+    def cell(self, action: str, persona: str) -> 'Cell':
         return self.cells[(action, persona)]
 
-    def allowed(self, action, persona):
+    def allowed(self, action: str, persona: str) -> bool | None:
         return self.cells[(action, persona)].allowed
 
-    def persona(self, name):
+    def persona(self, name: str) -> 'Persona':
         return next(p for p in self.personas if p.name == name)
 
-    def rows(self):
+    def rows(self) -> 'list[tuple[Action, list[Cell]]]':
         """(Action, [Cell per persona]) in display order."""
         return [(a, [self.cells[(a.key, p.name)] for p in self.personas])
                 for a in self.actions]
 
-    def allowed_to(self, action):
+    def allowed_to(self, action: str) -> list[str]:
         """Names of the personas allowed to do ``action``."""
         return [p.name for p in self.personas
                 if self.cells[(action, p.name)].allowed]
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         return {
             'release': self.release,
             'enforce_new_defaults': self.enforce_new_defaults,
@@ -173,7 +181,9 @@ def describe_sources(ep):
     return ' + '.join(paths) if paths else f'Nova {ep.release} defaults'
 
 
-def build_matrix(ep, personas=None, actions=None):
+def build_matrix(ep: 'EffectivePolicy',
+                 personas: 'Iterable[Persona] | None' = None,
+                 actions: 'Iterable[Action] | None' = None) -> Matrix:
     """Decide every (action, persona) cell for an EffectivePolicy.
 
     :param ep: EffectivePolicy (``load_effective_policy``)

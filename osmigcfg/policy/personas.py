@@ -10,11 +10,15 @@ of their own, so that an audit answers for them too.
 """
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from oslo_policy import _checks
 
 from osmigcfg import roles as roles_mod
 from osmigcfg.policy import checkstr
+
+if TYPE_CHECKING:
+    from osmigcfg.policy.effective import EffectivePolicy
 
 #: The project that owns the servers, and the one a foreign member is in.
 HOME_PROJECT = 'project-a'
@@ -106,7 +110,7 @@ def custom_roles(sources):
     return found
 
 
-def personas_for(ep):
+def personas_for(ep: 'EffectivePolicy') -> list[Persona]:
     """The standard personas plus one per custom role the files mention.
 
     :param ep: an EffectivePolicy (its sources are scanned for roles)

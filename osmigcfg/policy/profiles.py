@@ -13,6 +13,7 @@ import yaml
 
 from osmigcfg import exceptions
 from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg import resources
 
 
@@ -30,13 +31,13 @@ def _profiles_dir():
     return resources.policies_dir() / 'profiles'
 
 
-def profile_names():
+def profile_names() -> list[str]:
     """Names of the shipped profiles, sorted."""
     return sorted(p.stem for p in _profiles_dir().glob('*.yaml'))
 
 
 @functools.lru_cache(maxsize=None)
-def load_profile(name):
+def load_profile(name: str) -> Profile:
     """Load a shipped profile by name (UnknownProfileError if none)."""
     path = _profiles_dir() / f'{name}.yaml'
     if not path.is_file():
@@ -52,7 +53,7 @@ def load_profile(name):
     )
 
 
-def read_overrides(path):
+def read_overrides(path: inputs.PathArg) -> dict[str, str]:
     """Read a user's override file: a YAML mapping of rule -> check string.
 
     It is a policy file, so it goes through the same reader (line numbers,

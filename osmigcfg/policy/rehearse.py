@@ -20,13 +20,16 @@ action and Nova's answer is compared with the offline prediction.
 Everything created is deleted, and a sandbox started here is stopped.
 """
 
+from collections.abc import Iterable
 import dataclasses
 import logging
 import time
+from typing import TYPE_CHECKING
 
 from osmigcfg import exceptions
 from osmigcfg import extras
 from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
 from osmigcfg.policy import actions as actions_mod
@@ -35,6 +38,9 @@ from osmigcfg.policy import catalog as catalog_mod
 from osmigcfg.policy import effective as effective_mod
 from osmigcfg.policy import matrix as matrix_mod
 from osmigcfg.policy import personas as personas_mod
+
+if TYPE_CHECKING:
+    from osmigcfg.sandbox.nova.sandbox import NovaSandbox
 
 LOG = logging.getLogger(__name__)
 
@@ -174,9 +180,15 @@ def _apply(sandbox, text, policy_dirs, enforce_new_defaults):
     sandbox.set_enforce_new_defaults(enforce_new_defaults)
 
 
-def rehearse_policy(policy_file=None, *, policy_dirs=(), release=None,
-                    enforce_new_defaults=True, profile=None, sandbox=None,
-                    moves=True, personas=None):
+def rehearse_policy(policy_file: inputs.PathArg | None = None, *,
+                    policy_dirs: Iterable[inputs.PathArg] = (),
+                    release: int | None = None,
+                    enforce_new_defaults: bool = True,
+                    profile: str | None = None,
+                    sandbox: 'NovaSandbox | None' = None,
+                    moves: bool = True,
+                    personas: Iterable[str] | None = None
+                    ) -> RehearsalResult:
     """Rehearse a policy against real Nova 34 and compare with the engine.
 
     :param policy_file: policy.yaml path, or None
@@ -204,7 +216,7 @@ def rehearse_policy(policy_file=None, *, policy_dirs=(), release=None,
     text = _policy_text(policy_file, profile)
     began = time.monotonic()
     own = sandbox is None
-    if own:
+    if sandbox is None:
         sandbox = _new_sandbox(policy_dirs, enforce_new_defaults)
         sandbox.start()
     try:

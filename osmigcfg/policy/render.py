@@ -10,6 +10,7 @@ text out.  Two rules always hold:
   written explicitly, so the override cannot leak into it.
 """
 
+from collections.abc import Mapping
 import dataclasses
 import json
 import textwrap
@@ -45,11 +46,11 @@ class RenderedRule:
 class PolicyPlan:
     profile: profiles_mod.Profile
     release: int
-    nova_version: str
+    nova_version: str | None
     rules: tuple
     notes: tuple
 
-    def overrides(self):
+    def overrides(self) -> dict[str, str]:
         """The active rules as a dict (what a deploy tool needs)."""
         return {r.name: r.check_str for r in self.rules if r.active}
 
@@ -98,7 +99,8 @@ def _refuse_unknown_overrides(chosen, catalog):
                                               catalog.suggest(name))
 
 
-def plan_policy(profile, release=None, *, overrides=None):
+def plan_policy(profile: str, release: int | str | None = None, *,
+                overrides: Mapping[str, str] | None = None) -> PolicyPlan:
     """Resolve a profile (+ overrides) against a release's catalog."""
     prof = profiles_mod.load_profile(profile)
     catalog = catalog_mod.load_catalog(catalog_mod.check_release(release))
@@ -161,7 +163,7 @@ def _environment():
     return env
 
 
-def render_plan(plan, fmt='policy-yaml'):
+def render_plan(plan: PolicyPlan, fmt: str = 'policy-yaml') -> str:
     """Render a PolicyPlan in one of FORMATS."""
     if fmt not in FORMATS:
         raise exceptions.InputError(
@@ -171,8 +173,9 @@ def render_plan(plan, fmt='policy-yaml'):
     return template.render(plan=plan, overrides=plan.overrides())
 
 
-def render_policy(profile, release=None, *, overrides=None,
-                  fmt='policy-yaml'):
+def render_policy(profile: str, release: int | str | None = None, *,
+                  overrides: Mapping[str, str] | None = None,
+                  fmt: str = 'policy-yaml') -> str:
     """Render a profile (+ overrides) for a Nova release as text.
 
     :param profile: a shipped profile name (``profile_names()``)

@@ -159,7 +159,8 @@ def rehearsal_view(result):
             'findings': result.report.to_list()}
 
 
-def render_html(result):
+def render_html(result: 'audit_mod.AuditResult | upgrade_mod.UpgradeResult'
+                '| rehearse_mod.RehearsalResult') -> str:
     """Any result (audit, upgrade check, rehearsal) as an HTML document."""
     if isinstance(result, audit_mod.AuditResult):
         view = audit_view(result)

@@ -137,7 +137,8 @@ def rehearsal_text(result):
     return '\n'.join(lines) + '\n'
 
 
-def render_text(result):
+def render_text(result: 'audit_mod.AuditResult | upgrade_mod.UpgradeResult'
+                '| rehearse_mod.RehearsalResult') -> str:
     """Any result (audit, upgrade check, rehearsal) as plain text."""
     if isinstance(result, audit_mod.AuditResult):
         return audit_text(result)

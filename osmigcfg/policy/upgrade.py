@@ -14,12 +14,14 @@ release that inherits an override instead of applying its own default
 the target release no longer has (POL404).
 """
 
+from collections.abc import Iterable
 import dataclasses
 import logging
 import pathlib
 import tempfile
 
 from osmigcfg import exceptions
+from osmigcfg import inputs
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
 from osmigcfg.policy import actions as actions_mod
@@ -262,8 +264,12 @@ def compare_policies(old_ep, new_ep):
     return UpgradeResult(before, after, changes, report, inherited)
 
 
-def check_upgrade(policy_file=None, *, policy_dirs=(), from_release=None,
-                  to_release=None, enforce_new_defaults=True, profile=None):
+def check_upgrade(policy_file: inputs.PathArg | None = None, *,
+                  policy_dirs: Iterable[inputs.PathArg] = (),
+                  from_release: int | str | None = None,
+                  to_release: int | str | None = None,
+                  enforce_new_defaults: bool = True,
+                  profile: str | None = None) -> UpgradeResult:
     """What changes for the same policy files between two Nova releases.
 
     :param policy_file: policy.yaml path, or None

@@ -8,8 +8,11 @@ migration actions: ``exposure``) run on the real Enforcer's rules from
 ``effective``.  ``audit`` carries the errors of ``validate_effective``.
 """
 
+from collections.abc import Iterable
+
 from osmigcfg import exceptions
 from osmigcfg import files
+from osmigcfg import inputs
 from osmigcfg.findings import Report
 from osmigcfg.findings import make_finding
 from osmigcfg.policy import catalog as catalog_mod
@@ -168,8 +171,10 @@ def validate_effective(ep):
     return report
 
 
-def validate_policy(policy_file=None, *, policy_dirs=(), release=None,
-                    enforce_new_defaults=True):
+def validate_policy(policy_file: inputs.PathArg | None = None, *,
+                    policy_dirs: Iterable[inputs.PathArg] = (),
+                    release: int | str | None = None,
+                    enforce_new_defaults: bool = True) -> Report:
     """Validate policy files for a Nova release.
 
     :returns: Report of findings (empty when clean)

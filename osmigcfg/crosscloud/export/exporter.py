@@ -45,7 +45,7 @@ class ExportResult:
     report: findings.Report
     written: list = dataclasses.field(default_factory=list)
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         return {d.type: len(d.entries) for d in self.documents}
 
 

@@ -54,7 +54,7 @@ class PlanItem:
     changes: list = dataclasses.field(default_factory=list)
 
     @property
-    def type(self):
+    def type(self) -> str:
         return self.entry.type
 
 
@@ -68,8 +68,8 @@ class Plan:
     #: ``volume`` without block storage): left out of what is applied
     absent_parts: dict = dataclasses.field(default_factory=dict)
 
-    def counts(self):
-        counts = {}
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
         for item in self.items:
             counts[item.action] = counts.get(item.action, 0) + 1
         return counts

@@ -57,8 +57,8 @@ class KeystoneType(ResourceType):
 class NamedKeystoneType(KeystoneType):
     """A project or user: POST/PATCH ``/<collection>``, in a domain."""
 
-    collection = None
-    key = None
+    collection: str | None = None
+    key: str | None = None
 
     def export_params(self, raw, refs):
         params = super().export_params(raw, refs)

@@ -48,10 +48,10 @@ class NeutronType(ResourceType):
 
     service = 'network'
     #: the URL collection (``security-groups``) and the body key
-    collection = None
-    key = None
+    collection: str | None = None
+    key: str | None = None
     #: params sent by a later call, not in the create body
-    later = ('tags',)
+    later: tuple[str, ...] = ('tags',)
 
     @property
     def list_key(self):

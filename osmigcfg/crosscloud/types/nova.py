@@ -8,6 +8,7 @@ use it, and so do the cutover (:mod:`osmigcfg.crosscloud.cutover.nova_ops`)
 and the policy preflight.
 """
 
+from typing import Any
 import weakref
 
 from osmigcfg.cloud import compute as cloud_compute
@@ -15,7 +16,8 @@ from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud.resources import ResourceType
 
-_SESSIONS = weakref.WeakKeyDictionary()
+_SESSIONS: weakref.WeakKeyDictionary[
+    Any, cloud_compute.ComputeSession] = weakref.WeakKeyDictionary()
 
 
 def session(conn):
