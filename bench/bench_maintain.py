@@ -189,6 +189,7 @@ def maintain(nova, proxy, env, args, tmp, label):
     try:
         waves = [(len(w['movers']), len(w['hosts']))
                  for w in book.plan['waves']]
+        twice = sum(len(w['twice']) for w in book.plan['waves'])
     finally:
         book.close()
     moves_after = live_moves(admin)
@@ -200,7 +201,7 @@ def maintain(nova, proxy, env, args, tmp, label):
             'migrations': migrations, 'window': window, 'waves': waves,
             'moves': moves_per_server(moves_before, moves_after, ids),
             'slot': nova_slots(nova.log_path, *window)[1],
-            'kinds': kinds}
+            'kinds': kinds, 'twice': twice}
 
 
 def naive_rolling(nova, proxy, env, args, tmp):
@@ -282,10 +283,16 @@ def report(args, boot, start, runs, naive, serial):
     print('floor = sum over waves of ceil(servers in wave / (k x hosts in '
           'wave)) x slot, slot = mean time Nova held a live-migration slot '
           'in the same run (its log)')
+    for r in runs:
+        print(f'moves per server at {r["servers"]}: {r["moves"]:.2f}; the '
+              f'plan said {r["twice"]} would move twice (no room on '
+              f'hosts done or outside the scope: with every compute in '
+              f'scope, the first wave\'s), i.e. '
+              f'{1 + r["twice"] / max(1, r["servers"]):.2f}')
     if naive:
-        print(f'moves per server: maintain {large["moves"]:.2f}, naive '
-              f'host-by-host rolling drain {naive["moves"]:.2f} (same '
-              f'{large["servers"]} servers, {naive["seconds"]:.0f} s)')
+        print(f'naive host-by-host rolling drain, same {large["servers"]} '
+              f'servers: {naive["moves"]:.2f} moves per server '
+              f'({naive["seconds"]:.0f} s)')
     serial_n = serial['per_server'] * large['servers']
     print(f'serial `openstack server migrate --live-migration --wait` loop: '
           f'{serial["per_server"]:.1f} s per server measured on '

@@ -136,6 +136,10 @@ class MaintainRun:
         self.progress.setdefault('services', {})
         self.events = engine.EventStream(journal.events_path, callbacks,
                                          clock=clock)
+        #: host -> the state this process set and saw Nova accept; such a
+        #: host is not asked again (holding the later hosts every wave
+        #: would cost two requests per host and wave)
+        self._applied = {}
 
     # -- journal -----------------------------------------------------------
     def save(self):
@@ -162,12 +166,17 @@ class MaintainRun:
         initial = self.plan['initial'].get(host) or {}
         if initial.get('status') != 'enabled':
             return
+        if self._applied.get(host) == wanted and \
+                self.progress['services'].get(host) == wanted:
+            return
+        self._applied.pop(host, None)
         self.progress['services'][host] = wanted
         self.save()  # before the call: the journal never under-reports
         reason = {'maintenance': steps.MAINTAIN_REASON,
                   'held': steps.HOLD_REASON}.get(wanted)
         steps.set_disabled(self.compute, self.preflight, host,
                            wanted != 'enabled', reason)
+        self._applied[host] = wanted
         self.events.emit('maintain.service', item=host, status=wanted)
 
     # -- the run -----------------------------------------------------------
@@ -269,8 +278,11 @@ class MaintainRun:
         record = self.progress['steps'][name]
         journals = list(record.get('journals') or [])
         moved = 0
+        unfinished = True  # a drain journal left by an earlier process
         for _ in range(DRAIN_ATTEMPTS):
-            if journals and os.path.exists(journals[-1]):
+            # resumed when it may hold servers in flight; one this loop
+            # ran to its end is not opened and run again
+            if unfinished and journals and os.path.exists(journals[-1]):
                 found = self._resume_sub(journals[-1])
                 moved += sum(1 for o in found if o.outcome == 'migrated')
             left = self._movers(wave)
@@ -282,9 +294,10 @@ class MaintainRun:
             sub = planner.Plan('migrate', None, left)
             self.events.emit('maintain.drain', item=name, servers=len(left),
                              journal=path)
-            found, _ = run_mod.execute(
+            found, result = run_mod.execute(
                 self.compute, self.preflight, plan=sub, journal_path=path,
                 options=self.run_options, callbacks=self.callbacks)
+            unfinished = bool(getattr(result, 'suspended', True))
             moved += sum(1 for o in found if o.outcome == 'migrated')
             journals_done = [o for o in found if o.outcome != 'migrated']
             if journals_done and len(journals_done) == len(found):
