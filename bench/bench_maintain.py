@@ -8,14 +8,16 @@ One Nova 34 sandbox with ``--computes`` fake computes
 set_migration_duration``), every API request counted by a loopback proxy
 in front of it.  In this order:
 
-1. boot ``--small`` servers (Nova multi-create), then ``osmigcfg maintain
-   --all-computes --hosts-at-once H --exec true`` (small scale);
-2. boot servers up to ``--servers``, and the same ``maintain`` again
+1. boot ``--small`` servers (Nova multi-create);
+2. the naive host-by-host rolling drain on them, as Nova placed them:
+   ``osmigcfg drain HOST --disable-service --enable-service`` for every
+   host in turn, nothing keeping the hosts still to do out of the
+   scheduler's reach (at most ``--naive-budget`` seconds);
+3. ``osmigcfg maintain --all-computes --hosts-at-once H --exec true``
+   (small scale);
+4. boot servers up to ``--servers``, and the same ``maintain`` again
    (large scale);
-3. the naive host-by-host rolling drain: ``osmigcfg drain HOST
-   --disable-service --enable-service`` for every host in turn, nothing
-   keeping the hosts still to do out of the scheduler's reach;
-4. the serial loop operators script, ``openstack server migrate
+5. the serial loop operators script, ``openstack server migrate
    --live-migration --wait SERVER`` (the real CLI), on ``--serial-subset``
    servers; its time per server is extrapolated to ``--servers``
    (labelled).
@@ -81,6 +83,9 @@ def parse_args(argv=None):
     parser.add_argument('--serial-subset', type=int, default=4)
     parser.add_argument('--no-naive', dest='naive', action='store_false',
                         help='skip the naive rolling drain')
+    parser.add_argument('--naive-budget', type=float, default=600.0,
+                        help='seconds after which the naive rolling drain '
+                             'drains no further host')
     parser.add_argument('--verbose', action='store_true',
                         help='print the requests by kind')
     args = parser.parse_args(argv)
@@ -207,17 +212,22 @@ def maintain(nova, proxy, env, args, tmp, label):
 def naive_rolling(nova, proxy, env, args, tmp):
     """``osmigcfg drain HOST`` for every host in turn (the host disabled
     while drained, enabled after; later hosts stay open to the
-    scheduler)."""
+    scheduler), until ``--naive-budget`` seconds have passed."""
     admin = nova.admin
     ids = [s.id for s in admin.compute.servers(all_projects=True)]
     before, began = live_moves(admin), time.monotonic()
+    done = []
     for host in sorted(nova.computes):
+        if time.monotonic() - began > args.naive_budget:
+            break
         argv = OSMIGCFG + ['drain', host, '--yes', '--disable-service',
                            '--enable-service', '--nova-limit', str(args.k),
                            '--journal', str(tmp / f'naive-{host}.journal')]
         measured(argv + PREFLIGHT, env, tmp / f'naive-{host}.out')
+        done.append(host)
     after = live_moves(admin)
-    return {'seconds': time.monotonic() - began,
+    return {'seconds': time.monotonic() - began, 'servers': len(ids),
+            'hosts': len(done),
             'moves': moves_per_server(before, after, ids)}
 
 
@@ -243,63 +253,64 @@ def startup_cpu(env, tmp):
     return cpu, rss
 
 
-def report(args, boot, start, runs, naive, serial):
-    k, d = args.k, args.hold
-    print(f'\nRolling maintenance of {args.computes} computes, '
+def print_header(args, start):
+    print(f'Rolling maintenance of {args.computes} computes, '
           f'--hosts-at-once {args.hosts_at_once}, Nova max_concurrent_live_'
-          f'migrations k={k}, each live migration held {d:g} s (fake '
-          f'driver)')
+          f'migrations k={args.k}, each live migration held {args.hold:g} s '
+          f'(fake driver)')
+    print(f'osmigcfg start-up alone (`maintain --help`): {start[0]:.2f} s '
+          f'CPU, {start[1]:.0f} MiB RSS (taken off its CPU below)',
+          flush=True)
+
+
+def print_naive(naive):
+    partial = '' if naive['hosts'] == naive['of'] else \
+        f' (stopped by --naive-budget after {naive["hosts"]} hosts)'
+    print(f'naive host-by-host rolling drain (`osmigcfg drain HOST '
+          f'--disable-service --enable-service` per host, {naive["servers"]}'
+          f' servers): {naive["moves"]:.2f} moves per server, '
+          f'{naive["seconds"]:.0f} s{partial}', flush=True)
+
+
+def print_maintain(args, r, start):
+    slot = r['slot'] or args.hold
+    bound = floor(r['waves'], args.k, slot)
+    own = max(0.0, r['cpu'] - start[0])
+    print(f'maintain, {r["servers"]} servers: {r["state"]}, '
+          f'{r["migrations"]} live migrations; makespan {r["makespan"]:.1f} s'
+          f' (whole command {r["seconds"]:.1f} s) vs Nova\'s floor '
+          f'{bound:.1f} s = {r["makespan"] / bound:.2f}x (slot '
+          f'{slot:.2f} s measured); moves per server {r["moves"]:.2f} (the '
+          f'plan foresaw {r["twice"]} moving twice: '
+          f'{1 + r["twice"] / max(1, r["servers"]):.2f}); '
+          f'{r["requests"] / max(1, r["migrations"]):.2f} API requests per '
+          f'migration; {own / max(1, r["migrations"]):.3f} CPU s per '
+          f'migration; peak RSS {r["rss"]:.0f} MiB', flush=True)
+    if args.verbose:
+        print('  requests: ' + ', '.join(
+            f'{n} {kind}' for kind, n in r['kinds'].most_common()),
+            flush=True)
+
+
+def print_summary(args, boot, runs, serial):
     print('booting (multi-create, 50 per request): '
           + ', '.join(f'{n} servers in {s:.0f} s' for n, s in boot))
-    print(f'osmigcfg start-up alone: {start[0]:.2f} s CPU, '
-          f'{start[1]:.0f} MiB RSS')
-    head = (f'{"servers":>7} {"state":>6} {"makespan":>9} {"floor":>7} '
-            f'{"ratio":>6} {"slot s":>6} {"moves/srv":>9} {"req/mig":>7} '
-            f'{"CPU s/mig":>9} {"peak RSS":>8}')
-    print(head)
-    for r in runs:
-        slot = r['slot'] or d
-        bound = floor(r['waves'], k, slot)
-        own = max(0.0, r['cpu'] - start[0])
-        print(f'{r["servers"]:7d} {r["state"]:>6} {r["makespan"]:8.1f}s '
-              f'{bound:6.1f}s {r["makespan"] / bound:5.2f}x '
-              f'{slot:6.2f} {r["moves"]:9.2f} '
-              f'{r["requests"] / max(1, r["migrations"]):7.2f} '
-              f'{own / max(1, r["migrations"]):9.4f} '
-              f'{r["rss"]:6.0f}MiB')
     small, large = runs
-    if args.verbose:
-        for r in runs:
-            print(f'requests at {r["servers"]} servers: '
-                  + ', '.join(f'{n} {kind}' for kind, n in
-                              r['kinds'].most_common()))
     per = [r['requests'] / max(1, r['migrations']) for r in runs]
     print(f'API requests per migration: {per[0]:.2f} at {small["servers"]}'
           f' servers, {per[1]:.2f} at {large["servers"]} (growth '
           f'{per[1] / per[0]:.2f}x; target flat, <= 5)')
-    print('makespan = first to last maintain event (plan, waves, exec, '
-          'services); the whole command with start-up and planning took '
-          + ', '.join(f'{r["seconds"]:.1f} s' for r in runs))
-    print('floor = sum over waves of ceil(servers in wave / (k x hosts in '
-          'wave)) x slot, slot = mean time Nova held a live-migration slot '
-          'in the same run (its log)')
-    for r in runs:
-        print(f'moves per server at {r["servers"]}: {r["moves"]:.2f}; the '
-              f'plan said {r["twice"]} would move twice (no room on '
-              f'hosts done or outside the scope: with every compute in '
-              f'scope, the first wave\'s), i.e. '
-              f'{1 + r["twice"] / max(1, r["servers"]):.2f}')
-    if naive:
-        print(f'naive host-by-host rolling drain, same {large["servers"]} '
-              f'servers: {naive["moves"]:.2f} moves per server '
-              f'({naive["seconds"]:.0f} s)')
+    print('makespan: first to last maintain event (waves, the command, '
+          'services); floor: sum over waves of ceil(servers in wave / (k x '
+          'hosts in wave)) x slot, the mean time Nova held a '
+          'live-migration slot in the same run (its log)')
     serial_n = serial['per_server'] * large['servers']
     print(f'serial `openstack server migrate --live-migration --wait` loop: '
           f'{serial["per_server"]:.1f} s per server measured on '
-          f'{args.serial_subset}; extrapolated to {large["servers"]}: '
+          f'{args.serial_subset}; EXTRAPOLATED to {large["servers"]}: '
           f'{serial_n:.0f} s ({serial_n / large["makespan"]:.1f}x maintain, '
           f'which also restores every host), {serial["requests"]:.1f} '
-          f'requests per migration')
+          f'requests per migration', flush=True)
 
 
 def main():
@@ -320,6 +331,7 @@ def main():
         with faultproxy.FaultProxy(nova.port, lambda m, p: 'pass') as proxy:
             env = cli_env(nova, proxy, tmp)
             start = startup_cpu(env, tmp)
+            print_header(args, start)
             have = 0
             for label, count in (('small', args.small),
                                  ('large', args.servers)):
@@ -329,11 +341,15 @@ def main():
                                    project_query={'all_projects': True})
                 boot.append((count - have, time.monotonic() - began))
                 have = count
+                if label == 'small' and args.naive:
+                    # on the layout Nova booted, before maintain moved any
+                    naive = naive_rolling(nova, proxy, env, args, tmp)
+                    naive['of'] = args.computes
+                    print_naive(naive)
                 runs.append(maintain(nova, proxy, env, args, tmp, label))
-            naive = naive_rolling(nova, proxy, env, args, tmp) \
-                if args.naive else None
+                print_maintain(args, runs[-1], start)
             serial = serial_loop(nova, proxy, env, args, tmp)
-        report(args, boot, start, runs, naive, serial)
+        print_summary(args, boot, runs, serial)
 
 
 if __name__ == '__main__':
