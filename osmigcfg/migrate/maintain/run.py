@@ -136,6 +136,10 @@ class MaintainRun:
         self.progress.setdefault('services', {})
         self.events = engine.EventStream(journal.events_path, callbacks,
                                          clock=clock)
+        #: host -> the state this process set and saw Nova accept; such a
+        #: host is not asked again (holding the later hosts every wave
+        #: would cost two requests per host and wave)
+        self._applied = {}
 
     # -- journal -----------------------------------------------------------
     def save(self):
@@ -162,12 +166,17 @@ class MaintainRun:
         initial = self.plan['initial'].get(host) or {}
         if initial.get('status') != 'enabled':
             return
+        if self._applied.get(host) == wanted and \
+                self.progress['services'].get(host) == wanted:
+            return
+        self._applied.pop(host, None)
         self.progress['services'][host] = wanted
         self.save()  # before the call: the journal never under-reports
         reason = {'maintenance': steps.MAINTAIN_REASON,
                   'held': steps.HOLD_REASON}.get(wanted)
         steps.set_disabled(self.compute, self.preflight, host,
                            wanted != 'enabled', reason)
+        self._applied[host] = wanted
         self.events.emit('maintain.service', item=host, status=wanted)
 
     # -- the run -----------------------------------------------------------
