@@ -26,6 +26,18 @@ from tests.crosscloud import migration_support as ms
 pytestmark = pytest.mark.clouds
 
 
+@pytest.fixture(scope='module', autouse=True)
+def _drop_flavors(local_clouds):
+    """Delete this module's public flavors afterwards: the clouds are shared
+    by the session, and another module's export would list them."""
+    yield
+    for cloud in ('src', 'dst'):
+        admin = local_clouds.connect(cloud, admin=True)
+        for flavor in list(admin.compute.flavors()):
+            if flavor.name.startswith('xb.'):
+                admin.compute.delete_flavor(flavor)
+
+
 def _flavor(admin, name, disk):
     if not any(f.name == name for f in admin.compute.flavors()):
         admin.compute.create_flavor(name=name, vcpus=1, ram=128, disk=disk,

@@ -25,6 +25,18 @@ from tests.crosscloud import migration_support as ms
 pytestmark = pytest.mark.clouds
 
 
+@pytest.fixture(scope='module', autouse=True)
+def _drop_flavors(local_clouds):
+    """Delete this module's public flavors afterwards: the clouds are shared
+    by the session, and another module's export would list them."""
+    yield
+    for cloud in ('src', 'dst'):
+        admin = local_clouds.connect(cloud, admin=True)
+        for flavor in list(admin.compute.flavors()):
+            if flavor.name.startswith('cw.'):
+                admin.compute.delete_flavor(flavor)
+
+
 def _flavor(local_clouds, name):
     for cloud in ('src', 'dst'):
         admin = local_clouds.connect(cloud, admin=True)

@@ -335,18 +335,20 @@ def test_conf_limits_concurrent_live_migrations_and_stop_ends_process():
         pid = sandbox.pid
         first, second = (sandbox.boot(admin, f'vm{i}', host='src')
                          for i in range(2))
-        sandbox.set_migration_duration(live=1.0)
+        # long enough that the first is still running when the second is
+        # queued, even when a loaded machine is slow to accept the second
+        sandbox.set_migration_duration(live=5.0)
         for server in (first, second):
             admin.compute.live_migrate_server(server, host='dst',
                                               block_migration='auto')
         statuses = servers.wait_until(
             lambda: {m.status for m in admin.compute.migrations()}
             >= {'running', 'queued'} or None,
-            'one running and one queued live migration', timeout=10)
+            'one running and one queued live migration', timeout=30)
         assert statuses
         for server in (first, second):
             servers.wait_until(lambda: sandbox.host_of(server) == 'dst',
-                               'both migrations to finish', timeout=20)
+                               'both migrations to finish', timeout=60)
     assert not sandbox.running
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
