@@ -48,6 +48,11 @@ CODES = (
              'service_token_roles'),
     CodeInfo('RDY204', W, 'role assignments could not be read from keystone',
              'run as a cloud admin, or give --role-assignments'),
+    CodeInfo('RDY205', E, 'Nova\'s service token lacks a role Neutron '
+             'requires of service tokens: Neutron rejects every call Nova '
+             'makes', 'openstack role add --user nova --project service '
+             'service (Nova\'s [service_user] user), or set neutron.conf '
+             '[keystone_authtoken] service_token_roles_required = false'),
     # -- RDY3xx: configuration --------------------------------------------
     CodeInfo('RDY301', E, 'nova.conf has no credentials for a service Nova '
              'calls during migrations', 'set auth_type, auth_url, username, '

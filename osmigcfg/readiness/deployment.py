@@ -3,8 +3,8 @@
 nova.conf names the users Nova calls Neutron and Placement as (``[neutron]``,
 ``[placement]``), its service token (``[service_user]``) and how long it
 waits for Neutron's events; neutron.conf ``[nova]`` names the user Neutron
-sends those events as; cinder.conf ``[keystone_authtoken]`` says which
-roles a service token must carry.  Files are split by oslo.config's own ini
+sends those events as; cinder.conf and neutron.conf
+``[keystone_authtoken]`` say which roles a service token must carry.  Files are split by oslo.config's own ini
 parser (``config.readers``); values are read with oslo.config's types.  A
 file not given leaves its user's name assumed (RDY305).
 """
@@ -46,13 +46,24 @@ class ServiceUser:
 
 
 @dataclasses.dataclass(frozen=True)
+class TokenRoles:
+    """A service's keystonemiddleware rule for service tokens: with
+    ``required``, a request whose service token holds none of ``roles`` is
+    refused (401)."""
+
+    roles: tuple
+    required: bool
+    file: str
+    line: int | None     # of service_token_roles_required, if set
+
+
+@dataclasses.dataclass(frozen=True)
 class Deployment:
     users: dict              # identity -> ServiceUser
     send_service_token: bool
     vif_plugging_timeout: int
     vif_plugging_is_fatal: bool
-    cinder_token_roles: tuple | None     # None: cinder.conf not given
-    cinder_token_roles_required: bool | None
+    token_roles: dict        # 'cinder'/'neutron' -> TokenRoles, if given
     reasons: tuple           # RDY3xx Reason
     nova_conf: str | None = None
 
@@ -148,20 +159,23 @@ def _neutron_reasons(neutron, events_fatal):
                     kinds, ini=neutron, section='nova', severity=severity)]
 
 
-def _cinder_settings(cinder):
-    section = 'keystone_authtoken'
-    required = cinder.get(section, 'service_token_roles_required',
-                          types.Boolean(), default=False)
-    roles = cinder.get(section, 'service_token_roles',
-                       types.List(), default=list(DEFAULT_TOKEN_ROLES))
-    reasons = []
-    if not required:
-        reasons.append(_reason(
-            'RDY307', 'cinder.conf [keystone_authtoken] '
-            'service_token_roles_required is not true: any valid token '
-            'passes as a service token', (), ini=cinder, section=section,
-            key='service_token_roles_required'))
-    return tuple(roles), required, reasons
+def _token_roles(ini):
+    section, key = 'keystone_authtoken', 'service_token_roles_required'
+    required = ini.get(section, key, types.Boolean(), default=False)
+    roles = ini.get(section, 'service_token_roles',
+                    types.List(), default=list(DEFAULT_TOKEN_ROLES))
+    line = ini.values.get((section, key), (None, None))[1]
+    return TokenRoles(tuple(roles), bool(required), ini.path, line)
+
+
+def _cinder_reasons(cinder, token):
+    if token.required:
+        return []
+    return [_reason(
+        'RDY307', 'cinder.conf [keystone_authtoken] '
+        'service_token_roles_required is not true: any valid token '
+        'passes as a service token', (), ini=cinder,
+        section='keystone_authtoken', key='service_token_roles_required')]
 
 
 def _missing(name, identities):
@@ -201,14 +215,15 @@ def read_deployment(nova_conf=None, neutron_conf=None, *, cinder_conf=None):
         fatal = nova.get('DEFAULT', 'vif_plugging_is_fatal',
                          types.Boolean(), default=True)
     events_fatal = bool(timeout) and fatal
+    token_roles = {}
     if neutron is None:
         reasons.append(_missing('neutron.conf', ['neutron_nova_user']))
     else:
         reasons += _neutron_reasons(neutron, events_fatal)
-    roles = required = None
+        token_roles['neutron'] = _token_roles(neutron)
     if cinder is not None:
-        roles, required, more = _cinder_settings(cinder)
-        reasons += more
+        token_roles['cinder'] = _token_roles(cinder)
+        reasons += _cinder_reasons(cinder, token_roles['cinder'])
     users = {}
     for identity, (filename, _s, _a) in SERVICE_USERS.items():
         ini = nova if filename == 'nova.conf' else neutron
@@ -216,7 +231,6 @@ def read_deployment(nova_conf=None, neutron_conf=None, *, cinder_conf=None):
     return Deployment(users=users, send_service_token=bool(send),
                       vif_plugging_timeout=timeout,
                       vif_plugging_is_fatal=fatal,
-                      cinder_token_roles=roles,
-                      cinder_token_roles_required=required,
+                      token_roles=token_roles,
                       reasons=tuple(reasons),
                       nova_conf=str(nova_conf) if nova_conf else None)

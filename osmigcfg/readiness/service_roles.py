@@ -3,8 +3,8 @@
 The configuration names the users (``deployment``), the role assignments
 say what they hold (``assignments``, from a file or keystone); this module
 gives each identity of the call table its roles, or says why they are not
-known, and checks Nova's service token against Cinder's required roles.
-Pure.
+known, and checks Nova's service token against the roles Cinder and Neutron
+require of service tokens.  Pure.
 """
 
 from osmigcfg.findings import make_finding
@@ -68,27 +68,53 @@ def identities(table, deployment, assignments, *, caller_roles=('admin',)):
     return whos, reasons
 
 
+#: service -> (finding code, what its refusal breaks)
+_TOKEN_CHECKS = {
+    'cinder': ('RDY203', 'Cinder rejects the requests that carry its token'),
+    'neutron': ('RDY205', 'Neutron rejects (401) every request that carries '
+                'its token, so nova-api answers 500 '
+                'NeutronAdminCredentialConfigurationInvalid to the move (and '
+                'to listing servers)'),
+}
+
+
 def service_token_reasons(table, deployment, assignments):
-    """RDY203 when Cinder requires roles Nova's service user lacks."""
-    if not (deployment.cinder_token_roles_required
-            and deployment.send_service_token):
+    """RDY203 (Cinder) and RDY205 (Neutron) when the service requires roles
+    of service tokens that Nova's service user lacks."""
+    if not deployment.send_service_token:
         return []
+    out = []
+    for service, token in sorted(deployment.token_roles.items()):
+        if token.required:
+            out += _token_reasons(table, deployment, assignments, service,
+                                  token)
+    return out
+
+
+def _token_reasons(table, deployment, assignments, service, token):
+    code, effect = _TOKEN_CHECKS[service]
+    name = service.capitalize()
     user = deployment.users['nova_service_user']
     who = _who(user, assignments)
-    wanted = deployment.cinder_token_roles
+    wanted = token.roles
     senders = {n for n, i in table.identities.items() if i.service_token}
-    kinds = _kinds_of(table, senders, service='cinder')
+    kinds = _kinds_of(table, senders, service=service)
     if who.roles is None:
         return [result_mod.Reason(make_finding(
             'RDY201', f'roles of Nova\'s service user {user.name!r} are not '
-            f'known: Cinder requires one of {", ".join(wanted)} of its '
+            f'known: {name} requires one of {", ".join(wanted)} of its '
             'service tokens', subject=_subject(user)), kinds, unknown=True)]
     if set(who.roles) & set(wanted):
         return []
+    setting = f'{service}.conf [keystone_authtoken] ' \
+        'service_token_roles_required'
     return [result_mod.Reason(make_finding(
-        'RDY203', f'Nova\'s [service_user] {who.describe()} holds none of '
-        f'Cinder\'s service_token_roles ({", ".join(wanted)}): Cinder '
-        'rejects the requests that carry its token',
+        code, f'Nova\'s [service_user] {who.describe()} holds none of '
+        f'{name}\'s service_token_roles ({", ".join(wanted)}) and '
+        f'{setting} is true: {effect}',
+        file=token.file, line=token.line,
         subject=_subject(user),
         hint=f'openstack role add --user {user.name} --project '
-             f'{user.project} {wanted[0]}'), kinds)]
+             f'{user.project} {wanted[0]}'
+             + (f' (or, weaker, set {setting} = false)'
+                if service == 'neutron' else '')), kinds)]

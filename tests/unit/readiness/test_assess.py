@@ -8,6 +8,7 @@ import pytest
 
 from osmigcfg import readiness
 from osmigcfg.readiness import calls
+from tests.unit.readiness import conftest
 
 LIVE = {'live', 'live_block', 'live_volumes', 'host_targeted'}
 
@@ -307,9 +308,70 @@ def test_lost_events_only_warn_when_nova_does_not_fail_on_them(
 
 
 def _nova_conf_with(line):
-    from tests.unit.readiness import conftest
     text = conftest.NOVA_CONF.format(
         auth_nova=conftest.AUTH.format(user='nova'), send='true')
     key = line.split(' = ')[0]
     return '\n'.join(line if ln.startswith(key) else ln
                      for ln in text.splitlines()) + '\n'
+
+
+def _neutron_conf(required='true', roles=None):
+    text = conftest.NEUTRON_CONF + '\n[keystone_authtoken]\n' \
+        f'service_token_roles_required = {required}\n'
+    return text + (f'service_token_roles = {roles}\n' if roles else '')
+
+
+def test_neutron_requires_a_role_nova_service_token_lacks(deployment):
+    # seen on the whole local cloud: nova without `service` -> 401 from
+    # Neutron on every call carrying Nova's service token
+    result = _assess(deployment(roles={'nova': ['admin'],
+                                       'neutron': ['service', 'admin']},
+                                neutron_conf=_neutron_conf()))
+    token = next(f for f in result.report if f.code == 'RDY205')
+    assert token.severity == 'error'
+    assert "'nova' (admin, manager, member, reader on project 'service')" \
+        in token.message
+    assert "Neutron's service_token_roles (service)" in token.message
+    assert 'NeutronAdminCredentialConfigurationInvalid' in token.message
+    assert token.location.file.endswith('neutron.conf')
+    text = _neutron_conf().splitlines()
+    assert token.location.line == text.index(
+        'service_token_roles_required = true') + 1
+    assert token.hint.startswith(
+        'openstack role add --user nova --project service service')
+    assert 'service_token_roles_required = false' in token.hint
+    assert _blocked(result) == set(calls.KINDS)
+    assert all('RDY205' in _codes(result, k) for k in calls.KINDS)
+
+
+def test_neutron_token_roles_held_or_not_required_are_ready(deployment):
+    held = _assess(deployment(neutron_conf=_neutron_conf()))
+    assert held.verdicts() == {k: 'ready' for k in calls.KINDS}
+    off = _assess(deployment(roles={'nova': ['admin'],
+                                    'neutron': ['service', 'admin']},
+                             neutron_conf=_neutron_conf('false')))
+    assert 'RDY205' not in {f.code for f in off.report}
+    not_sent = _assess(deployment(send='false', roles={
+        'nova': ['admin'], 'neutron': ['service', 'admin']},
+        neutron_conf=_neutron_conf()))
+    assert 'RDY205' not in {f.code for f in not_sent.report}
+
+
+def test_an_implied_role_satisfies_neutron_token_roles(deployment):
+    # reader is implied by admin only: service alone does not carry it
+    implied = _assess(deployment(roles={'nova': ['service', 'admin'],
+                                        'neutron': ['service', 'admin']},
+                                 neutron_conf=_neutron_conf(roles='reader')))
+    assert implied.verdicts() == {k: 'ready' for k in calls.KINDS}
+    direct = _assess(deployment(neutron_conf=_neutron_conf(roles='reader')))
+    assert 'RDY205' in {f.code for f in direct.report}
+    assert _blocked(direct) == set(calls.KINDS)
+
+
+def test_neutron_token_roles_with_unknown_roles_are_unknown(deployment):
+    files = deployment(neutron_conf=_neutron_conf())
+    del files['role_assignments']
+    result = _assess(files)
+    assert 'RDY205' not in {f.code for f in result.report}
+    assert any(f.code == 'RDY201' and 'Neutron requires one of service'
+               in f.message for f in result.report)
