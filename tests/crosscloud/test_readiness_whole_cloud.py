@@ -95,6 +95,11 @@ def test_nova_without_service_cannot_bind_ports_predicted_and_real(
         assert "denies 'nova'" in binding[0].message
         assert binding[0].hint.startswith(
             'openstack role add --user nova --project service service')
+        # ...and the cause that strikes first: Neutron requires the service
+        # role of every service token (service_token_roles_required)
+        token = [f for f in broken.report if f.code == 'RDY205']
+        assert len(token) == 1 and 'nova' in token[0].message, [
+            f.message for f in broken.report]
         # the real outcome: Neutron refuses Nova (its service token lacks
         # service, and service_token_roles_required is true: 401 for every
         # Nova call, the port binding's included); nova-api answers 500
