@@ -29,18 +29,9 @@ options:
   qemu_version:
     description: QEMU version on the computes (X.Y).
     type: str
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
 '''
 
 EXAMPLES = r'''

@@ -43,13 +43,8 @@ options:
     type: str
     default: high
     choices: [high, medium, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
 '''
 
 EXAMPLES = r'''

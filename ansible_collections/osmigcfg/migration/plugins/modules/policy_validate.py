@@ -32,18 +32,9 @@ options:
     description: As C([oslo_policy] enforce_new_defaults).
     type: bool
     default: true
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
 '''
 
 EXAMPLES = r'''

@@ -61,20 +61,10 @@ options:
     type: list
     elements: str
     default: [admin]
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
 extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
   - osmigcfg.migration.openstack
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''
