@@ -78,8 +78,8 @@ def live_answer(conn, server, body):
 
 def offline_answer(ep, persona, rule, server):
     project, roles = PERSONAS[persona]
-    from osmigcfg.sandbox.nova.sandbox import expand_roles
-    decision = ep.check(rule, expand_roles(roles), project,
+    from osmigcfg.roles import expand_roles
+    decision = ep.check(rule, list(expand_roles(roles)), project,
                         target={'project_id': server.project_id})
     return 'O' if decision.allowed else 'F'
 

@@ -10,13 +10,6 @@ from osmigcfg.sandbox.nova import sandbox as sandbox_nova
 from osmigcfg.sandbox.nova import process as nova_process
 
 
-def test_admin_implies_manager_member_and_reader():
-    assert identity.expand_roles(['admin']) == [
-        'admin', 'manager', 'member', 'reader']
-    assert identity.expand_roles(['manager', 'custom']) == [
-        'manager', 'custom', 'member', 'reader']
-
-
 def test_token_round_trips_with_and_without_implied_roles():
     token = identity.make_token('alice', 'demo', ['member'])
     assert token == 'alice:demo:member,reader'

@@ -8,13 +8,6 @@ set.  Pure Python, used on both sides.
 
 from osmigcfg import roles as roles_mod
 
-IMPLIED_ROLES = roles_mod.IMPLIED_ROLES
-
-
-def expand_roles(roles):
-    """``roles`` plus every role they imply, as a list."""
-    return list(roles_mod.expand_roles(roles))
-
 
 def make_token(user, project, roles=(), implied=True):
     """The sandbox token for ``user`` in ``project`` with ``roles``.
@@ -22,7 +15,7 @@ def make_token(user, project, roles=(), implied=True):
     Implied roles are added unless ``implied`` is False.  Raises ValueError
     for empty names or names containing ``:`` or ``,``.
     """
-    roles = expand_roles(roles) if implied else list(roles)
+    roles = list(roles_mod.expand_roles(roles) if implied else roles)
     for part in (user, project, *roles):
         if not part or ':' in part or ',' in part:
             raise ValueError(f'invalid name in a sandbox token: {part!r}')

@@ -37,11 +37,6 @@ from osmigcfg.sandbox import servers
 
 LOG = logging.getLogger(__name__)
 
-# The token helpers, re-exported: callers of this module need them too.
-expand_roles = identity.expand_roles
-make_token = identity.make_token
-IMPLIED_ROLES = identity.IMPLIED_ROLES
-
 #: The highest compute microversion openstacksdk's Server resource knows.
 SDK_MAX_MICROVERSION = (2, 100)
 INSTALL_HINT = 'install the sandbox: ' + extras.pip_command('rehearse')

@@ -15,6 +15,8 @@ def test_implied_roles_follow_keystone_defaults():
         'admin', 'manager', 'member', 'reader')
     assert roles.expand_roles(['member']) == ('member', 'reader')
     assert roles.expand_roles([]) == ()
+    assert roles.expand_roles(['manager', 'custom']) == (
+        'manager', 'custom', 'member', 'reader')
 
 
 def test_standard_personas_cover_the_issue_list():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import traceback
 
+from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 
 try:
@@ -28,6 +29,29 @@ def require_osmigcfg(module):
     if not HAS_OSMIGCFG:
         module.fail_json(msg=missing_required_lib('osmigcfg'),
                          exception=OSMIGCFG_IMPORT_ERROR)
+
+
+def start(argument_spec, **kwargs):
+    """The AnsibleModule (check mode supported), failed when osmigcfg is
+    missing."""
+    module = AnsibleModule(argument_spec=argument_spec,
+                           supports_check_mode=True, **kwargs)
+    require_osmigcfg(module)
+    return module
+
+
+def library_call(module, func, *args, **kwargs):
+    """``func(*args, **kwargs)``; an osmigcfg error fails the module with
+    its message (never a traceback)."""
+    try:
+        return func(*args, **kwargs)
+    except OsmigcfgError as e:
+        module.fail_json(msg=str(e))
+
+
+def fail_on_spec(default='error', choices=('error', 'warning', 'info')):
+    """The ``fail_on`` option: the lowest severity that fails the task."""
+    return dict(type='str', default=default, choices=[*choices, 'never'])
 
 
 def openstack_argument_spec():
@@ -130,6 +154,24 @@ def write_rendered(module, dest, text):
         result['changed'] = module.set_fs_attributes_if_different(
             file_args, result['changed'])
     return result
+
+
+def validate(argument_spec, check, **kwargs):
+    """Run a read-only check module: ``check(module)`` returns the report
+    and any extra result data; exit with the findings split at
+    ``fail_on``."""
+    module = start(argument_spec, **kwargs)
+    report, extra = library_call(module, check, module)
+    exit_with_findings(module, report, module.params['fail_on'], **extra)
+
+
+def render(argument_spec, render_text, **kwargs):
+    """Run a render module: ``render_text(module)`` returns the text,
+    written to ``dest`` when it differs (check mode and diff honoured)."""
+    module = start(argument_spec, add_file_common_args=True, **kwargs)
+    text = library_call(module, render_text, module)
+    result = write_rendered(module, module.params['dest'], text)
+    module.exit_json(content=text, **result)
 
 
 def exit_with_findings(module, report, fail_on, **extra):

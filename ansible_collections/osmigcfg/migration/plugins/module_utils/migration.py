@@ -96,12 +96,38 @@ def finish(module, plan, found, journal):
     module.exit_json(**result)
 
 
+def fail_on_plan_errors(module, report, result):
+    """Fail with ``result`` when the plan's report has errors."""
+    if report.fails('error'):
+        module.fail_json(msg='the plan has errors: ' + '; '.join(
+            f'{f.code} {f.message}' for f in report.at_least('error')),
+            **result)
+
+
 def exit_plan(module, plan):
     """Check mode: the plan, changed when a server would move."""
     result = dict(changed=bool(plan.movers), plan=plan_data(plan),
                   findings=common.findings_data(plan.report))
-    if plan.report.fails('error'):
-        module.fail_json(msg='the plan has errors: ' + '; '.join(
-            f'{f.code} {f.message}' for f in plan.report.at_least('error')),
-            **result)
+    fail_on_plan_errors(module, plan.report, result)
     module.exit_json(**result)
+
+
+def plan_and_run(module, plan, run, kind, name):
+    """What host_drain and server_migrate do: ``plan(compute, preflight)``;
+    in check mode exit with the plan, else refuse a plan with errors, run it
+    (``run(compute, preflight, plan=, journal_path=, options=)``, as
+    ``drain_host``/``run_servers``) under a journal and exit with the
+    outcomes."""
+    from osmigcfg.migrate import drain as drain_mod
+    try:
+        compute, preflight = compute_and_preflight(module)
+        found_plan = plan(compute, preflight)
+        if module.check_mode:
+            exit_plan(module, found_plan)
+        drain_mod.refuse_on_errors(found_plan)
+        journal = journal_path(module, kind, name)
+        found = run(compute, preflight, plan=found_plan, journal_path=journal,
+                    options=run_options(module))[0]
+    except common.OsmigcfgError as e:
+        module.fail_json(msg=str(e))
+    finish(module, found_plan, found, journal)

@@ -68,44 +68,34 @@ content:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type='path', required=True),
-            profile=dict(type='str', default='secure'),
-            format=dict(type='str', default='nova-conf'),
-            inventory=dict(type='path'),
-            host=dict(type='str'),
-            interface=dict(type='str'),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    common.require_osmigcfg(module)
+def render_text(module):
     from osmigcfg import config
     params = module.params
     if params['format'] not in config.FORMATS:
         module.fail_json(msg=f"format {params['format']!r}: one of "
                              f"{', '.join(config.FORMATS)}")
-    try:
-        settings = config.load_profile(params['profile'])
-        if params['interface']:
-            settings = settings.replace(
-                migration_interface=params['interface'])
-        inventory = (config.load_inventory(params['inventory'])
-                     if params['inventory'] else None)
-        text = config.render_config(settings, params['format'],
-                                    inventory=inventory, host=params['host'])
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    result = common.write_rendered(module, params['dest'], text)
-    module.exit_json(content=text, **result)
+    settings = config.load_profile(params['profile'])
+    if params['interface']:
+        settings = settings.replace(migration_interface=params['interface'])
+    inventory = (config.load_inventory(params['inventory'])
+                 if params['inventory'] else None)
+    return config.render_config(settings, params['format'],
+                                inventory=inventory, host=params['host'])
+
+
+def main():
+    common.render(dict(
+        dest=dict(type='path', required=True),
+        profile=dict(type='str', default='secure'),
+        format=dict(type='str', default='nova-conf'),
+        inventory=dict(type='path'),
+        host=dict(type='str'),
+        interface=dict(type='str'),
+    ), render_text)
 
 
 if __name__ == '__main__':

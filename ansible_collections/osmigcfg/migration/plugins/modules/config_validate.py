@@ -29,18 +29,9 @@ options:
   qemu_version:
     description: QEMU version on the computes (X.Y).
     type: str
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
 '''
 
 EXAMPLES = r'''
@@ -64,43 +55,39 @@ failed_findings:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            files=dict(type='list', elements='path', required=True),
-            input_format=dict(type='str', default='auto'),
-            qemu_version=dict(type='str'),
-            fail_on=dict(type='str', default='error',
-                         choices=['error', 'warning', 'info', 'never']),
-        ),
-        supports_check_mode=True,
-    )
-    common.require_osmigcfg(module)
+def qemu_version(module):
+    """``qemu_version`` as (major, minor), or None when not given."""
+    given = module.params['qemu_version']
+    if not given:
+        return None
+    try:
+        version = tuple(int(p) for p in given.split('.')[:2])
+    except ValueError:
+        version = ()
+    if len(version) != 2:
+        module.fail_json(msg=f'qemu_version {given!r} is not a version such '
+                             'as 10.1')
+    return version
+
+
+def check(module):
     from osmigcfg import config
     params = module.params
-    qemu = None
-    if params['qemu_version']:
-        try:
-            qemu = tuple(int(p) for p in
-                         params['qemu_version'].split('.')[:2])
-        except ValueError:
-            qemu = ()
-        if len(qemu) != 2:
-            module.fail_json(msg=f"qemu_version {params['qemu_version']!r} "
-                                 'is not a version such as 10.1')
-    try:
-        report = config.validate_config(params['files'],
-                                        params['input_format'],
-                                        qemu_version=qemu)
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    common.exit_with_findings(module, report, params['fail_on'])
+    return config.validate_config(params['files'], params['input_format'],
+                                  qemu_version=qemu_version(module)), {}
+
+
+def main():
+    common.validate(dict(
+        files=dict(type='list', elements='path', required=True),
+        input_format=dict(type='str', default='auto'),
+        qemu_version=dict(type='str'),
+        fail_on=common.fail_on_spec(),
+    ), check)
 
 
 if __name__ == '__main__':

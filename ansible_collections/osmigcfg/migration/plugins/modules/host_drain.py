@@ -86,8 +86,6 @@ journal:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
@@ -104,31 +102,25 @@ def main():
         disable_service=dict(type='bool', default=False),
         enable_service=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    common.require_osmigcfg(module)
+    module = common.start(spec)
     from osmigcfg.migrate import drain as drain_mod
     from osmigcfg.migrate import planner
     params = module.params
-    try:
-        compute, preflight = migration.compute_and_preflight(module)
-        plan = planner.plan_drain(
+
+    def plan(compute, preflight):
+        return planner.plan_drain(
             compute, preflight, host=params['host'], method=params['method'],
             confirm=params['confirm'],
             filters=dict(project=params['project'], flavor=params['flavor'],
                          name_regex=params['name_regex']),
             conn=compute.session.conn)
-        if module.check_mode:
-            migration.exit_plan(module, plan)
-        drain_mod.refuse_on_errors(plan)
-        journal = migration.journal_path(module, 'drain', params['host'])
-        found = drain_mod.drain_host(
-            compute, preflight, plan=plan, journal_path=journal,
-            options=migration.run_options(module),
-            disable_service=params['disable_service'],
-            enable_after=params['enable_service'])[0]
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    migration.finish(module, plan, found, journal)
+
+    def run(compute, preflight, **kwargs):
+        return drain_mod.drain_host(
+            compute, preflight, disable_service=params['disable_service'],
+            enable_after=params['enable_service'], **kwargs)
+
+    migration.plan_and_run(module, plan, run, 'drain', params['host'])
 
 
 if __name__ == '__main__':

@@ -146,8 +146,6 @@ journal:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
@@ -189,7 +187,7 @@ def main():
         exec_timeout=dict(type='float'),
         stop_after_wave=dict(type='int'),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = common.start(spec)
     params = module.params
     given = [k for k in SCOPE if params[k]]
     if len(given) != 1:
@@ -198,7 +196,6 @@ def main():
                              f'{", ".join(given) or "none"})')
     if bool(params['command']) == bool(params['pause']):
         module.fail_json(msg='give exactly one of command and pause')
-    common.require_osmigcfg(module)
     from osmigcfg.migrate.maintain import plan as plan_mod
     from osmigcfg.migrate.maintain import run as run_mod
     try:
@@ -211,10 +208,7 @@ def main():
             at_once=params['hosts_at_once'], order=params['order'],
             method=params['method'], confirm=params['confirm'])
         result = plan_result(plan)
-        if plan.report.fails('error'):
-            module.fail_json(msg='the plan has errors: ' + '; '.join(
-                f'{f.code} {f.message}'
-                for f in plan.report.at_least('error')), **result)
+        migration.fail_on_plan_errors(module, plan.report, result)
         if module.check_mode:
             module.exit_json(changed=True, **result)
         journal = migration.journal_path(module, 'maintain',

@@ -43,13 +43,8 @@ options:
     type: str
     default: high
     choices: [high, medium, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
 '''
 
 EXAMPLES = r'''
@@ -80,8 +75,6 @@ matrix:
       personas: {admin: allowed, member: denied}
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
@@ -98,31 +91,25 @@ def _matrix(matrix):
     return out
 
 
+def check(module):
+    from osmigcfg import policy
+    params = module.params
+    result = policy.audit_policy(
+        params['policy_file'], policy_dirs=params['policy_dirs'],
+        release=params['release'],
+        enforce_new_defaults=params['enforce_new_defaults'],
+        profile=params['profile'], expect=params['expect'])
+    return result.report, dict(matrix=_matrix(result.matrix))
+
+
 def main():
     spec = common.policy_argument_spec()
     spec.update(
         expect=dict(type='str'),
-        fail_on=dict(type='str', default='high',
-                     choices=['high', 'medium', 'info', 'never']),
+        fail_on=common.fail_on_spec('high', ('high', 'medium', 'info')),
     )
-    module = AnsibleModule(
-        argument_spec=spec,
-        required_one_of=[('policy_file', 'policy_dirs', 'profile')],
-        supports_check_mode=True,
-    )
-    common.require_osmigcfg(module)
-    from osmigcfg import policy
-    params = module.params
-    try:
-        result = policy.audit_policy(
-            params['policy_file'], policy_dirs=params['policy_dirs'],
-            release=params['release'],
-            enforce_new_defaults=params['enforce_new_defaults'],
-            profile=params['profile'], expect=params['expect'])
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    common.exit_with_findings(module, result.report, params['fail_on'],
-                              matrix=_matrix(result.matrix))
+    common.validate(spec, check, required_one_of=[
+        ('policy_file', 'policy_dirs', 'profile')])
 
 
 if __name__ == '__main__':

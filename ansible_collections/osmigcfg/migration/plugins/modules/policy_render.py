@@ -76,40 +76,29 @@ content:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type='path', required=True),
-            profile=dict(type='str', required=True),
-            release=dict(type='int'),
-            overrides=dict(type='dict'),
-            format=dict(type='str', default='policy-yaml',
-                        choices=['policy-yaml', 'mosk', 'helm', 'kolla',
-                                 'osa']),
-        ),
-        add_file_common_args=True,
-        supports_check_mode=True,
-    )
-    common.require_osmigcfg(module)
+def render_text(module):
     from osmigcfg import policy
     params = module.params
     overrides = params['overrides']
     if overrides is not None:
         overrides = {str(k): str(v) for k, v in overrides.items()}
-    try:
-        text = policy.render_policy(params['profile'], params['release'],
-                                    overrides=overrides,
-                                    fmt=params['format'])
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    result = common.write_rendered(module, params['dest'], text)
-    module.exit_json(content=text, **result)
+    return policy.render_policy(params['profile'], params['release'],
+                                overrides=overrides, fmt=params['format'])
+
+
+def main():
+    common.render(dict(
+        dest=dict(type='path', required=True),
+        profile=dict(type='str', required=True),
+        release=dict(type='int'),
+        overrides=dict(type='dict'),
+        format=dict(type='str', default='policy-yaml',
+                    choices=['policy-yaml', 'mosk', 'helm', 'kolla', 'osa']),
+    ), render_text)
 
 
 if __name__ == '__main__':

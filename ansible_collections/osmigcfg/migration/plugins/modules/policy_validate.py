@@ -32,18 +32,9 @@ options:
     description: As C([oslo_policy] enforce_new_defaults).
     type: bool
     default: true
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
+extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
 '''
 
 EXAMPLES = r'''
@@ -77,36 +68,27 @@ failed_findings:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            policy_file=dict(type='path'),
-            policy_dirs=dict(type='list', elements='path', default=[]),
-            release=dict(type='int'),
-            enforce_new_defaults=dict(type='bool', default=True),
-            fail_on=dict(type='str', default='error',
-                         choices=['error', 'warning', 'info', 'never']),
-        ),
-        required_one_of=[('policy_file', 'policy_dirs')],
-        supports_check_mode=True,
-    )
-    common.require_osmigcfg(module)
+def check(module):
     from osmigcfg import policy
     params = module.params
-    try:
-        report = policy.validate_policy(
-            params['policy_file'], policy_dirs=params['policy_dirs'],
-            release=params['release'],
-            enforce_new_defaults=params['enforce_new_defaults'])
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    common.exit_with_findings(module, report, params['fail_on'])
+    return policy.validate_policy(
+        params['policy_file'], policy_dirs=params['policy_dirs'],
+        release=params['release'],
+        enforce_new_defaults=params['enforce_new_defaults']), {}
+
+
+def main():
+    common.validate(dict(
+        policy_file=dict(type='path'),
+        policy_dirs=dict(type='list', elements='path', default=[]),
+        release=dict(type='int'),
+        enforce_new_defaults=dict(type='bool', default=True),
+        fail_on=common.fail_on_spec(),
+    ), check, required_one_of=[('policy_file', 'policy_dirs')])
 
 
 if __name__ == '__main__':

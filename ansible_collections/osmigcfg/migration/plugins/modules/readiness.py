@@ -61,20 +61,10 @@ options:
     type: list
     elements: str
     default: [admin]
-  fail_on:
-    description: Lowest severity that fails the task.
-    type: str
-    default: error
-    choices: [error, warning, info, never]
 extends_documentation_fragment:
+  - osmigcfg.migration.findings
+  - osmigcfg.migration.findings.fail_on
   - osmigcfg.migration.openstack
-attributes:
-  check_mode:
-    support: full
-    description: It changes nothing in any mode.
-  diff_mode:
-    support: none
-    description: Nothing to show a diff of.
 '''
 
 EXAMPLES = r'''
@@ -107,14 +97,29 @@ failed_findings:
   elements: dict
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 
 FILES = ('nova_conf', 'neutron_conf', 'cinder_conf', 'nova_policy',
          'neutron_policy', 'cinder_policy', 'placement_policy',
          'role_assignments', 'inventory')
+
+
+def check(module):
+    from osmigcfg import readiness
+    params = module.params
+    conn = None
+    if params['cloud'] or params['auth']:
+        conn = common.connect(module)
+    result = readiness.assess(readiness.Inputs(
+        check_certs=params['check_certs'], release=params['release'],
+        enforce_new_defaults=params['enforce_new_defaults'],
+        caller_roles=tuple(params['caller_roles']),
+        **{name: params[name] for name in FILES}), conn=conn)
+    kinds = [dict(kind=k.kind, verdict=k.verdict,
+                  reasons=[r.finding.to_dict() for r in k.reasons])
+             for k in result.kinds]
+    return result.report, dict(kinds=kinds)
 
 
 def main():
@@ -125,29 +130,9 @@ def main():
         release=dict(type='int'),
         enforce_new_defaults=dict(type='bool', default=True),
         caller_roles=dict(type='list', elements='str', default=['admin']),
-        fail_on=dict(type='str', default='error',
-                     choices=['error', 'warning', 'info', 'never']),
+        fail_on=common.fail_on_spec(),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    common.require_osmigcfg(module)
-    from osmigcfg import readiness
-    params = module.params
-    conn = None
-    if params['cloud'] or params['auth']:
-        conn = common.connect(module)
-    try:
-        result = readiness.assess(readiness.Inputs(
-            check_certs=params['check_certs'], release=params['release'],
-            enforce_new_defaults=params['enforce_new_defaults'],
-            caller_roles=tuple(params['caller_roles']),
-            **{name: params[name] for name in FILES}), conn=conn)
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    kinds = [dict(kind=k.kind, verdict=k.verdict,
-                  reasons=[r.finding.to_dict() for r in k.reasons])
-             for k in result.kinds]
-    common.exit_with_findings(module, result.report, params['fail_on'],
-                              kinds=kinds)
+    common.validate(spec, check)
 
 
 if __name__ == '__main__':

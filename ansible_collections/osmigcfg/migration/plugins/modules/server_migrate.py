@@ -73,8 +73,6 @@ journal:
   type: str
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: E402
-
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
     common)
 from ansible_collections.osmigcfg.migration.plugins.module_utils import (  # noqa: E402,E501
@@ -88,28 +86,20 @@ def main():
         target_host=dict(type='str'),
         all_projects=dict(type='bool', default=False),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    common.require_osmigcfg(module)
+    module = common.start(spec)
     from osmigcfg.migrate import drain as drain_mod
     from osmigcfg.migrate import planner
     params = module.params
-    try:
-        compute, preflight = migration.compute_and_preflight(module)
-        plan = planner.plan_servers(
+
+    def plan(compute, preflight):
+        return planner.plan_servers(
             compute, preflight, refs=params['servers'],
             method=params['method'], host=params['target_host'],
             confirm=params['confirm'], filters={},
             all_projects=params['all_projects'])
-        if module.check_mode:
-            migration.exit_plan(module, plan)
-        drain_mod.refuse_on_errors(plan)
-        journal = migration.journal_path(module, 'migrate', 'servers')
-        found = drain_mod.run_servers(
-            compute, preflight, plan=plan, journal_path=journal,
-            options=migration.run_options(module))[0]
-    except common.OsmigcfgError as e:
-        module.fail_json(msg=str(e))
-    migration.finish(module, plan, found, journal)
+
+    migration.plan_and_run(module, plan, drain_mod.run_servers, 'migrate',
+                           'servers')
 
 
 if __name__ == '__main__':
