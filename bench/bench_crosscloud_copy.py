@@ -1,7 +1,7 @@
 """Bench: copy a 1 GiB image from one real glance to another.
 
 Run: ``python bench/bench_crosscloud_copy.py [--mib 1024]`` (needs the
-local clouds' virtualenv and RabbitMQ, see the README; it starts and
+local clouds' virtualenv and RabbitMQ, see doc/source/user/sandbox.md; it starts and
 stops its own :class:`~osmigcfg.sandbox.clouds.LocalClouds`).  Measured in
 the same run, on the same clouds:
 

@@ -3,8 +3,9 @@
 A :class:`Finding` has a stable code (``POL101``, ``CFG201``, ...), a
 severity, a location (file and line, or a rule/option name), a message and a
 fix hint.  Codes are registered once, with their one-line meaning and hint,
-by the subsystem that raises them (``register_codes``); the README lists them
-all and a test keeps the two in step.
+by the subsystem that raises them (``register_codes``); the reference
+pages (``doc/source/user/*-reference.md``) list them all and a test keeps
+the two in step.
 
 Severities rank ``info < warning = medium < error = high``: validators speak
 of errors and warnings, policy audits of high/medium risk.  A report "fails"

@@ -2,7 +2,8 @@
 
 ``CFG1xx`` option values, ``CFG2xx`` cross-option rules, ``CFG3xx`` host
 inventory, ``CFG4xx`` TLS certificates.  Each has one line of meaning and a
-fix hint; the README table lists them (a test keeps the two in step).
+fix hint; the config reference (doc/source/user/config-reference.md) lists
+them in a table (a test keeps the two in step).
 """
 
 from osmigcfg.findings import CodeInfo

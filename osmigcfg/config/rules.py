@@ -4,7 +4,7 @@ Each rule is a function of the checked settings returning findings; a rule
 about a layer (libvirtd.conf, qemu.conf) runs only when some input
 describes that layer, so validating a lone nova.conf never guesses what
 libvirtd does.  Sources (Nova 34 code and docs, libvirt docs) are in the
-README's code table.
+config reference's code table.
 """
 
 import logging

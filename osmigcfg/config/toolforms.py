@@ -3,7 +3,7 @@
 Each tool decides some settings itself and lets the operator override
 others; the readers here add the tool's own decisions as *implied* entries
 (pointing at the switch that implies them), then the operator's overrides.
-What each tool does (verified in their sources, see the README):
+What each tool does (verified in their sources, see doc/source/user/config-reference.md):
 
 * MOSK ``OpenStackDeployment``: ``spec.features.nova.libvirt.tls.enabled``
   turns on native TLS, scheme tls, libvirtd's TLS listener and QEMU's cert

@@ -20,7 +20,7 @@ The resource types (``network`` ... ``quota``) are declared in
 The phases are subpackages: :mod:`.export`, :mod:`.plan`,
 :mod:`.importing`, :mod:`.copy` and :mod:`.cutover`.  Import, data copy
 and cutover run on the shared engine (``osmigcfg.engine``), journaled in
-``DIR/.osmigcfg/``; the README tells what resumes how.
+``DIR/.osmigcfg/``; doc/source/user/crosscloud-reference.md tells what resumes how.
 """
 
 from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)

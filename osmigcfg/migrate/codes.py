@@ -1,6 +1,6 @@
 """Finding codes of the migrator (MIG0xx preflight, MIG1xx plan).
 
-Registered once here; the README lists them and a test keeps both in step.
+Registered once here; doc/source/user/migrate-reference.md lists them and a test keeps both in step.
 """
 
 from osmigcfg.findings import CodeInfo

@@ -4,7 +4,7 @@
 uses), ``RDY2xx`` the service users' roles, ``RDY3xx`` configuration
 (nova.conf, neutron.conf, cinder.conf), ``RDY4xx`` online facts of a cloud.
 An error blocks the kinds of migration it names; a warning leaves them
-ready (or unknown, when it says the answer could not be found).  The README
+ready (or unknown, when it says the answer could not be found).  The readiness reference (doc/source/user/readiness-reference.md)
 table lists them (a test keeps the two in step).
 """
 

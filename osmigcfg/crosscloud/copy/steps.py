@@ -187,7 +187,7 @@ class CleanupVolume(PortableStep):
 
 
 class SnapshotVolume(PortableStep):
-    """Snapshot a copied volume (its data as copied: see the README)."""
+    """Snapshot a copied volume (its data as copied: see the cross-cloud reference)."""
 
     step = 'snapshot'
 

@@ -3,11 +3,12 @@ import pathlib
 from osmigcfg import findings
 from osmigcfg.readiness import codes  # noqa: F401 - registers the codes
 
-README = pathlib.Path(__file__).parents[3] / 'README.md'
+REFERENCE = (pathlib.Path(__file__).parents[3] / 'doc' / 'source' / 'user'
+          / 'readiness-reference.md')
 
 
-def test_every_readiness_code_is_in_the_readme_table():
-    readme = README.read_text()
+def test_every_readiness_code_is_in_the_reference_table():
+    readme = REFERENCE.read_text()
     for code, info in findings.CODES.items():
         if code.startswith('RDY'):
             assert f'| `{code}` | {info.severity} | {info.meaning} |' in \
