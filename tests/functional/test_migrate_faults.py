@@ -14,7 +14,7 @@ from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import options as options_mod
 from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
-from osmigcfg.sandbox.nova import sandbox as sandbox_nova
+from osmigcfg.sandbox.nova import identity
 from tests.functional import faultproxy
 from tests.functional import migrate_support as ms
 
@@ -53,7 +53,7 @@ class Schedule:
 def _connect(endpoint):
     return openstack.connect(
         load_yaml_config=False, load_envvars=False, auth_type='admin_token',
-        auth={'token': sandbox_nova.make_token(*ms.ADMIN),
+        auth={'token': identity.make_token(*ms.ADMIN),
               'endpoint': endpoint}, app_name='osmigcfg-faults')
 
 
