@@ -67,7 +67,9 @@ class MaintainHosts(drain_cli._PlanCommand):
                           help='stop after each drain until `resume`')
         parser.add_argument('--up-timeout', type=float, default=600.0,
                             metavar='<seconds>')
-        parser.add_argument('--exec-timeout', type=float, metavar='<s>')
+        parser.add_argument('--exec-timeout', type=float, metavar='<s>',
+                            help='seconds --exec may run before it is '
+                                 'killed and counts as failed (default 3600)')
         parser.add_argument('--stop-after-wave', type=int, metavar='<N>')
         parser.add_argument('--dry-run', action='store_true')
         parser.add_argument('--yes', action='store_true')

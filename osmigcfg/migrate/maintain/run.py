@@ -58,7 +58,8 @@ class MaintainOptions:
     :param command: the maintenance command template (``{host}``), or None.
     :param pause: stop after each host's drain until ``resume``.
     :param up_timeout: seconds to wait for the compute service to be up.
-    :param command_timeout: seconds the command may run (None: no limit).
+    :param command_timeout: seconds the command may run (None: one hour,
+        ``steps.COMMAND_TIMEOUT``).
     """
 
     command: str | None = None

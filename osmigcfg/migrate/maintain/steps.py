@@ -11,6 +11,9 @@ MAINTAIN_REASON = 'osmigcfg maintain: under maintenance'
 HOLD_REASON = 'osmigcfg maintain: held (maintained in a later wave)'
 #: the output kept in the journal per maintenance command
 OUTPUT_LIMIT = 4000
+#: seconds a maintenance command may run when no limit is given: every
+#: wait has a deadline, and a patch-and-reboot rarely takes an hour
+COMMAND_TIMEOUT = 3600.0
 
 
 def service_of(compute, host):
@@ -42,8 +45,11 @@ def run_command(template, host, timeout=None):
 
     ``{host}`` in the template is replaced by the host name (quoted); the
     command runs through the shell, stdout and stderr together; a command
-    that outlives ``timeout`` is killed and counts as failed.
+    that outlives ``timeout`` (None: :data:`COMMAND_TIMEOUT`) is killed and
+    counts as failed.
     """
+    if timeout is None:
+        timeout = COMMAND_TIMEOUT
     command = template.replace('{host}', shlex.quote(host))
     try:
         done = subprocess.run(command, shell=True, text=True,
