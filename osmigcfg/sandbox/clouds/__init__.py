@@ -263,21 +263,9 @@ class LocalClouds:
         ``<cloud>-<project>`` (returned), usable with ``connect`` and
         ``--os-cloud``.  Tests use this to work in a project of their own.
         """
-        spec = self.clouds[cloud].spec
-        admin = self.connect(cloud, admin=True)
-        password = secrets.token_urlsafe(18)
-        proj = admin.identity.create_project(name=project, domain_id='default')
-        user = admin.identity.create_user(
-            name=project, password=password, domain_id='default',
-            default_project_id=proj.id)
-        admin.identity.assign_project_role_to_user(
-            proj, user, admin.identity.find_role(role, ignore_missing=False))
-        entry = f'{cloud}-{project}'
-        with self._lock:
-            self._extra_entries.append((entry, spec, project, project,
-                                        password))
-            self._write_clouds_yaml()
-        return entry
+        self.connect(cloud, admin=True).identity.create_project(
+            name=project, domain_id='default')
+        return self.add_user(cloud, project, role, project=project)
 
     def add_user(self, cloud, user, role, project=config.DEMO_PROJECT):
         """Create ``user`` holding ``role`` on an existing ``project``.
