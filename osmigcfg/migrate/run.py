@@ -39,10 +39,13 @@ class MigrationContext(engine.Context):
         self.preflight = preflight
         self.clock = clock
         self.resumed = set()
+        # every project's servers: an admin moving another project's
+        # servers sees nothing without all_tenants (even when they are
+        # all in one project); a member's first look is refused (403) and
+        # the watch falls back to the caller's own project
         self.watch = watch_mod.ServerWatch(
-            compute, all_projects=plan.get('kind') == 'drain' or len(
-                {i['project_id'] for i in plan['items']}) > 1,
-            interval=options.poll[0], clock=clock)
+            compute, all_projects=True, interval=options.poll[0],
+            clock=clock)
         self.fact_cache = facts_mod.FactCache(compute, plan['host'],
                                               clock=clock) \
             if plan.get('kind') == 'drain' else None
