@@ -40,22 +40,13 @@ def image_or_none(conn, image_id):
 
 def delete_image(conn, image_id):
     """Delete an image osmigcfg made (a missing one is fine)."""
-    try:
-        api.send_json(conn.image, 'DELETE', f'/images/{image_id}',
-                      'delete image')
-    except exceptions.CloudRequestError as e:
-        if e.status != 404:
-            raise
+    api.delete_json(conn.image, f'/images/{image_id}', 'delete image')
 
 
 def delete_volume(conn, volume_id):
     """Delete a volume osmigcfg made (a missing one is fine)."""
-    try:
-        api.send_json(conn.block_storage, 'DELETE', f'/volumes/{volume_id}',
-                      'delete volume')
-    except exceptions.CloudRequestError as e:
-        if e.status != 404:
-            raise
+    api.delete_json(conn.block_storage, f'/volumes/{volume_id}',
+                    'delete volume')
 
 
 def digest_fields(digest):
