@@ -15,7 +15,6 @@ work) and :mod:`osmigcfg.cloud.http` (errors and retries).  It
 - counts requests (the benchmark reports requests per migration).
 """
 
-import logging
 import threading
 import time
 
@@ -25,7 +24,6 @@ from openstack import exceptions as sdk_exceptions
 from osmigcfg import exceptions
 from osmigcfg.cloud import http
 
-LOG = logging.getLogger(__name__)
 
 #: The newest compute microversion the migrator speaks.
 TARGET = (2, 96)

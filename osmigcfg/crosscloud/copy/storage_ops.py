@@ -7,7 +7,6 @@ only the temporary or partial resources osmigcfg made.  ``step`` is the
 calling step: ``step.record(phase, **details)`` journals progress.
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
@@ -15,7 +14,6 @@ from osmigcfg.crosscloud import waits
 from osmigcfg.crosscloud.copy import transfer
 from osmigcfg.crosscloud.types import cinder
 
-LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3
 #: seconds allowed per GiB for a service-side upload or volume build
 SECONDS_PER_GIB = 300
