@@ -58,7 +58,7 @@ def transport_url(url=None):
 class WorkerRunner(engine.Runner):
     """The engine's Runner, on TaskFlow's worker-based engine."""
 
-    def __init__(self, journal, flow, context, url, topics,
+    def __init__(self, journal, flow, context, *, url, topics,
                  exchange=EXCHANGE, transition_timeout=TRANSITION_TIMEOUT):
         super().__init__(journal, flow, context)
         self.url = url
@@ -89,7 +89,7 @@ def runner_factory(topic, url=None, exchange=EXCHANGE):
     extras.require('scale', feature='copy --workers')
     url = transport_url(url)
     return lambda journal, flow, context: WorkerRunner(
-        journal, flow, context, url, [topic], exchange)
+        journal, flow, context, url=url, topics=[topic], exchange=exchange)
 
 
 def _log_event(event):

@@ -83,7 +83,7 @@ class LocalCloud:
     def _step(self, name, argv, **env):
         proc.run_step(f'{self.spec.name} {name}', argv, self._env(**env),
                       self.log_dir / f'setup-{name.split()[0]}.log',
-                      self.secrets)
+                      secrets=self.secrets)
 
     step_with = _step
 

@@ -85,7 +85,8 @@ def rss_kb(pids):
     return total
 
 
-def run_step(name, argv, env, log_path, secrets=(), timeout=300, cwd=None):
+def run_step(name, argv, env, log_path, *, secrets=(), timeout=300,
+             cwd=None):
     """Run a setup command to completion; SandboxError on failure."""
     LOG.debug('sandbox step %s: %s', name, argv[0])
     with open(log_path, 'ab') as log:
