@@ -91,7 +91,7 @@ class Finding:
         }
 
 
-def make_finding(code, message, file=None, line=None, subject=None,
+def make_finding(code, message, *, file=None, line=None, subject=None,
                  severity=None, hint=None, details=()):
     """Build a Finding for a registered code, defaulting severity and hint."""
     info = CODES[code]

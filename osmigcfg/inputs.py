@@ -85,14 +85,6 @@ def _require_regular(path, st):
         hint='give the path of a regular file')
 
 
-def require_regular_file(path):
-    """Raise FileReadError unless ``path`` is an existing regular file."""
-    try:
-        _require_regular(path, os.stat(path))
-    except OSError as e:
-        raise _os_error(path, e) from None
-
-
 def _os_error(path, error):
     reasons = {FileNotFoundError: 'no such file',
                IsADirectoryError: 'is a directory',

@@ -75,11 +75,29 @@ def write_plan(stream, plan):
     for row in [PLAN_COLUMNS] + rows:
         stream.write('  '.join(str(v).ljust(w) for v, w in
                                zip(row, widths)).rstrip() + '\n')
-    for f in plan.report.sorted():
-        stream.write(f'{f.severity}: {f.code} {f.message}'
-                     + (f' (hint: {f.hint})' if f.hint else '') + '\n')
+    mb.write_findings(stream, plan.report)
     stream.write(f'{len(plan.movers)} to move, '
                  f'{len(plan.items) - len(plan.movers)} skipped\n')
+
+
+def _show_plan(stream, plan):
+    write_plan(stream, plan)
+    return 1 if plan.report.fails('error') else 0
+
+
+def _plan_drain(compute, preflight, parsed_args, host):
+    return planner.plan_drain(
+        compute, preflight, host=host, method=parsed_args.method,
+        confirm=parsed_args.confirm, filters=_filters(parsed_args),
+        conn=compute.session.conn)
+
+
+def _plan_servers(compute, preflight, parsed_args):
+    return planner.plan_servers(
+        compute, preflight, refs=parsed_args.servers,
+        method=parsed_args.method, host=parsed_args.host,
+        confirm=parsed_args.confirm, filters=_filters(parsed_args),
+        all_projects=getattr(parsed_args, 'all_projects', False))
 
 
 class _PlanCommand(mb.MigrationCommand):
@@ -94,7 +112,21 @@ class _PlanCommand(mb.MigrationCommand):
         if answer.strip().lower() not in ('y', 'yes'):
             raise exceptions.InputError('not started')
 
-    def finish(self, parsed_args, found, journal):
+    def run_plan(self, parsed_args, plan, *, what, journal_name, run):
+        """``--dry-run``: show the plan; else ask, run it journaled, report.
+
+        :param run: the library call, given the plan, journal path,
+            options and callbacks as keywords.
+        """
+        if parsed_args.dry_run:
+            return _show_plan(self.app.stdout, plan)
+        drain_mod.refuse_on_errors(plan)
+        self.confirm_start(parsed_args, what)
+        journal = parsed_args.journal or mb.new_journal_path(*journal_name)
+        found, _ = self.run_guarded(lambda: run(
+            plan=plan, journal_path=journal,
+            options=mb.run_options(parsed_args, _windows(parsed_args)),
+            callbacks=self.display(parsed_args, len(plan.movers))), journal)
         mb.print_outcomes(self.app.stdout, found, journal)
         return mb.outcome_status(found)
 
@@ -125,30 +157,19 @@ class DrainHost(_PlanCommand):
     def take_action(self, parsed_args):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
-        plan = planner.plan_drain(
-            compute, preflight, host=parsed_args.host,
-            method=parsed_args.method,
-            confirm=parsed_args.confirm, filters=_filters(parsed_args),
-            conn=compute.session.conn)
+        plan = _plan_drain(compute, preflight, parsed_args, parsed_args.host)
         readiness_gate.check_readiness(
             plan, preflight, compute.session.conn,
             role_assignments=parsed_args.role_assignments,
             ignore=parsed_args.ignore_readiness)
-        if parsed_args.dry_run:
-            write_plan(self.app.stdout, plan)
-            return 1 if plan.report.fails('error') else 0
-        drain_mod.refuse_on_errors(plan)
-        self.confirm_start(parsed_args, f'draining {parsed_args.host} '
-                           f'({len(plan.movers)} servers)')
-        journal = parsed_args.journal or mb.new_journal_path(
-            'drain', parsed_args.host)
-        found, _ = self.run_guarded(lambda: drain_mod.drain_host(
-            compute, preflight, plan=plan, journal_path=journal,
-            options=mb.run_options(parsed_args, _windows(parsed_args)),
-            disable_service=parsed_args.disable_service,
-            enable_after=parsed_args.enable_service,
-            callbacks=self.display(parsed_args, len(plan.movers))), journal)
-        return self.finish(parsed_args, found, journal)
+        return self.run_plan(
+            parsed_args, plan, what=f'draining {parsed_args.host} '
+            f'({len(plan.movers)} servers)',
+            journal_name=('drain', parsed_args.host),
+            run=lambda **kw: drain_mod.drain_host(
+                compute, preflight,
+                disable_service=parsed_args.disable_service,
+                enable_after=parsed_args.enable_service, **kw))
 
 
 class MigrateServers(_PlanCommand):
@@ -180,25 +201,11 @@ class MigrateServers(_PlanCommand):
                 '--flavor or --name-regex')
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
-        plan = planner.plan_servers(
-            compute, preflight, refs=parsed_args.servers,
-            method=parsed_args.method,
-            host=parsed_args.host, confirm=parsed_args.confirm,
-            filters=_filters(parsed_args),
-            all_projects=parsed_args.all_projects)
-        if parsed_args.dry_run:
-            write_plan(self.app.stdout, plan)
-            return 1 if plan.report.fails('error') else 0
-        drain_mod.refuse_on_errors(plan)
-        self.confirm_start(parsed_args, f'migrating {len(plan.movers)} '
-                           f'servers')
-        journal = parsed_args.journal or mb.new_journal_path('migrate',
-                                                             'servers')
-        found, _ = self.run_guarded(lambda: drain_mod.run_servers(
-            compute, preflight, plan=plan, journal_path=journal,
-            options=mb.run_options(parsed_args, _windows(parsed_args)),
-            callbacks=self.display(parsed_args, len(plan.movers))), journal)
-        return self.finish(parsed_args, found, journal)
+        plan = _plan_servers(compute, preflight, parsed_args)
+        return self.run_plan(
+            parsed_args, plan, what=f'migrating {len(plan.movers)} servers',
+            journal_name=('migrate', 'servers'),
+            run=lambda **kw: drain_mod.run_servers(compute, preflight, **kw))
 
 
 class ShowPlan(mb.MigrationCommand):
@@ -221,14 +228,8 @@ class ShowPlan(mb.MigrationCommand):
         compute = self.compute()
         preflight = self.preflight(parsed_args, compute)
         if parsed_args.drain:
-            plan = planner.plan_drain(
-                compute, preflight, host=parsed_args.drain,
-                method=parsed_args.method, confirm=parsed_args.confirm,
-                filters=_filters(parsed_args), conn=compute.session.conn)
+            plan = _plan_drain(compute, preflight, parsed_args,
+                               parsed_args.drain)
         else:
-            plan = planner.plan_servers(
-                compute, preflight, refs=parsed_args.servers,
-                method=parsed_args.method, host=parsed_args.host,
-                confirm=parsed_args.confirm, filters=_filters(parsed_args))
-        write_plan(self.app.stdout, plan)
-        return 1 if plan.report.fails('error') else 0
+            plan = _plan_servers(compute, preflight, parsed_args)
+        return _show_plan(self.app.stdout, plan)

@@ -149,6 +149,13 @@ class MigrationCommand(command.Command):
                 signal.signal(signum, handler)
 
 
+def write_findings(stream, report):
+    """A plan's findings, one line each: severity, code, message, hint."""
+    for f in report.sorted():
+        stream.write(f'{f.severity}: {f.code} {f.message}'
+                     + (f' (hint: {f.hint})' if f.hint else '') + '\n')
+
+
 def outcome_status(found):
     """Exit status: 0 when every server ended well, else 1."""
     bad = [o for o in found if o.outcome in ('failed', 'timeout',

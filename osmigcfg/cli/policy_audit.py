@@ -29,12 +29,17 @@ def _add_report_arguments(parser, default_fail='high'):
                         help='list each finding\'s rule chain too')
 
 
-def _require_source(parsed_args, what):
+def _policy_source(parsed_args, what):
+    """The policy source keywords every command passes on (InputError
+    when nothing is given to ``what``)."""
     if not (parsed_args.policy_file or parsed_args.policy_dirs
             or parsed_args.profile):
         raise exceptions.InputError(
             f'nothing to {what}', hint='give a policy file, --policy-dir, '
             'or --profile upstream for Nova\'s defaults')
+    return {'policy_dirs': parsed_args.policy_dirs,
+            'enforce_new_defaults': parsed_args.enforce_new_defaults,
+            'profile': parsed_args.profile}
 
 
 def _write_reports(parsed_args, result):
@@ -45,7 +50,24 @@ def _write_reports(parsed_args, result):
 
 
 class _ReportLister(base.FindingsLister):
-    """Findings of a result; ``--long`` adds the rule chains."""
+    """Calls the library on the policy source, writes the reports and
+    lists the findings (``--long`` adds the rule chains)."""
+
+    #: the verb of "nothing to ..." when no policy source is given
+    what = ''
+
+    def call(self, parsed_args, source):
+        """The library call's result (with ``.report``)."""
+        raise NotImplementedError
+
+    def rows(self, parsed_args, result):
+        return self.findings_or_long(parsed_args, result.report)
+
+    def take_action(self, parsed_args):
+        result = self.call(parsed_args, _policy_source(parsed_args,
+                                                       self.what))
+        _write_reports(parsed_args, result)
+        return self.rows(parsed_args, result)
 
     def findings_or_long(self, parsed_args, report):
         columns, rows = self.findings_rows(report, parsed_args.fail_on)
@@ -57,6 +79,8 @@ class _ReportLister(base.FindingsLister):
 
 class AuditPolicy(_ReportLister):
     """Audit who can migrate what under a Nova policy (actions x personas)."""
+
+    what = 'audit'
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -70,14 +94,12 @@ class AuditPolicy(_ReportLister):
         _add_report_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args):
-        _require_source(parsed_args, 'audit')
-        result = policy.audit_policy(
-            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
-            release=parsed_args.release,
-            enforce_new_defaults=parsed_args.enforce_new_defaults,
-            profile=parsed_args.profile, expect=parsed_args.expect)
-        _write_reports(parsed_args, result)
+    def call(self, parsed_args, source):
+        return policy.audit_policy(
+            parsed_args.policy_file, release=parsed_args.release,
+            expect=parsed_args.expect, **source)
+
+    def rows(self, parsed_args, result):
         columns, rows = self.findings_or_long(parsed_args, result.report)
         if parsed_args.matrix and not ciformats.wants_findings(parsed_args):
             return matrix_rows(result.matrix)
@@ -107,6 +129,8 @@ def _cell_word(cell):
 class CheckUpgrade(_ReportLister):
     """What the same policy files mean after a Nova upgrade."""
 
+    what = 'check'
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         base.add_policy_source_arguments(parser, positional=True,
@@ -121,20 +145,16 @@ class CheckUpgrade(_ReportLister):
         _add_report_arguments(parser, default_fail='high')
         return parser
 
-    def take_action(self, parsed_args):
-        _require_source(parsed_args, 'check')
-        result = policy.check_upgrade(
-            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
-            from_release=parsed_args.from_release,
-            to_release=parsed_args.to_release,
-            enforce_new_defaults=parsed_args.enforce_new_defaults,
-            profile=parsed_args.profile)
-        _write_reports(parsed_args, result)
-        return self.findings_or_long(parsed_args, result.report)
+    def call(self, parsed_args, source):
+        return policy.check_upgrade(
+            parsed_args.policy_file, from_release=parsed_args.from_release,
+            to_release=parsed_args.to_release, **source)
 
 
 class RehearsePolicy(_ReportLister):
     """Rehearse a policy on real Nova 34 and compare with the prediction."""
+
+    what = 'rehearse'
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -151,15 +171,13 @@ class RehearsePolicy(_ReportLister):
         _add_report_arguments(parser)
         return parser
 
-    def take_action(self, parsed_args):
-        _require_source(parsed_args, 'rehearse')
-        result = policy.rehearse_policy(
-            parsed_args.policy_file, policy_dirs=parsed_args.policy_dirs,
-            release=parsed_args.release,
-            enforce_new_defaults=parsed_args.enforce_new_defaults,
-            profile=parsed_args.profile, moves=parsed_args.moves,
-            personas=parsed_args.personas)
-        _write_reports(parsed_args, result)
+    def call(self, parsed_args, source):
+        return policy.rehearse_policy(
+            parsed_args.policy_file, release=parsed_args.release,
+            moves=parsed_args.moves, personas=parsed_args.personas,
+            **source)
+
+    def rows(self, parsed_args, result):
         self.findings_rows(result.report, parsed_args.fail_on)
         observations = (result.mismatches() if parsed_args.mismatches
                         else result.ordered())

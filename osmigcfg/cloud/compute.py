@@ -15,9 +15,9 @@ work) and :mod:`osmigcfg.cloud.http` (errors and retries).  It
 - counts requests (the benchmark reports requests per migration).
 """
 
-import logging
 import threading
 import time
+from typing import Any, Callable
 
 from keystoneauth1 import exceptions as ks_exceptions
 from openstack import exceptions as sdk_exceptions
@@ -25,7 +25,6 @@ from openstack import exceptions as sdk_exceptions
 from osmigcfg import exceptions
 from osmigcfg.cloud import http
 
-LOG = logging.getLogger(__name__)
 
 #: The newest compute microversion the migrator speaks.
 TARGET = (2, 96)
@@ -43,7 +42,7 @@ FEATURES = {
 }
 
 
-def format_version(version):
+def format_version(version: tuple[int, int]) -> str:
     return f'{version[0]}.{version[1]}'
 
 
@@ -54,7 +53,8 @@ class ComputeSession:
     :param sleep: the sleep function (tests pass a fake).
     """
 
-    def __init__(self, conn, sleep=time.sleep):
+    def __init__(self, conn: Any,
+                 sleep: Callable[[float], object] = time.sleep) -> None:
         self.conn = conn
         self.proxy = None
         self.sleep = sleep
@@ -66,7 +66,7 @@ class ComputeSession:
         self.version = min(self.max_version, TARGET)
 
     @property
-    def endpoint(self):
+    def endpoint(self) -> str:
         """The compute endpoint URL (for messages and journals)."""
         try:
             if self.proxy is not None:
@@ -97,11 +97,11 @@ class ComputeSession:
             return (2, 1)
         return (int(top[0]), int(top[1]))
 
-    def supports(self, version):
+    def supports(self, version: tuple[int, ...]) -> bool:
         """Whether the cloud offers ``version`` (a tuple)."""
         return self.max_version >= tuple(version)
 
-    def require(self, feature):
+    def require(self, feature: str) -> None:
         """Raise MicroversionError when the cloud is too old for ``feature``."""
         needed = FEATURES[feature]
         if not self.supports(needed):
@@ -109,7 +109,8 @@ class ComputeSession:
                 feature, format_version(needed),
                 format_version(self.max_version))
 
-    def get(self, url, what, params=None, version=None, full=False):
+    def get(self, url: str, what: str, params: dict | None = None,
+            version: tuple[int, int] | None = None, full: bool = False) -> Any:
         """GET with retries; returns the JSON body (the Response if full).
 
         :param version: a lower microversion for this call only (a tuple),
@@ -119,7 +120,8 @@ class ComputeSession:
                               version=version)
         return response if full else response.body
 
-    def write(self, method, url, what, body=None):
+    def write(self, method: str, url: str, what: str,
+              body: Any = None) -> http.Response:
         """One write (POST/PUT/DELETE), never retried here.
 
         :returns: :class:`~osmigcfg.cloud.http.Response`.

@@ -23,9 +23,11 @@ of requests sent; the policy here is the one place that decides.
 """
 
 import dataclasses
+import datetime
 import email.utils
 import logging
 import time
+from typing import Any, Callable
 
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
@@ -51,13 +53,16 @@ class Response:
     raw: object = None   # the requests response (for streamed bodies)
 
 
-def is_transient(error):
+def is_transient(error: BaseException) -> bool:
     """Whether ``error`` is worth another try (5xx, lost answer)."""
     return isinstance(error, exceptions.TransientError)
 
 
-def send(proxy, method, path, *, what, where=None, retry=None,
-         sleep=time.sleep, observe=None, **kwargs):
+def send(proxy: Any, method: str, path: str, *, what: str,
+         where: str | None = None, retry: bool | None = None,
+         sleep: Callable[[float], object] = time.sleep,
+         observe: Callable[[Any], None] | None = None,
+         **kwargs: Any) -> Response:
     """Send one request on a service proxy; the :class:`Response`.
 
     :param what: what the request does, for messages.
@@ -96,7 +101,8 @@ def _send_once(proxy, method, path, what, where, observe, kwargs):
     return check(response, what, read=not kwargs.get('stream'))
 
 
-def request(proxy, method, path, *, what, where=None, **kwargs):
+def request(proxy: Any, method: str, path: str, *, what: str,
+            where: str | None = None, **kwargs: Any) -> Any:
     """Send once and return the raw answer, whatever its status.
 
     For callers that read refusals as data (the policy rehearsal); only a
@@ -114,7 +120,8 @@ def request(proxy, method, path, *, what, where=None, **kwargs):
         raise connection_error(e, what=what, where=where) from None
 
 
-def connection_error(error, *, what, where=None):
+def connection_error(error: BaseException, *, what: str,
+                     where: str | None = None) -> exceptions.CloudError:
     """The exception for a request that got no answer."""
     reason = short(error)
     if 'refused' in reason.lower() or not isinstance(
@@ -123,7 +130,7 @@ def connection_error(error, *, what, where=None):
     return exceptions.TransientError(what, None, f'connection lost ({reason})')
 
 
-def check(response, what, *, read=True):
+def check(response: Any, what: str, *, read: bool = True) -> Response:
     """:class:`Response` for an answer below 400; else raise (module doc).
 
     :param read: read the JSON body (not for a streamed download).
@@ -142,7 +149,7 @@ def check(response, what, *, read=True):
                     check_date(response), response)
 
 
-def reason(response):
+def reason(response: Any) -> str:
     """The service's own message from an error answer, on one line.
 
     Nova, Cinder and Neutron wrap it (``{"badRequest": {"message": ...}}``,
@@ -163,7 +170,7 @@ def reason(response):
     return ' '.join(str(text or '').split()) or f'HTTP {response.status_code}'
 
 
-def short(error):
+def short(error: BaseException) -> str:
     """An exception's text on one line, at most 200 characters."""
     text = ' '.join(str(error).split()) or type(error).__name__
     return text[:200]
@@ -179,7 +186,7 @@ def _json(response):
     return body if body is not None else {}
 
 
-def check_date(response):
+def check_date(response: Any) -> datetime.datetime | None:
     """The server's clock (``Date`` header) as a datetime, or None."""
     try:
         return email.utils.parsedate_to_datetime(response.headers['Date'])

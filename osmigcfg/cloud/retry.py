@@ -8,16 +8,21 @@ happened: ``look`` is asked first, and what it finds is the result.
 """
 
 import time
+from typing import Callable, TypeVar
 
 from osmigcfg import exceptions
 from osmigcfg.cloud import http
 
 #: the pause before each new call of an operation
 STEP_DELAYS = (0.5, 1.5, 3.0, 6.0)
+T = TypeVar('T')
 
 
-def again(func, *, look=None, transient=http.is_transient, on_retry=None,
-          sleep=time.sleep):
+def again(func: Callable[[], T], *,
+          look: Callable[[], T | None] | None = None,
+          transient: Callable[[BaseException], bool] = http.is_transient,
+          on_retry: Callable[[BaseException, int], None] | None = None,
+          sleep: Callable[[float], object] = time.sleep) -> T:
     """``func()``, called again after a transient :class:`CloudError`.
 
     :param look: called after each pause, before ``func`` is called again;

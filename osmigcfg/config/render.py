@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 FORMATS = ('nova-conf', 'libvirtd', 'qemu', 'mosk', 'helm', 'helm-libvirt',
            'kolla', 'kolla-globals', 'osa')
-INBOUND = toolrender.INBOUND
 _CONTROL = re.compile(r'[\x00-\x1f\x7f\u0085\u2028\u2029]')
 
 
@@ -101,7 +100,7 @@ def _environment():
 def _full_nova(settings, host):
     values = toolrender.nova_values(settings)
     if host is not None:
-        values[INBOUND] = host.peer_address
+        values[toolrender.INBOUND] = host.peer_address
 
     def keep(name, value, opt):
         # deprecated options only when they are really used

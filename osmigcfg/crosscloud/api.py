@@ -7,6 +7,7 @@ microversions stay openstacksdk's job).  Reads and writes go through
 :mod:`osmigcfg.cloud.http` (its error mapping and retry policy).
 """
 
+from osmigcfg import exceptions
 from osmigcfg.cloud import http
 
 
@@ -30,6 +31,15 @@ def send_json(proxy, method, path, what, body=None, params=None,
     if microversion:
         kwargs['microversion'] = microversion
     return http.send(proxy, method, path, what=what, **kwargs).body
+
+
+def delete_json(proxy, path, what):
+    """DELETE ``path``; one already gone (404) is fine."""
+    try:
+        send_json(proxy, 'DELETE', path, what)
+    except exceptions.CloudRequestError as e:
+        if e.status != 404:
+            raise
 
 
 def _next_link(body, key):

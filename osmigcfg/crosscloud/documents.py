@@ -8,7 +8,6 @@ a plan never works from a half-valid resource.  ``write_documents``
 rewrites a file only when its text changed.
 """
 
-import logging
 import os
 import pathlib
 
@@ -23,7 +22,6 @@ from osmigcfg.crosscloud import model
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import validate
 
-LOG = logging.getLogger(__name__)
 TOP_KEYS = (model.VERSION_KEY, 'type', 'exported_from', 'resources')
 #: exported documents are readable by their owner only
 DOCUMENT_MODE = 0o600

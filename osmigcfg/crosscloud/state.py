@@ -14,14 +14,12 @@ folder never looks like a document.
 import dataclasses
 import hashlib
 import json
-import logging
 import pathlib
 import re
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import filters as filters_mod
 
-LOG = logging.getLogger(__name__)
 STATE = '.osmigcfg'
 _NAME = re.compile(r'^(?P<kind>[a-z]+)-(?P<seq>\d{4,})(-(?P<label>.+))?'
                    r'\.journal$')

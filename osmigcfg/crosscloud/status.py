@@ -10,7 +10,6 @@ the ID map.
 """
 
 import dataclasses
-import logging
 import os
 
 from osmigcfg.crosscloud import documents as documents_mod
@@ -20,7 +19,6 @@ from osmigcfg.crosscloud import runs as runs_mod
 from osmigcfg.crosscloud import state as state_mod
 from osmigcfg.crosscloud.importing import items as import_items
 
-LOG = logging.getLogger(__name__)
 COLUMNS = ('Type', 'Name', 'Imported', 'Data', 'Cutover', 'Destination id',
            'Note')
 

@@ -6,12 +6,10 @@ failed state (:class:`~osmigcfg.exceptions.CrossCloudFailed`) needs an operator
 or a redo.
 """
 
-import logging
 import time
 
 from osmigcfg import exceptions
 
-LOG = logging.getLogger(__name__)
 POLL = (0.2, 0.5, 1.0, 2.0)
 
 

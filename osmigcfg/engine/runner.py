@@ -73,11 +73,15 @@ class Runner:
         self._lock = threading.Lock()
         self._suspended = False
 
+    def _engine_options(self, executor: futures.Executor) -> dict[str, Any]:
+        """Which TaskFlow engine runs the flow, and on what executor."""
+        return {'engine': 'parallel', 'executor': executor}
+
     def _load(self, executor: futures.Executor) -> Any:
         engine = engines.load(
             self.flow, flow_detail=self.journal.flow_detail,
             book=self.journal.book, backend=self.journal.backend,
-            engine='parallel', executor=executor)
+            **self._engine_options(executor))
         engine.atom_notifier.register(notifier.Notifier.ANY, self._on_atom)
         engine.compile()
         engine.prepare()

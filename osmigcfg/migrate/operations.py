@@ -91,14 +91,31 @@ def migrate_server(compute: Compute, preflight: Preflight, *, ref: str,
                 f'migrate --wait` next time, or `report`')
 
 
-def _verify_resize_facts(compute, preflight, *, ref, operation):
+def _server_in(compute, preflight, *, ref, operation, status, refusal):
+    """The server, once the policy allows ``operation`` and it is in
+    ``status`` (else InputError: its name, its status and ``refusal``)."""
     server = find_server(compute, ref)
     preflight.require(operation, project_id=server['project_id'])
-    if server['status'] != 'VERIFY_RESIZE':
+    if server['status'] != status:
         raise exceptions.InputError(
-            f'{server["name"]} is {server["status"]}, not waiting for a '
-            f'confirm or revert (VERIFY_RESIZE)')
-    return facts_mod.snapshot(compute, server['id'])
+            f'{server["name"]} is {server["status"]}{refusal}')
+    return server
+
+
+def _done(verb, server):
+    return Done(server, f'{verb}: {server["name"]} is {server["status"]} '
+                f'on {facts_mod.where(server)}')
+
+
+def _finish_resize(compute, preflight, *, ref, timeout, operation):
+    server = _server_in(
+        compute, preflight, ref=ref, operation=operation,
+        status='VERIFY_RESIZE',
+        refusal=', not waiting for a confirm or revert (VERIFY_RESIZE)')
+    facts = facts_mod.snapshot(compute, server['id'])
+    cold = drivers.ColdDriver(compute, preflight)
+    finish = cold.confirm if operation == 'confirm' else cold.rollback
+    return finish(facts, deadline=_deadline(cold, timeout, operation))
 
 
 def confirm_server(compute: Compute, preflight: Preflight, *, ref: str,
@@ -108,13 +125,8 @@ def confirm_server(compute: Compute, preflight: Preflight, *, ref: str,
     :param timeout: seconds to wait (None: the confirm default,
         :data:`~osmigcfg.migrate.waits.DEFAULT_TIMEOUTS`).
     """
-    facts = _verify_resize_facts(compute, preflight, ref=ref,
-                                 operation='confirm')
-    cold = drivers.ColdDriver(compute, preflight)
-    server = cold.confirm(facts,
-                          deadline=_deadline(cold, timeout, 'confirm'))
-    return Done(server, f'confirmed: {server["name"]} is {server["status"]} '
-                f'on {facts_mod.where(server)}')
+    return _done('confirmed', _finish_resize(
+        compute, preflight, ref=ref, timeout=timeout, operation='confirm'))
 
 
 def revert_server(compute: Compute, preflight: Preflight, *, ref: str,
@@ -123,22 +135,14 @@ def revert_server(compute: Compute, preflight: Preflight, *, ref: str,
 
     :param timeout: seconds to wait (None: the revert default).
     """
-    facts = _verify_resize_facts(compute, preflight, ref=ref,
-                                 operation='revert')
-    cold = drivers.ColdDriver(compute, preflight)
-    server = cold.rollback(facts,
-                           deadline=_deadline(cold, timeout, 'revert'))
-    return Done(server, f'reverted: {server["name"]} is {server["status"]} '
-                f'on {facts_mod.where(server)}')
+    return _done('reverted', _finish_resize(
+        compute, preflight, ref=ref, timeout=timeout, operation='revert'))
 
 
 def _running_migration(compute, preflight, *, ref, operation, migration_id):
-    server = find_server(compute, ref)
-    preflight.require(operation, project_id=server['project_id'])
-    if server['status'] != 'MIGRATING':
-        raise exceptions.InputError(
-            f'{server["name"]} is {server["status"]}: no live migration '
-            f'in progress')
+    server = _server_in(compute, preflight, ref=ref, operation=operation,
+                        status='MIGRATING',
+                        refusal=': no live migration in progress')
     try:
         records = compute.live_migrations(server['id'])
     except exceptions.CloudRequestError as e:
@@ -170,10 +174,7 @@ def abort_server(compute: Compute, preflight: Preflight, *, ref: str,
     _call_or_explain(preflight, server, operation='abort',
                      call=lambda: compute.abort(server['id'], record['id'],
                                                 record.get('status')))
-    live = drivers.LiveDriver(compute, preflight)
-    after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
-    return Done(after, f'aborted: {after["name"]} is {after["status"]} on '
-                f'{facts_mod.where(after)}')
+    return _done('aborted', _wait_live(compute, preflight, server, timeout))
 
 
 def force_complete_server(compute: Compute, preflight: Preflight, *,
@@ -193,10 +194,8 @@ def force_complete_server(compute: Compute, preflight: Preflight, *,
     _call_or_explain(preflight, server, operation='force-complete',
                      call=lambda: compute.force_complete(server['id'],
                                                          record['id']))
-    live = drivers.LiveDriver(compute, preflight)
-    after = live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
-    return Done(after, f'force-completed: {after["name"]} is '
-                f'{after["status"]} on {facts_mod.where(after)}')
+    return _done('force-completed',
+                 _wait_live(compute, preflight, server, timeout))
 
 
 def _call_or_explain(preflight, server, *, operation, call):
@@ -208,6 +207,11 @@ def _call_or_explain(preflight, server, *, operation, call):
                 operation, e.reason, project_id=server['project_id']) \
                 from None
         raise
+
+
+def _wait_live(compute, preflight, server, timeout):
+    live = drivers.LiveDriver(compute, preflight)
+    return live.wait(server, {}, deadline=_deadline(live, timeout, 'live'))
 
 
 def _deadline(driver, timeout, operation):

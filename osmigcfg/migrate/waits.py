@@ -26,9 +26,6 @@ IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
 BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
 RUNNING, ENDED, UNSEEN = 'running', 'ended', 'unseen'
 HIDDEN = object()  # an instance action the caller cannot read
-_optional = facts_mod.optional
-noop = facts_mod.noop
-where = facts_mod.where
 
 
 def idle(server):
@@ -65,7 +62,8 @@ class Waits:
             yield interval
             interval = min(interval * factor, top)
 
-    def _await(self, facts, done, deadline, on_view=noop, start=None):
+    def _await(self, facts, done, deadline, on_view=facts_mod.noop,
+               start=None):
         """The server once ``done(server)``; MigrationTimeout (with what
         was seen last) at the ``deadline``.
 
@@ -160,7 +158,7 @@ class Waits:
         return exceptions.MigrationTimeout(
             f'{self.method} migration of {facts["name"]} still '
             f'{server["status"]} (task {server["task_state"]}) on '
-            f'{where(server)}{detail} when we stopped waiting',
+            f'{facts_mod.where(server)}{detail} when we stopped waiting',
             hint='run `resume` to carry on waiting')
 
     def settled_record(self, facts, timeout=60.0):
@@ -181,7 +179,8 @@ class Waits:
         """The migration record Nova made for this move (admins), or None."""
         if 'last_migration' not in facts:
             return None
-        records = _optional(self.compute.migrations, facts['id']) or []
+        records = facts_mod.optional(self.compute.migrations,
+                                     facts['id']) or []
         last = facts.get('last_migration') or 0
         fresh = [m for m in records if (m.get('id') or 0) > last]
         return fresh[0] if fresh else None

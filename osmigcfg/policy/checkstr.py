@@ -106,6 +106,11 @@ def rule_references(check):
     return [n.match for n in _walk(check) if isinstance(n, _checks.RuleCheck)]
 
 
+def role_names(check):
+    """Roles matched with ``role:NAME`` anywhere in the tree."""
+    return [n.match for n in _walk(check) if isinstance(n, _checks.RoleCheck)]
+
+
 def suspicious_keys(check):
     """Generic checks whose key is no credential or target attribute.
 

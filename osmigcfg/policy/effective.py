@@ -245,7 +245,7 @@ class EffectivePolicy:
         return out
 
     def check(self, rule: str, roles: Iterable[str] = (),
-              project_id: str | None = None, user_id: str | None = None,
+              project_id: str | None = None, *, user_id: str | None = None,
               target: Mapping[str, Any] | None = None,
               system_scope: str | None = None,
               creds: Mapping[str, Any] | None = None,

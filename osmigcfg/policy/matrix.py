@@ -137,8 +137,8 @@ class Matrix:
 
 
 def _verdict(ep, rule, persona, target, creds):
-    decision = ep.check(rule, persona.roles, persona.project, persona.user,
-                        target=target, creds=creds)
+    decision = ep.check(rule, persona.roles, persona.project,
+                        user_id=persona.user, target=target, creds=creds)
     origin = decision.origin
     return Verdict(rule, decision.allowed, decision.check_str,
                    origin.describe(), origin.kind, origin.file, origin.line,

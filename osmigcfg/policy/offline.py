@@ -93,9 +93,13 @@ class UnknownCheck(_checks.Check):
 
 
 class _Deep:
-    """Counts one evaluation level; cut as unknown past the bound."""
+    """Counts one evaluation level; cut as unknown past the bound.
 
-    def _call_bounded(self, target, creds, enforcer, current_rule):
+    Mixed in before an oslo.policy check class: ``_evaluate`` runs that
+    class's own ``__call__`` (the next one in the MRO).
+    """
+
+    def __call__(self, target, creds, enforcer, current_rule=None):
         state = _state(enforcer)
         if state is None:
             return self._evaluate(target, creds, enforcer, current_rule)
@@ -111,47 +115,31 @@ class _Deep:
         finally:
             state.depth -= 1
 
+    def _evaluate(self, target, creds, enforcer, current_rule):
+        return super().__call__(target, creds, enforcer, current_rule)
+
 
 class _RuleCheck(_Deep, _checks.RuleCheck):
-    def __call__(self, target, creds, enforcer, current_rule=None):
-        return self._call_bounded(target, creds, enforcer, current_rule)
-
-    def _evaluate(self, target, creds, enforcer, current_rule):
-        return _checks.RuleCheck.__call__(self, target, creds, enforcer,
-                                          current_rule)
+    pass
 
 
 class _AndCheck(_Deep, _checks.AndCheck):
-    def __call__(self, target, creds, enforcer, current_rule=None):
-        return self._call_bounded(target, creds, enforcer, current_rule)
-
-    def _evaluate(self, target, creds, enforcer, current_rule):
-        return _checks.AndCheck.__call__(self, target, creds, enforcer,
-                                         current_rule)
+    pass
 
 
 class _OrCheck(_Deep, _checks.OrCheck):
-    def __call__(self, target, creds, enforcer, current_rule=None):
-        return self._call_bounded(target, creds, enforcer, current_rule)
-
-    def _evaluate(self, target, creds, enforcer, current_rule):
-        return _checks.OrCheck.__call__(self, target, creds, enforcer,
-                                        current_rule)
+    pass
 
 
 class _NotCheck(_Deep, _checks.NotCheck):
     """``not``: also flips which answer is favourable to the caller."""
-
-    def __call__(self, target, creds, enforcer, current_rule=None):
-        return self._call_bounded(target, creds, enforcer, current_rule)
 
     def _evaluate(self, target, creds, enforcer, current_rule):
         state = _state(enforcer)
         if state is not None:
             state.positive = not state.positive
         try:
-            return _checks.NotCheck.__call__(self, target, creds, enforcer,
-                                             current_rule)
+            return super()._evaluate(target, creds, enforcer, current_rule)
         finally:
             if state is not None:
                 state.positive = not state.positive

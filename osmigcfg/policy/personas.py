@@ -12,8 +12,6 @@ of their own, so that an audit answers for them too.
 import dataclasses
 from typing import TYPE_CHECKING
 
-from oslo_policy import _checks
-
 from osmigcfg import roles as roles_mod
 from osmigcfg.policy import checkstr
 
@@ -86,23 +84,13 @@ def standard_personas():
     ]
 
 
-def _roles_in(check):
-    if isinstance(check, _checks.RoleCheck):
-        yield check.match
-    for child in getattr(check, 'rules', ()) or ():
-        yield from _roles_in(child)
-    inner = getattr(check, 'rule', None)
-    if isinstance(inner, _checks.BaseCheck):
-        yield from _roles_in(inner)
-
-
 def custom_roles(sources):
     """Non-standard role names used by ``role:X`` checks in the files."""
     found = []
     for src in sources:
         for entry in src.entries.values():
             check, _problems = checkstr.parse_check(entry.check_str)
-            for role in _roles_in(check):
+            for role in checkstr.role_names(check):
                 name = role.lower()
                 if ('%(' not in name and name not in STANDARD_ROLES
                         and name not in found):

@@ -18,7 +18,7 @@ DEFAULT_FLAVOR = '1'
 POLL_SECONDS = 0.1
 
 
-def boot(conn, name, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
+def boot(conn, name, *, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
          networks='none', host=None, wait=True, timeout=60):
     """Create a server; when ``wait``, return it ACTIVE (or raise).
 
@@ -37,8 +37,9 @@ def boot(conn, name, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
     return server
 
 
-def boot_multi(conn, name, count, flavor=DEFAULT_FLAVOR, image=DEFAULT_IMAGE,
-               host=None, timeout=600, batch=50, project_query=None):
+def boot_multi(conn, name, count, *, flavor=DEFAULT_FLAVOR,
+               image=DEFAULT_IMAGE, host=None, timeout=600, batch=50,
+               project_query=None):
     """Boot ``count`` servers with Nova's multi-create; returns them ACTIVE.
 
     ``min_count`` = ``max_count`` = ``batch`` per request.

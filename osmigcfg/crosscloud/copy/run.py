@@ -15,7 +15,6 @@ volume recorded as copied is left alone).
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import typing
 
@@ -40,7 +39,6 @@ if typing.TYPE_CHECKING:
 
     from osmigcfg.crosscloud import filters as filters_mod
 
-LOG = logging.getLogger(__name__)
 KIND = 'copy'
 DEFAULT_PARALLEL = 2
 

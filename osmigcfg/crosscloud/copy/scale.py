@@ -32,9 +32,6 @@ import os
 import signal
 import uuid
 
-from taskflow import engines
-from taskflow.types import notifier
-
 from osmigcfg import engine
 from osmigcfg import exceptions
 from osmigcfg import extras
@@ -61,7 +58,7 @@ def transport_url(url=None):
 class WorkerRunner(engine.Runner):
     """The engine's Runner, on TaskFlow's worker-based engine."""
 
-    def __init__(self, journal, flow, context, url, topics,
+    def __init__(self, journal, flow, context, *, url, topics,
                  exchange=EXCHANGE, transition_timeout=TRANSITION_TIMEOUT):
         super().__init__(journal, flow, context)
         self.url = url
@@ -69,7 +66,7 @@ class WorkerRunner(engine.Runner):
         self.exchange = exchange
         self.transition_timeout = transition_timeout
 
-    def _load(self, executor):
+    def _engine_options(self, executor):
         from taskflow.engines.worker_based import executor as worker_executor
         # TaskFlow names the conductor's reply queue after the flow detail
         # by default: a resumed run would share it with the killed one and
@@ -81,14 +78,7 @@ class WorkerRunner(engine.Runner):
             uuid=f'osmigcfg-{uuid.uuid4()}', exchange=self.exchange,
             topics=self.topics, transition_timeout=self.transition_timeout,
             url=self.url)
-        loaded = engines.load(
-            self.flow, flow_detail=self.journal.flow_detail,
-            book=self.journal.book, backend=self.journal.backend,
-            engine='worker-based', executor=wbe)
-        loaded.atom_notifier.register(notifier.Notifier.ANY, self._on_atom)
-        loaded.compile()
-        loaded.prepare()
-        return loaded
+        return {'engine': 'worker-based', 'executor': wbe}
 
 
 def runner_factory(topic, url=None, exchange=EXCHANGE):
@@ -99,7 +89,7 @@ def runner_factory(topic, url=None, exchange=EXCHANGE):
     extras.require('scale', feature='copy --workers')
     url = transport_url(url)
     return lambda journal, flow, context: WorkerRunner(
-        journal, flow, context, url, [topic], exchange)
+        journal, flow, context, url=url, topics=[topic], exchange=exchange)
 
 
 def _log_event(event):

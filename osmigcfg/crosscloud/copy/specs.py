@@ -8,7 +8,6 @@ resumed run sees the destination ids a killed run recorded (an image
 whose partial copy was replaced has a new id).
 """
 
-import logging
 
 from osmigcfg import findings
 from osmigcfg.crosscloud import codes
@@ -18,7 +17,6 @@ from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.types import image
 
-LOG = logging.getLogger(__name__)
 #: journal actions meaning "osmigcfg made this destination resource"
 MADE = ('created', 'copied', 'adopted')
 

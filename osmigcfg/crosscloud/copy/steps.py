@@ -21,7 +21,6 @@ worker rebuilds them from their name alone.
 """
 
 import contextlib
-import logging
 import os
 
 from taskflow import task
@@ -33,8 +32,6 @@ from osmigcfg.cloud import retry
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import runtime as runtime_mod
 from osmigcfg.crosscloud.copy import storage_ops as ops
-
-LOG = logging.getLogger(__name__)
 
 
 def _worth_again(error):

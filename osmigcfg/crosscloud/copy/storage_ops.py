@@ -7,7 +7,6 @@ only the temporary or partial resources osmigcfg made.  ``step`` is the
 calling step: ``step.record(phase, **details)`` journals progress.
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import api
@@ -15,7 +14,6 @@ from osmigcfg.crosscloud import waits
 from osmigcfg.crosscloud.copy import transfer
 from osmigcfg.crosscloud.types import cinder
 
-LOG = logging.getLogger(__name__)
 GiB = 1024 ** 3
 #: seconds allowed per GiB for a service-side upload or volume build
 SECONDS_PER_GIB = 300
@@ -40,22 +38,13 @@ def image_or_none(conn, image_id):
 
 def delete_image(conn, image_id):
     """Delete an image osmigcfg made (a missing one is fine)."""
-    try:
-        api.send_json(conn.image, 'DELETE', f'/images/{image_id}',
-                      'delete image')
-    except exceptions.CloudRequestError as e:
-        if e.status != 404:
-            raise
+    api.delete_json(conn.image, f'/images/{image_id}', 'delete image')
 
 
 def delete_volume(conn, volume_id):
     """Delete a volume osmigcfg made (a missing one is fine)."""
-    try:
-        api.send_json(conn.block_storage, 'DELETE', f'/volumes/{volume_id}',
-                      'delete volume')
-    except exceptions.CloudRequestError as e:
-        if e.status != 404:
-            raise
+    api.delete_json(conn.block_storage, f'/volumes/{volume_id}',
+                    'delete volume')
 
 
 def digest_fields(digest):

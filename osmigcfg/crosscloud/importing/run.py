@@ -18,7 +18,6 @@ place and changes nothing.
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
 import typing
 
@@ -46,7 +45,6 @@ if typing.TYPE_CHECKING:
     from osmigcfg.crosscloud import filters as filters_mod
     from osmigcfg.policy import effective
 
-LOG = logging.getLogger(__name__)
 KIND = 'import'
 #: concurrent writes: in all, and per API service
 WINDOWS = {'global': 6, 'service': 2}

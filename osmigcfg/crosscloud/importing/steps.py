@@ -14,7 +14,6 @@ action}`` the ID map is read from.
 """
 
 import contextlib
-import logging
 
 
 from osmigcfg import engine
@@ -26,8 +25,6 @@ from osmigcfg.crosscloud import writing
 from osmigcfg.crosscloud.importing import items as import_items
 from osmigcfg.crosscloud.plan import planner as plan_mod
 from osmigcfg.crosscloud.types import security_group
-
-LOG = logging.getLogger(__name__)
 
 
 class ItemStep(engine.Step):

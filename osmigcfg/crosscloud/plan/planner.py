@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import os
 import typing
 
@@ -39,7 +38,6 @@ from osmigcfg.crosscloud.plan import prereqs
 if typing.TYPE_CHECKING:
     from openstack import connection
 
-LOG = logging.getLogger(__name__)
 CREATE, UPDATE, SKIP, ERROR = 'create', 'update', 'skip', 'error'
 
 

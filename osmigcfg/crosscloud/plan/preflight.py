@@ -11,7 +11,6 @@ the plan's admin-only knobs (``XCL304``), and for a cutover the source
 server's state (``require_shutoff``) and that it can be read at all.
 """
 
-import logging
 
 from osmigcfg import exceptions
 from osmigcfg import findings
@@ -20,7 +19,6 @@ from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud.types import nova
 from osmigcfg.migrate import preflight as migrate_preflight
 
-LOG = logging.getLogger(__name__)
 _S = 'os_compute_api:servers:'
 
 

@@ -160,14 +160,24 @@ def _admin_errors(items, admin, resolver):
     owned = {n['id'] for n in resolver.dst.visible('network')
              if n.get('project_id') == resolver.dst_project_id}
     for item in _creates(items, 'port'):
-        net = (item.want.get('network') or {}).get('id')
-        keeps = [k for k in ('keep_mac', 'keep_fixed_ips')
-                 if item.entry.migration.get(k, True)]
+        net = _port_network(item)
+        keeps = _port_keeps(item)
         if net and net not in owned and keeps:
             errors.append(_finding(codes.NEEDS_ADMIN, item, (
                 f'{" and ".join(keeps)} on a network of another project '
                 'needs an admin')))
     return errors
+
+
+def _port_network(item):
+    return (item.want.get('network') or {}).get('id')
+
+
+def _port_keeps(item):
+    """Which of a port's ``keep_mac`` / ``keep_fixed_ips`` knobs hold."""
+    port = resources.get_type('port')
+    return [k for k in ('keep_mac', 'keep_fixed_ips')
+            if port.knob(item.entry, k)]
 
 
 def _address_errors(items, resolver):
@@ -177,18 +187,19 @@ def _address_errors(items, resolver):
     errors = []
     ports = neutron.all_ports(resolver.dst)
     for item in creates:
-        net = (item.want.get('network') or {}).get('id')
+        net = _port_network(item)
         if not net:
             continue
+        keeps = _port_keeps(item)
         on_net = [p for p in ports if p.get('network_id') == net]
         mac = item.want.get('mac_address')
-        if item.entry.migration.get('keep_mac', True) and mac and any(
+        if 'keep_mac' in keeps and mac and any(
                 p.get('mac_address') == mac for p in on_net):
             errors.append(_finding(codes.ADDRESS_IN_USE, item, (
                 f'MAC {mac} is in use on the destination network')))
         used = {f['ip_address'] for p in on_net for f in p.get(
             'fixed_ips') or ()}
-        if item.entry.migration.get('keep_fixed_ips', True):
+        if 'keep_fixed_ips' in keeps:
             for fixed in item.want.get('fixed_ips') or ():
                 if fixed.get('ip_address') in used:
                     errors.append(_finding(codes.ADDRESS_IN_USE, item, (

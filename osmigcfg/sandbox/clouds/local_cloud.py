@@ -11,7 +11,6 @@ external ``public`` network, and prove cinder can create a volume.
 import concurrent.futures
 import contextlib
 import json
-import logging
 import os
 import shutil
 import sqlite3
@@ -31,7 +30,6 @@ from osmigcfg.sandbox.clouds import nova
 from osmigcfg.sandbox.clouds import nova_config
 from osmigcfg.sandbox.clouds import proc
 
-LOG = logging.getLogger(__name__)
 SHIMS_DIR = os.path.join(os.path.dirname(__file__), 'service_shims')
 CINDER_DAEMONS = {'cinder-scheduler': 'cinder.cmd.scheduler:main',
                   'cinder-volume': 'cinder.cmd.volume:main'}
@@ -85,7 +83,7 @@ class LocalCloud:
     def _step(self, name, argv, **env):
         proc.run_step(f'{self.spec.name} {name}', argv, self._env(**env),
                       self.log_dir / f'setup-{name.split()[0]}.log',
-                      self.secrets)
+                      secrets=self.secrets)
 
     step_with = _step
 

@@ -85,7 +85,8 @@ def rss_kb(pids):
     return total
 
 
-def run_step(name, argv, env, log_path, secrets=(), timeout=300, cwd=None):
+def run_step(name, argv, env, log_path, *, secrets=(), timeout=300,
+             cwd=None):
     """Run a setup command to completion; SandboxError on failure."""
     LOG.debug('sandbox step %s: %s', name, argv[0])
     with open(log_path, 'ab') as log:
@@ -171,38 +172,43 @@ def _signal_group(pgid, sig):
         pass
 
 
-def wait_http(url, services, timeout=120, secrets=()):
-    """Wait until ``url`` answers HTTP (any status) while ``services`` live."""
+def _wait_until(answers, services, timeout, secrets, failure):
+    """Poll ``answers()`` until it is true, while ``services`` live.
+
+    :raises SandboxError: a service died, or ``failure`` after ``timeout``.
+    """
     deadline = time.monotonic() + timeout
     while True:
         for service in services:
             service.check_alive(secrets)
+        if answers():
+            return
+        if time.monotonic() > deadline:
+            raise exceptions.SandboxError(f'local clouds: {failure}')
+        time.sleep(0.1)
+
+
+def wait_http(url, services, timeout=120, secrets=()):
+    """Wait until ``url`` answers HTTP (any status) while ``services`` live."""
+    def answers():
         try:
             with urllib.request.urlopen(url, timeout=5):
-                return
+                return True
         except urllib.error.HTTPError:
-            return
+            return True
         except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            raise exceptions.SandboxError(
-                f'local clouds: {url} did not answer within {timeout} s')
-        time.sleep(0.1)
+            return False
+    _wait_until(answers, services, timeout, secrets,
+                f'{url} did not answer within {timeout} s')
 
 
 def wait_tcp(port, services, timeout=60, secrets=()):
     """Wait until 127.0.0.1:``port`` accepts connections."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for service in services:
-            service.check_alive(secrets)
+    def answers():
         try:
             with socket.create_connection(('127.0.0.1', port), timeout=2):
-                return
+                return True
         except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise exceptions.SandboxError(
-                f'local clouds: nothing listens on 127.0.0.1:{port} '
-                f'after {timeout} s')
-        time.sleep(0.1)
+            return False
+    _wait_until(answers, services, timeout, secrets,
+                f'nothing listens on 127.0.0.1:{port} after {timeout} s')

@@ -9,7 +9,6 @@ and one user per cloud at boot.
 """
 
 import glob
-import logging
 import os
 import pathlib
 import secrets
@@ -19,7 +18,6 @@ from osmigcfg import exceptions
 from osmigcfg import files
 from osmigcfg.sandbox.clouds import proc
 
-LOG = logging.getLogger(__name__)
 SERVER_PATHS = ('/usr/lib/rabbitmq/bin/rabbitmq-server',)
 INSTALL_HINT = (
     'install it with `apt-get install -y rabbitmq-server` (block the '

@@ -42,14 +42,12 @@ it on its next request, through oslo.policy's normal file-change path.
 """
 
 import json
-import logging
 import re
 import threading
 
 from osmigcfg.sandbox.nova import fake_driver
 from osmigcfg.sandbox.nova import identity
 
-LOG = logging.getLogger(__name__)
 
 PREFIX = '/_sandbox/'
 _IDENTITY_HEADER = re.compile(

@@ -79,7 +79,7 @@ class NovaSandbox:
     :param start_timeout: seconds to wait for the API to answer.
     """
 
-    def __init__(self, policy_file=None, policy_dirs=(),
+    def __init__(self, policy_file=None, *, policy_dirs=(),
                  enforce_new_defaults=True, computes=('host1', 'host2'),
                  conf=None, workdir=None, start_timeout=120.0):
         self.initial_policy_file = policy_file
@@ -250,7 +250,7 @@ class NovaSandbox:
 
     # -- servers (see servers.py) -----------------------------------------
 
-    def boot(self, conn, name, flavor=servers.DEFAULT_FLAVOR,
+    def boot(self, conn, name, *, flavor=servers.DEFAULT_FLAVOR,
              image=servers.DEFAULT_IMAGE, networks='none', host=None,
              wait=True, timeout=60):
         """Create a server as ``conn``'s identity; ACTIVE when ``wait``.

@@ -63,7 +63,6 @@ from nova.tests.functional import fixtures as func_fixtures
 from osmigcfg import files
 from osmigcfg.sandbox.nova import fake_driver
 
-LOG = logging.getLogger(__name__)
 CONF = test.CONF
 
 #: Host name of the conductor, scheduler and API service records.
