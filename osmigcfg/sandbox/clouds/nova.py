@@ -17,6 +17,7 @@ project's virtualenv (see ``nova_config`` for their wiring):
 """
 
 import contextlib
+import datetime
 import shutil
 import sqlite3
 import time
@@ -132,6 +133,34 @@ def start_computes(cloud):
             cloud, f'nova-compute {host}', 'nova.cmd.compute:main',
             _conf(cloud, f'{host}.conf'), 'nova_virt_path',
             OSMIGCFG_DISKS=str(cloud.spec.disks))
+
+
+def restart_computes(cloud, timeout=120):
+    """Restart every nova-compute of ``cloud`` and wait until each has
+    reported to the database again (so it reads a changed config).
+
+    The fake driver forgets its servers: restart only hosts without any.
+    """
+    since = datetime.datetime.now(datetime.timezone.utc).strftime(
+        '%Y-%m-%d %H:%M:%S')
+    hosts = list(cloud.spec.compute_hosts())
+    for host in hosts:
+        cloud.services[host].stop()
+    for host in hosts:
+        cloud.services[host].start()
+    deadline = time.monotonic() + timeout
+    sql = ("SELECT host FROM services WHERE binary = 'nova-compute' AND "
+           f"deleted = 0 AND updated_at > '{since}'")
+    while True:
+        cloud.check_alive()
+        if set(hosts) <= _column(cloud.spec.root / 'nova_cell1.db', sql):
+            return
+        if time.monotonic() > deadline:
+            raise exceptions.SandboxError(
+                f'local clouds: {cloud.spec.name}: restarted computes did '
+                f'not report within {timeout} s',
+                hint=f'see {cloud.log_dir}')
+        time.sleep(0.5)
 
 
 def _column(path, sql):
