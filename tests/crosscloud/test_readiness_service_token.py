@@ -116,10 +116,13 @@ def test_without_the_service_token_cold_moves_of_volumes_fail_live_work(
                 admin.compute.get_server(server.id)),
             'the cold migration to fail', timeout=120)
         assert failed.compute_host == live
-        # Cinder: "Detected user call to delete in-use attachment";
-        # Nova's fault names its 409
-        assert 'ConflictNovaUsingAttachment' in str(failed.fault) and \
-            '(HTTP 409)' in str(failed.fault), failed.fault
+        # Cinder: "Detected user call to delete in-use attachment"; Nova's
+        # fault (recorded just after the state) names its 409
+        fault = str(servers.wait_until(
+            lambda: admin.compute.get_server(server.id).fault,
+            'the fault of the failed move', timeout=30))
+        assert 'ConflictNovaUsingAttachment' in fault and \
+            '(HTTP 409)' in fault, fault
         assert [m.status for m in servers.migrations_of(
             admin, server, 'migration')] == ['error']
         assert after.keys() <= _attachments(admin, volume).keys()

@@ -93,5 +93,5 @@ def test_maintain_checks_readiness_like_drain(
     assert not [line for line in out.splitlines()
                 if line.startswith('error:')]
     assert any(line.startswith('warning: RDY101 ') and
-               'starting anyway (--ignore-readiness)' in line
+               '(--ignore-readiness: starting anyway)' in line
                for line in out.splitlines())
