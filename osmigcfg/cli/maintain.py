@@ -1,7 +1,11 @@
 """``maintain``: rolling maintenance of a set of compute hosts."""
 
+import types
+
 from osmigcfg.cli import drain as drain_cli
 from osmigcfg.cli import migration_base as mb
+from osmigcfg.migrate import planner
+from osmigcfg.migrate import readiness_gate
 from osmigcfg.migrate.maintain import plan as plan_mod
 from osmigcfg.migrate.maintain import run as run_mod
 from osmigcfg.migrate.maintain import waves as waves_mod
@@ -37,6 +41,21 @@ def write_result(stream, result):
     mb.print_outcomes(stream, result.outcomes, result.journal)
     stream.write(f'maintenance {result.state}'
                  + (f': {result.message}' if result.message else '') + '\n')
+
+
+def check_readiness(parsed_args, plan, preflight, conn):
+    """The drain's readiness gate over the servers the waves move (each
+    live or cold as its drain will choose); its findings join the plan's."""
+    wanted = plan.data.get('method', 'auto')
+    servers = plan.data.get('servers', {})
+    movers = [{'host': None, 'method': planner.choose_method(
+        {'status': servers.get(sid, {}).get('status')}, wanted)[0]}
+        for sid in plan.movers]
+    readiness_gate.check_readiness(
+        types.SimpleNamespace(movers=[m for m in movers if m['method']],
+                              report=plan.report),
+        preflight, conn, role_assignments=parsed_args.role_assignments,
+        ignore=parsed_args.ignore_readiness)
 
 
 def status(result):
@@ -75,6 +94,7 @@ class MaintainHosts(drain_cli._PlanCommand):
         parser.add_argument('--yes', action='store_true')
         drain_cli.add_window_arguments(parser)
         mb.add_preflight_arguments(parser)
+        drain_cli.add_readiness_arguments(parser)
         mb.add_run_arguments(parser)
         return parser
 
@@ -87,6 +107,7 @@ class MaintainHosts(drain_cli._PlanCommand):
             availability_zone=parsed_args.availability_zone,
             all_computes=parsed_args.all_computes,
             at_once=parsed_args.hosts_at_once, order=parsed_args.order)
+        check_readiness(parsed_args, plan, preflight, compute.session.conn)
         if parsed_args.dry_run:
             write_plan(self.app.stdout, plan)
             return 1 if plan.report.fails('error') else 0

@@ -35,6 +35,16 @@ _KINDS_OF_SECTION = {
     'neutron': result_mod.ALL_KINDS,
     'placement': result_mod.ALL_KINDS,
 }
+#: The kinds that delete a volume attachment Nova still uses.  Cinder 29
+#: (cinder.volume.api:API.attachment_deletion_allowed) lets a delete
+#: through without a service token only when Nova no longer names that
+#: attachment for the volume.  Nova 34's cold migration
+#: (ComputeManager._terminate_volume_connections) and evacuation
+#: (_do_rebuild_instance.detach_block_devices) delete the old attachment
+#: before saving the new one in the BDM; a live migration saves the
+#: destination's attachment in pre_live_migration and deletes the source's
+#: afterwards, so Cinder allows it (and Nova would only log a failure).
+_NEEDS_SERVICE_TOKEN = frozenset({'cold', 'host_targeted', 'evacuate'})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,10 +144,13 @@ def _nova_reasons(nova):
     if not send:
         out.append(_reason(
             'RDY302', 'nova.conf [service_user] send_service_user_token is '
-            'not true: Cinder refuses to delete a volume attachment still '
-            'in use without Nova\'s service token (OSSA-2023-003), so live '
-            'migrations of servers with volumes fail at the switch-over',
-            {'live_volumes'}, ini=nova, section='service_user',
+            'not true: Cinder refuses (409) to delete a volume attachment '
+            'Nova still uses unless the request carries Nova\'s service '
+            'token (OSSA-2023-003); a cold migration or evacuation of a '
+            'server with volumes deletes the source attachment before Nova '
+            'switches to the new one, so it fails and leaves the server in '
+            'ERROR (a live migration switches first and is not affected)',
+            _NEEDS_SERVICE_TOKEN, ini=nova, section='service_user',
             key='send_service_user_token'))
     elif not nova.has_auth('service_user'):
         out.append(_reason(

@@ -12,13 +12,19 @@ calls); with the role back, readiness says ready and the same server
 live-migrates, its port's binding following it.
 """
 
+import json
+import time
+
 import openstack.connection
 import openstack.exceptions
 import pytest
+import yaml
 
 from osmigcfg import readiness
 from osmigcfg.sandbox import servers
 from osmigcfg.sandbox.clouds import config as cc
+from osmigcfg.sandbox.clouds import nova_config
+from tests.cli_runner import run_cli
 from tests.crosscloud.test_whole_cloud import _boot
 from tests.crosscloud.test_whole_cloud import flavor  # noqa: F401
 from tests.crosscloud.test_whole_cloud import image  # noqa: F401
@@ -32,7 +38,8 @@ def _assess(local_clouds):
     spec = local_clouds.clouds[CLOUD].spec
     inputs = readiness.Inputs(
         nova_conf=str(spec.etc('nova') / 'nova.conf'),
-        neutron_conf=str(spec.etc('neutron') / 'neutron.conf'))
+        neutron_conf=str(spec.etc('neutron') / 'neutron.conf'),
+        cinder_conf=str(spec.etc('cinder') / 'cinder.conf'))
     return readiness.assess(inputs,
                             conn=local_clouds.connect(CLOUD, admin=True))
 
@@ -73,8 +80,51 @@ def test_readiness_prediction_matches_nova_for_neutron_s_events(
         # the real outcome: Nova does not find the server for Neutron
         assert _event_codes(local_clouds, server.id, port.id) == (
             207, [404])
+        # ...so a live migration, whose source waits for the destination's
+        # network-vif-plugged (live_migration_wait_for_vif_plug defaults to
+        # true; the cloud's vif_plugging_timeout 30 s, fatal), times out:
+        # Nova rolls it back, the server stays ACTIVE on its host
+        _live_migration_times_out(local_clouds, server, port.id)
     assert _event_codes(local_clouds, server.id, port.id) == (200, [200])
     assert _assess(local_clouds).verdict('live') == 'ready'
+    _live_migrate(local_clouds, server, port.id)
+
+
+def _live_migration_times_out(local_clouds, server, port_id):
+    admin = local_clouds.connect(CLOUD, admin=True)
+    source = servers.host_of(admin, server)
+    assert nova_config.VIF_PLUGGING == {'vif_plugging_is_fatal': True,
+                                        'vif_plugging_timeout': 30}
+    started = time.monotonic()
+    admin.compute.live_migrate_server(server, host=None,
+                                      block_migration='auto')
+    failed = servers.wait_until(
+        lambda: [m for m in servers.migrations_of(admin, server)
+                 if m.status == 'error'], 'the live migration to fail',
+        timeout=120)
+    assert len(failed) == 1
+    assert time.monotonic() - started >= 30  # it waited the whole timeout
+    now = servers.wait_until(
+        lambda: (lambda s: s.task_state is None and s)(
+            admin.compute.get_server(server.id)),
+        'the rollback', timeout=60)
+    assert (now.status, now.compute_host) == ('ACTIVE', source)
+    assert admin.network.get_port(port_id).binding_host_id == source
+
+
+def _live_migrate(local_clouds, server, port_id):
+    admin = local_clouds.connect(CLOUD, admin=True)
+    source = servers.host_of(admin, server)
+    admin.compute.live_migrate_server(server, host=None,
+                                      block_migration='auto')
+    moved = servers.wait_until(
+        lambda: (lambda s: s.task_state is None and s.compute_host != source
+                 and s)(admin.compute.get_server(server.id)),
+        f'{server.id} to leave {source}', timeout=120)
+    assert moved.status == 'ACTIVE'
+    assert servers.wait_until(
+        lambda: admin.network.get_port(port_id).binding_host_id ==
+        moved.compute_host, 'the port binding to follow', timeout=30)
 
 
 def test_nova_without_service_cannot_bind_ports_predicted_and_real(
@@ -133,13 +183,76 @@ def test_nova_without_service_cannot_bind_ports_predicted_and_real(
     assert all(m.status in ('error', 'failed') for m in
                servers.migrations_of(admin, server)), [
         m.status for m in servers.migrations_of(admin, server)]
-    admin.compute.live_migrate_server(server, host=None,
-                                      block_migration='auto')
-    moved = servers.wait_until(
-        lambda: (lambda s: s.task_state is None and s.compute_host != source
-                 and s)(admin.compute.get_server(server.id)),
-        f'{server.id} to leave {source}', timeout=120)
-    assert moved.status == 'ACTIVE'
-    assert servers.wait_until(
-        lambda: admin.network.get_port(port.id).binding_host_id ==
-        moved.compute_host, 'the port binding to follow', timeout=30)
+    _live_migrate(local_clouds, server, port.id)
+
+
+def _role_rows(admin):
+    """The service users' effective role assignments, as `openstack role
+    assignment list --effective --names -f yaml` prints them."""
+    rows = []
+    for user in ('nova', 'neutron', 'placement', 'glance', 'cinder'):
+        found = admin.identity.find_user(user, ignore_missing=False)
+        body = admin.identity.get('/role_assignments', params={
+            'user.id': found.id, 'effective': True,
+            'include_names': True}).json()
+        for row in body['role_assignments']:
+            if 'project' not in row['scope']:
+                continue
+            project = row['scope']['project']
+            rows.append({
+                'Role': row['role']['name'],
+                'User': f"{row['user']['name']}@"
+                        f"{row['user']['domain']['name']}",
+                'Project': f"{project['name']}@{project['domain']['name']}",
+                'Group': '', 'Domain': '', 'System': '', 'Inherited': False})
+    return rows
+
+
+def _policy(spec, service, tmp_path):
+    """The policy file ``service`` reads from its config dir; without one it
+    enforces its defaults, which an empty policy file says as well."""
+    path = spec.etc(service) / 'policy.yaml'
+    if path.exists():
+        return str(path)
+    empty = tmp_path / f'{service}-policy.yaml'
+    empty.write_text('{}\n')
+    return str(empty)
+
+
+def _verdicts(out):
+    return {row['Kind']: row['Verdict'] for row in json.loads(out)}
+
+
+def test_the_cli_says_ready_online_and_offline_from_the_cloud_s_files(
+        local_clouds, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv('OS_CLIENT_CONFIG_FILE', str(local_clouds.clouds_yaml))
+    status, out, err = run_cli(capsys, 'readiness', '--os-cloud',
+                               f'{CLOUD}-admin', '-f', 'json')
+    assert status == 0, (out, err)
+    online = _verdicts(out)
+    assert online == {k: 'ready' for k in readiness.KINDS}
+
+    spec = local_clouds.clouds[CLOUD].spec
+    roles = tmp_path / 'roles.yaml'
+    roles.write_text(yaml.safe_dump(_role_rows(
+        local_clouds.connect(CLOUD, admin=True))))
+    status, out, err = run_cli(
+        capsys, 'readiness', '-f', 'json',
+        '--nova-conf', str(spec.etc('nova') / 'nova.conf'),
+        '--neutron-conf', str(spec.etc('neutron') / 'neutron.conf'),
+        '--cinder-conf', str(spec.etc('cinder') / 'cinder.conf'),
+        '--nova-policy', _policy(spec, 'nova', tmp_path),
+        '--neutron-policy', _policy(spec, 'neutron', tmp_path),
+        '--cinder-policy', _policy(spec, 'cinder', tmp_path),
+        '--placement-policy', _policy(spec, 'placement', tmp_path),
+        '--role-assignments', str(roles))
+    assert status == 0, (out, err)
+    assert _verdicts(out) == online
+    # the same files online: keystone's roles agree with the file's
+    status, out, err = run_cli(
+        capsys, 'readiness', '--os-cloud', f'{CLOUD}-admin', '-f', 'json',
+        '--nova-conf', str(spec.etc('nova') / 'nova.conf'),
+        '--neutron-conf', str(spec.etc('neutron') / 'neutron.conf'),
+        '--cinder-conf', str(spec.etc('cinder') / 'cinder.conf'))
+    assert status == 0, (out, err)
+    assert _verdicts(out) == online

@@ -70,3 +70,28 @@ def test_healthy_roles_pass_and_unreadable_keystone_only_warns(
                               'whether migrations (live) work: cannot read '
                               'role assignments from keystone')
     assert warning.count('RDY') == 1 and '(and 3 more)' in warning
+
+
+def test_maintain_checks_readiness_like_drain(
+        nova, capsys, write):  # noqa: F811
+    admin = nova.admin
+    ms.boot_many(admin, ['maint-0'], host='host1',
+                 flavor=ms.micro_flavor(admin))
+    broken = str(write('no-service.yaml', NO_SERVICE))
+    argv = ('maintain', '--hosts', 'host1', '--pause', '--dry-run',
+            '--role-assignments', broken, *ADMIN_ARGS)
+    status, out, err = ms.osmigcfg(capsys, *argv)
+    assert status == 1, err
+    binding = next(line for line in out.splitlines()
+                   if line.startswith('error: RDY101 ')
+                   and 'create_port_binding' in line)
+    assert 'every live migration of this plan fails' in binding
+    assert '--ignore-readiness' in binding
+
+    status, out, err = ms.osmigcfg(capsys, *argv, '--ignore-readiness')
+    assert status == 0, (out, err)
+    assert not [line for line in out.splitlines()
+                if line.startswith('error:')]
+    assert any(line.startswith('warning: RDY101 ') and
+               '(--ignore-readiness: starting anyway)' in line
+               for line in out.splitlines())

@@ -11,6 +11,7 @@ import yaml
 from osmigcfg import exceptions
 from osmigcfg.sandbox import clouds
 from osmigcfg.sandbox.clouds import config
+from osmigcfg.sandbox.clouds import nova_config as nc
 from osmigcfg.sandbox.clouds import proc
 from osmigcfg.sandbox.clouds import rabbit
 
@@ -192,3 +193,17 @@ def test_the_ml2_driver_is_declared_by_an_entry_point():
     target = entry['neutron.ml2.mechanism_drivers']['osmigcfg_any_host']
     module, _, cls = target.partition(':')
     assert f'class {cls}(' in (shims / f'{module}.py').read_text()
+
+
+def test_with_option_replaces_adds_and_appends_sections():
+    text = config.render_ini({'DEFAULT': {'a': 1},
+                          'service_user': {'send_service_user_token': True},
+                          'neutron': {'b': 2}})
+    off = nc.with_option(text, 'service_user', 'send_service_user_token',
+                         False)
+    assert 'send_service_user_token = false' in off
+    assert 'send_service_user_token = true' not in off
+    added = nc.with_option(text, 'DEFAULT', 'c', 3)
+    assert added.index('c = 3') < added.index('[service_user]')
+    new = nc.with_option(text, 'libvirt', 'd', 'x')
+    assert new.rstrip().endswith('[libvirt]\nd = x')

@@ -40,6 +40,7 @@ from osmigcfg.sandbox.clouds import config
 from osmigcfg.sandbox.clouds import proc
 from osmigcfg.sandbox.clouds import rabbit
 from osmigcfg.sandbox.clouds import local_cloud
+from osmigcfg.sandbox.clouds import nova
 from osmigcfg.sandbox.clouds import nova_config
 
 LOG = logging.getLogger(__name__)
@@ -353,6 +354,33 @@ class LocalClouds:
                 idn.assign_project_role_to_user(where, who, role)
             if taken:
                 time.sleep(config.TOKEN_CACHE_SECONDS + 1)
+
+    @contextlib.contextmanager
+    def nova_option(self, cloud, section, key, value):
+        """Set one option of Nova's configuration for a ``with`` block.
+
+        It is written into nova.conf and every compute's file, and the
+        computes are restarted (they make the calls to the other services
+        during moves); afterwards the files are restored and the computes
+        restarted again.  nova-api, conductor and scheduler keep running
+        with the old value.  The computes must hold no servers: the fake
+        driver forgets them.
+        """
+        c = self.clouds[cloud]
+        paths = [c.spec.etc('nova') / 'nova.conf'] + [
+            c.spec.etc('nova') / f'{host}.conf'
+            for host in c.spec.compute_hosts()]
+        saved = {p: p.read_text() for p in paths}
+        try:
+            for path, text in saved.items():
+                files.write_atomic(path, nova_config.with_option(
+                    text, section, key, value), mode=0o600)
+            nova.restart_computes(c)
+            yield
+        finally:
+            for path, text in saved.items():
+                files.write_atomic(path, text, mode=0o600)
+            nova.restart_computes(c)
 
     # -- the servers' disks (the fake virt driver keeps one file each) --
     def disk_path(self, cloud, server_id):

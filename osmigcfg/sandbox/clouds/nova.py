@@ -17,6 +17,7 @@ project's virtualenv (see ``nova_config`` for their wiring):
 """
 
 import contextlib
+import datetime
 import shutil
 import sqlite3
 import time
@@ -132,6 +133,42 @@ def start_computes(cloud):
             cloud, f'nova-compute {host}', 'nova.cmd.compute:main',
             _conf(cloud, f'{host}.conf'), 'nova_virt_path',
             OSMIGCFG_DISKS=str(cloud.spec.disks))
+
+
+def restart_computes(cloud, timeout=180):
+    """Restart every nova-compute of ``cloud`` and wait until each reports
+    to the database twice (so it reads a changed config).
+
+    The first report of a new process comes early in its start; the
+    second is the periodic one, after its RPC server has started.  The
+    fake driver forgets its servers: restart only hosts without any.
+    """
+    hosts = list(cloud.spec.compute_hosts())
+    for host in hosts:
+        cloud.services[host].stop()
+    # only reports of the new processes count
+    since = datetime.datetime.now(datetime.timezone.utc).strftime(
+        '%Y-%m-%d %H:%M:%S.%f')
+    for host in hosts:
+        cloud.services[host].start()
+    deadline = time.monotonic() + timeout
+    sql = ("SELECT host || ' ' || updated_at FROM services WHERE "
+           f"binary = 'nova-compute' AND deleted = 0 AND updated_at > "
+           f"'{since}'")
+    seen = {}
+    while True:
+        cloud.check_alive()
+        for row in _column(cloud.spec.root / 'nova_cell1.db', sql):
+            host, _, stamp = row.partition(' ')
+            seen.setdefault(host, set()).add(stamp)
+        if all(len(seen.get(h, ())) >= 2 for h in hosts):
+            return
+        if time.monotonic() > deadline:
+            raise exceptions.SandboxError(
+                f'local clouds: {cloud.spec.name}: restarted computes did '
+                f'not report within {timeout} s',
+                hint=f'see {cloud.log_dir}')
+        time.sleep(0.5)
 
 
 def _column(path, sql):

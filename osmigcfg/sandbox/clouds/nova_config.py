@@ -114,3 +114,25 @@ def config_files(spec):
     for host in spec.compute_hosts():
         out[etc / f'{host}.conf'] = render_compute(spec, host)
     return out
+
+
+def with_option(text, section, key, value):
+    """``text`` (INI as :func:`cc.render_ini` writes it) with ``key`` of
+    ``section`` set to ``value`` (added when missing)."""
+    rendered = cc.render_ini({'x': {key: value}}).splitlines()[1]
+    lines, current, done = text.splitlines(), None, False
+    for number, line in enumerate(lines):
+        if line.startswith('['):
+            if current == section and not done:
+                lines.insert(number, rendered)
+                done = True
+                break
+            current = line.strip()[1:-1]
+        elif current == section and line.split('=')[0].strip() == key:
+            lines[number] = rendered
+            done = True
+            break
+    if not done:
+        lines += [] if current == section else ['', f'[{section}]']
+        lines.append(rendered)
+    return '\n'.join(lines) + '\n'
