@@ -27,11 +27,11 @@ OSMIGCFG = [sys.executable, '-c', 'import sys; from osmigcfg.cli.app '
             'import main; sys.exit(main(sys.argv[1:]))']
 
 
-def _osmigcfg(local_clouds, tmp_path, *argv):
+def _osmigcfg(local_clouds, tmp_path, *argv, timeout=300):
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
     env.update(local_clouds.env(), OSMIGCFG_STATE_DIR=str(tmp_path))
     return subprocess.run([*OSMIGCFG, *argv], env=env, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=timeout)
 
 
 @pytest.fixture
@@ -137,8 +137,11 @@ def test_an_admin_drains_a_host_with_keystone_auth(local_clouds, tmp_path):
 
         done = _osmigcfg(local_clouds, tmp_path, '--os-cloud',
                          f'{CLOUD}-admin', 'drain', host, '--yes',
-                         '--project', member.current_project_id)
-        assert done.returncode == 0, done.stdout + done.stderr
+                         '--timeout', '180', '--project',
+                         member.current_project_id)
+        assert done.returncode == 0, (done.stdout + done.stderr, [
+            (s.name, s.status, s.task_state, s.compute_host) for s in (
+                admin.compute.get_server(s.id) for s in leaving)])
 
         for server in leaving:
             now = admin.compute.get_server(server.id)
