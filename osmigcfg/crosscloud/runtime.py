@@ -27,7 +27,7 @@ class Runtime(engine.Context):
     """Connections by cloud name, windows and events of one process.
 
     :param connections: ``{cloud name: Connection}`` already made (the
-        CLI's, or a test's stitched clouds).
+        CLI's, or a test's).
     :param windows: an engine Windows (default: unlimited).
     :param events: an EventStream (default: none, log only).
     :param connect: ``connect(name)`` for names not given (default:

@@ -27,11 +27,11 @@ OSMIGCFG = [sys.executable, '-c', 'import sys; from osmigcfg.cli.app '
             'import main; sys.exit(main(sys.argv[1:]))']
 
 
-def _osmigcfg(local_clouds, tmp_path, *argv):
+def _osmigcfg(local_clouds, tmp_path, *argv, timeout=300):
     env = {k: v for k, v in os.environ.items() if not k.startswith('OS_')}
     env.update(local_clouds.env(), OSMIGCFG_STATE_DIR=str(tmp_path))
     return subprocess.run([*OSMIGCFG, *argv], env=env, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=timeout)
 
 
 @pytest.fixture
@@ -89,3 +89,77 @@ def test_a_member_live_migrates_without_a_host_but_not_to_one(
     assert servers.wait_until(
         lambda: admin.network.get_port(port.id).binding_host_id == moved,
         'the port binding to follow the server', timeout=30)
+
+
+def _project_servers(local_clouds, project, count, cidr):
+    """``count`` servers of a fresh project, each on a port of its own."""
+    member = local_clouds.connect(local_clouds.add_project(CLOUD, project))
+    admin = local_clouds.connect(CLOUD, admin=True)
+    made_flavor = admin.compute.create_flavor(name=project, vcpus=1, ram=256,
+                                         disk=1, is_public=False)
+    admin.compute.flavor_add_tenant_access(made_flavor, member.current_project_id)
+    made_image = member.image.create_image(
+        name=project, data=os.urandom(64 * 1024), disk_format='raw',
+        container_format='bare', wait=True)
+    net = member.network.create_network(name=project)
+    member.network.create_subnet(network_id=net.id, ip_version=4,
+                                 cidr=f'{cidr}.0/24')
+    made = []
+    for index in range(count):
+        nic = member.network.create_port(network_id=net.id)
+        made.append(member.compute.create_server(
+            name=f'{project}-{index}', flavor_id=made_flavor.id,
+            image_id=made_image.id, networks=[{'port': nic.id}]))
+    made = [servers.wait_for_status(member, s, 'ACTIVE', timeout=180)
+            for s in made]
+    return member, made_flavor, made
+
+
+def test_an_admin_drains_a_host_with_keystone_auth(local_clouds, tmp_path):
+    """``drain`` as ``src-admin`` (keystone password, roles from the
+    token): every server of the host moves (live, or cold when SHUTOFF),
+    keeps its disk, and its port's binding follows it."""
+    project = f'dr{os.getpid() % 1000}x'
+    member, made_flavor, made = _project_servers(local_clouds, project, 4,
+                                            '10.79.0')
+    admin = local_clouds.connect(CLOUD, admin=True)
+    try:
+        by_host = {}
+        for server in made:
+            by_host.setdefault(servers.host_of(admin, server), []).append(
+                server)
+        host, leaving = max(by_host.items(), key=lambda kv: len(kv[1]))
+        member.compute.stop_server(leaving[0])  # cold-migrated
+        servers.wait_for_status(member, leaving[0], 'SHUTOFF', timeout=120)
+        disks = {s.id: local_clouds.read_disk(CLOUD, s.id) for s in leaving}
+        status = {s.id: member.compute.get_server(s.id).status
+                  for s in leaving}
+
+        done = _osmigcfg(local_clouds, tmp_path, '--os-cloud',
+                         f'{CLOUD}-admin', 'drain', host, '--yes',
+                         '--timeout', '180', '--project',
+                         member.current_project_id)
+        assert done.returncode == 0, (done.stdout + done.stderr, [
+            (s.name, s.status, s.task_state, s.compute_host) for s in (
+                admin.compute.get_server(s.id) for s in leaving)])
+
+        for server in leaving:
+            now = admin.compute.get_server(server.id)
+            assert now.compute_host not in (None, host), now.compute_host
+            assert now.status == status[server.id]
+            assert local_clouds.read_disk(CLOUD, server.id) == \
+                disks[server.id]
+            [nic] = list(admin.network.ports(device_id=server.id))
+            assert servers.wait_until(
+                lambda: admin.network.get_port(nic.id).binding_host_id ==
+                now.compute_host, 'the port binding to follow the server',
+                timeout=30)
+        assert not [s for s in admin.compute.servers(all_projects=True,
+                                                     host=host)
+                    if s.project_id == member.current_project_id]
+    finally:
+        for server in made:
+            member.compute.delete_server(server, ignore_missing=True)
+        for server in made:
+            member.compute.wait_for_delete(server, interval=0.3, wait=60)
+        admin.compute.delete_flavor(made_flavor)

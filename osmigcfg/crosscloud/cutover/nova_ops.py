@@ -92,6 +92,11 @@ def boot_body(spec, copied, disk=None):
         disk.get('image') or spec.get('image_id'))
     if image:
         body['imageRef'] = image
+        if bdm:  # Nova adds no root mapping of imageRef to a v2 list:
+            # without one it refuses the boot sequence (clients add it)
+            bdm.insert(0, {'uuid': image, 'source_type': 'image',
+                           'destination_type': 'local', 'boot_index': 0,
+                           'delete_on_termination': True})
     if bdm:
         body['block_device_mapping_v2'] = bdm
     for key in ('key_name', 'description', 'tags', 'availability_zone'):

@@ -44,6 +44,8 @@ def test_a_reimaged_server_without_nics_asks_for_none():
     body = nova_ops.boot_body(spec, {'vol0': 'd1'})
     assert body['server']['networks'] == 'none'
     assert body['server']['imageRef'] == 'i1'
+    assert [b['uuid'] for b in body['server']['block_device_mapping_v2']] \
+        == ['i1', 'd1']
     assert body['server']['security_groups'] == [{'name': 'web'}]
     assert 'os:scheduler_hints' not in body
 
@@ -115,6 +117,12 @@ def test_a_snapshot_boot_uses_the_copied_snapshot_or_its_volume():
     spec = _spec(volumes=[{'boot_index': None, 'copy': {}}])
     body = nova_ops.boot_body(spec, {'vol0': 'd1'}, {'image': 'snap'})
     assert body['server']['imageRef'] == 'snap'
+    # Nova adds no root mapping for imageRef to a v2 list (clients do):
+    # without it, Nova refuses the data volume's boot sequence
+    assert [(b['uuid'], b['source_type'], b['destination_type'],
+             b['boot_index']) for b in body['server'][
+                 'block_device_mapping_v2']] == [
+        ('snap', 'image', 'local', 0), ('d1', 'volume', 'volume', None)]
     body = nova_ops.boot_body(spec, {'vol0': 'd1'},
                               {'image': 'snap', 'volume': 'bv'})
     server = body['server']
