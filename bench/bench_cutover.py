@@ -153,8 +153,10 @@ def _record(conn, name):
 
 
 def _upload(conn, image_id, chunks):
-    api.send_raw(conn.image, 'PUT', f'/images/{image_id}/file',
-                 'upload image', data=chunks, headers=OCTETS)
+    response = conn.image.put(f'/images/{image_id}/file', data=chunks,
+                              headers=OCTETS)
+    if response.status_code >= 300:
+        raise RuntimeError(f'upload {image_id}: {response.status_code}')
 
 
 def _random_chunks(size):

@@ -109,7 +109,8 @@ def _run(local_clouds, argv):
 def _events(docs):
     found = []
     for path in state_mod.StateDir(docs).journals('cutover'):
-        found += engine.read_events(path + '.events.jsonl')
+        if os.path.exists(path + '.events.jsonl'):  # not yet, at a start
+            found += engine.read_events(path + '.events.jsonl')
     return found
 
 
