@@ -251,8 +251,12 @@ def run(args):
         if not args.no_volume:
             vol = Project(sandbox, 'bv', 1, 1, volume_mib=args.mib)
             figures['volume_floor'] = floor(vol, vol.servers[0], size)
-            _, rows = vol.cutover(every=True)
-            figures['volume_downtime'] = rows[0]['downtime']
+            try:
+                _, rows = vol.cutover(every=True)
+                figures['volume_downtime'] = rows[0]['downtime']
+            except AssertionError as e:  # a failed cutover: say why
+                figures['volume_error'] = str(e)
+        print(f'measured: {figures}', flush=True)
         if args.batch:
             for parallel in (1, 4):
                 batch = Project(sandbox, f'bp{parallel}', args.batch,
@@ -283,7 +287,10 @@ def report(figures):
           f'file, upload, boot) {figures["os_migrate"]:.1f} s = '
           f'{figures["os_migrate"] / total:.2f} x floor; osmigcfg / '
           f"os-migrate's way {figures['downtime'] / figures['os_migrate']:.2f}")
-    if 'volume_floor' in figures:
+    if figures.get('volume_error'):
+        print(f'with a data volume: the cutover failed: '
+              f'{figures["volume_error"]}')
+    elif 'volume_floor' in figures:
         _floor_line('with a data volume', figures['volume_floor'],
                     figures['volume_downtime'])
     if figures.get('makespan_1'):
