@@ -1,10 +1,14 @@
-"""``cutover DIR --server NAME`` and ``worker``: cross-cloud, second half.
+"""``cutover DIR --server NAME | --all | --name N... | --regex R`` and
+``worker``: cross-cloud, second half.
 
-``cutover`` moves one server (see :mod:`osmigcfg.crosscloud.cutover.run`);
+``cutover`` moves one server or a batch, ``--parallel K`` at a time (see
+:mod:`osmigcfg.crosscloud.cutover.run`);
 ``worker`` serves copy steps for ``copy --workers TOPIC`` over the
 message broker named by ``$OSMIGCFG_TRANSPORT_URL``.
 """
 
+
+import argparse
 
 from cliff import command
 from cliff import lister
@@ -61,21 +65,60 @@ def load_policies(parsed_args, conns):
     return policies
 
 
+#: the cutover's report columns: a run's, and each server's downtime
+COLUMNS = ('Outcome', 'Type', 'Name', 'Destination id', 'Reason',
+           'Downtime (s)')
+
+
+def cutover_rows(rows):
+    """Lister rows of a cutover: a run's rows and each server's downtime
+    (source SHUTOFF to destination ACTIVE; empty until both happened)."""
+    _, found = cc.run_rows(rows)
+    downtimes = ['' if r.get('downtime') is None else r['downtime']
+                 for r in rows]
+    return COLUMNS, [(*row, d) for row, d in zip(found, downtimes)]
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f'{text!r}: a whole number of servers, 1 or more')
+    return value
+
+
 class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
-    """Move one server: stop the source, final data copy, boot it in the
-    destination, verify (journaled; run it again to resume)."""
+    """Move servers: stop each source in its turn, final data copy, boot
+    it in the destination, verify (journaled; run it again to resume)."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('directory', metavar='<dir>',
                             help='the imported documents')
-        parser.add_argument('--server', metavar='<name>', required=True,
-                            help="the server's name in the documents")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument('--server', metavar='<name>',
+                           help="one server's name in the documents")
+        which.add_argument('--name', metavar='<name>', nargs='+',
+                           dest='names',
+                           help="servers' names in the documents")
+        which.add_argument('--regex', metavar='<regex>',
+                           help='the servers whose name matches (Python '
+                                'regular expression, searched)')
+        which.add_argument('--all', action='store_true', dest='every',
+                           help='every server of the documents')
+        parser.add_argument('--parallel', metavar='<k>', type=_positive,
+                            default=1,
+                            help='servers moved at once, each source '
+                                 'stopped only when its turn comes '
+                                 '(default 1)')
         cc.add_run_arguments(parser, source=True)
         parser.add_argument('--yes', action='store_true',
                             help='do not ask for confirmation')
         parser.add_argument('--leave-source-stopped', action='store_true',
-                            help='when the cutover fails, leave the source '
+                            help='when a cutover fails, leave its source '
                                  'stopped (default: start it again)')
         add_policy_arguments(parser)
         return parser
@@ -88,11 +131,17 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         src = cc.connect_cloud(src_cloud, '--src-cloud')
         dst = cc.connect_cloud(parsed_args.dst_cloud)
         policies = load_policies(parsed_args, {'src': src, 'dst': dst})
-        cc.confirm(parsed_args, f'cutting {parsed_args.server} over to '
+        names = [parsed_args.server] if parsed_args.server else \
+            parsed_args.names or ()
+        what = ' '.join(names) if names else (
+            f'the servers matching {parsed_args.regex!r}'
+            if parsed_args.regex is not None else 'every server')
+        cc.confirm(parsed_args, f'cutting {what} over to '
                                 f'{parsed_args.dst_cloud}')
-        result = cutover.cutover_server(
-            parsed_args.directory, parsed_args.server, source=src,
-            destination=dst, source_name=src_cloud,
+        result = cutover.cutover_servers(
+            parsed_args.directory, names=names, regex=parsed_args.regex,
+            every=parsed_args.every, parallel=parsed_args.parallel,
+            source=src, destination=dst, source_name=src_cloud,
             destination_name=parsed_args.dst_cloud,
             callbacks=cc.progress_callbacks(parsed_args, self.app.stderr),
             policies=policies,
@@ -100,6 +149,6 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         cc.write_findings(self.app.stderr, result.report)
         if result.report.fails('error'):
             self.exit_status = 1
-            return cc.run_rows([])
+            return cutover_rows([])
         self.exit_status = cc.rows_status(result.rows, self.app.stderr)
-        return cc.run_rows(result.rows)
+        return cutover_rows(result.rows)

@@ -13,6 +13,7 @@ import it, copy its data, cut its servers over.
     crosscloud.cutover_server('exported/', 'web1', source=src_conn,
                               destination=dst_conn, source_name='src',
                               destination_name='dst')
+    crosscloud.cutover_servers('exported/', every=True, parallel=4, ...)
     crosscloud.read_status('exported/').rows
 
 The resource types (``network`` ... ``quota``) are declared in
@@ -27,6 +28,7 @@ from osmigcfg.crosscloud import codes  # noqa: F401  (registers XCL codes)
 from osmigcfg.crosscloud import types  # noqa: F401  (registers every type)
 from osmigcfg.crosscloud.copy.run import copy_data
 from osmigcfg.crosscloud.cutover.run import cutover_server
+from osmigcfg.crosscloud.cutover.run import cutover_servers
 from osmigcfg.crosscloud.documents import read_directory
 from osmigcfg.crosscloud.documents import write_documents
 from osmigcfg.crosscloud.export.exporter import ExportResult
@@ -52,7 +54,7 @@ from osmigcfg.crosscloud.status import read_status
 __all__ = [
     'REGISTRY', 'VERSION', 'Document', 'Entry', 'ExportResult', 'Filters',
     'Knob', 'Param', 'Plan', 'PlanItem', 'Ref', 'ResourceType', 'copy_data',
-    'cutover_server', 'export_resources', 'import_documents',
-    'ordered_types', 'plan_documents', 'plan_import', 'read_directory',
+    'cutover_server', 'cutover_servers', 'export_resources',
+    'import_documents', 'ordered_types', 'plan_documents', 'plan_import', 'read_directory',
     'read_status', 'register', 'write_documents',
 ]

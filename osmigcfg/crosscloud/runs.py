@@ -42,14 +42,19 @@ def _resumable(path, plan, options):
     return None
 
 
+def resumable(state, kind, label, plan, options):
+    """The unfinished run of ``kind`` and ``label`` that the same plan
+    would resume (an open journal), or None."""
+    latest = state.latest(kind, label)
+    return _resumable(latest, plan, options) if latest else None
+
+
 def open_or_create(state, kind, label, plan, options):
     """``(journal, resumed)``: the unfinished run to resume, or a new one."""
-    latest = state.latest(kind, label)
-    if latest:
-        journal = _resumable(latest, plan, options)
-        if journal is not None:
-            LOG.info('resuming %s', latest)
-            return journal, True
+    journal = resumable(state, kind, label, plan, options)
+    if journal is not None:
+        LOG.info('resuming %s', journal.path)
+        return journal, True
     path = state.new_journal_path(kind, label)
     return engine.Journal.create(path, kind, plan, options), False
 

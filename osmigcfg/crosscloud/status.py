@@ -6,7 +6,8 @@ with it says how it ended: import (``created``, ``updated``,
 ``unchanged``, ``deferred``, ``failed``, ``pending``), data (``copied``,
 ``already copied``, ``adopted``, ``failed``, ``pending``; ``-`` when the
 type has no data) and cutover (servers), plus its destination id from
-the ID map.
+the ID map, and for a cut-over server its downtime (source SHUTOFF to
+destination ACTIVE, in seconds).
 """
 
 import dataclasses
@@ -17,10 +18,11 @@ from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud import resources
 from osmigcfg.crosscloud import runs as runs_mod
 from osmigcfg.crosscloud import state as state_mod
+from osmigcfg.crosscloud.cutover import batch
 from osmigcfg.crosscloud.importing import items as import_items
 
 COLUMNS = ('Type', 'Name', 'Imported', 'Data', 'Cutover', 'Destination id',
-           'Note')
+           'Note', 'Downtime (s)')
 
 
 @dataclasses.dataclass
@@ -48,6 +50,20 @@ def _latest_rows(runs):
     return latest
 
 
+def _downtimes(runs):
+    """``{item: seconds}`` of the servers the cutover runs moved (the
+    newest run that measured one wins)."""
+    found = {}
+    for run in runs:
+        if run.kind != 'cutover':
+            continue
+        for row in run.plan.get('items', []):
+            seconds = batch.downtime(run.atoms, row['item'])
+            if seconds is not None:
+                found[row['item']] = seconds
+    return found
+
+
 def _outcome(latest, name, default='-'):
     found = latest.get(name)
     if not found:
@@ -72,10 +88,13 @@ def read_status(directory: str | os.PathLike,
     by_cutover = {(r['type'], r['source_id']) for run in runs
                   if run.kind == 'cutover' for r in idmap.records(run)
                   if r.get('copied')}
+    downtimes = _downtimes(runs)
     rows = []
     for document in documents:
         for entry in document.entries:
-            rows.append(_row(entry, latest, known, by_cutover))
+            row = _row(entry, latest, known, by_cutover)
+            rows.append((*row, downtimes.get(import_items.item_name(
+                entry, 'cutover'), '')))
     return Status(rows, [r.path for r in runs])
 
 

@@ -22,11 +22,13 @@ restart.
 """
 
 import logging
+import time
 
 from osmigcfg import exceptions
 from osmigcfg.crosscloud import idmap
 from osmigcfg.crosscloud.copy import steps as copy_steps
 from osmigcfg.crosscloud.copy import storage_ops
+from osmigcfg.crosscloud.cutover import batch
 from osmigcfg.crosscloud.cutover import nova_ops
 from osmigcfg.crosscloud.cutover import snapshot_ops
 
@@ -45,9 +47,11 @@ class Stop(copy_steps.PortableStep):
             raise exceptions.CrossCloudFailed(
                 f'source server {spec["name"]} is gone')
         earlier = self.earlier(spec)
+        batch.take_turn(self)  # a batch stops `parallel` sources at once
         if server['status'] == 'SHUTOFF':
             return {'stopped_by_us': bool(earlier.get('stopping')),
-                    'status': 'SHUTOFF'}
+                    'status': 'SHUTOFF',
+                    'stopped_at': earlier.get('stopped_at') or time.time()}
         if spec['source_state'] == 'require_shutoff':
             raise exceptions.CrossCloudFailed(
                 f'source server {spec["name"]} is {server["status"]}; '
@@ -55,11 +59,14 @@ class Stop(copy_steps.PortableStep):
         self.record('stopping', stopping=True, was=server['status'])
         self.stopped = True  # for a revert in this run
         nova_ops.stop(src, spec['src_id'])
-        self.record('stopped', stopping=True)
-        return {'stopped_by_us': True, 'status': 'SHUTOFF'}
+        stopped_at = time.time()
+        self.record('stopped', stopping=True, stopped_at=stopped_at)
+        return {'stopped_by_us': True, 'status': 'SHUTOFF',
+                'stopped_at': stopped_at}
 
     def revert(self, spec, result=None, **kwargs):
         super().revert(spec, result=result, **kwargs)
+        batch.give_turn(self)
         stopped = getattr(self, 'stopped', False) or (
             isinstance(result, dict) and result.get('stopped_by_us')) or \
             self.earlier(spec).get('stopping')
@@ -96,7 +103,7 @@ class Boot(copy_steps.PortableStep):
             attached['boot'] = disk['volume']
         return {'dst_id': dst_id, 'volumes': attached,
                 'image': disk.get('image') if not disk.get('volume')
-                else None}
+                else None, 'active_at': time.time()}
 
     def revert(self, spec, result=None, **kwargs):
         super().revert(spec, result=result, **kwargs)
@@ -126,10 +133,18 @@ class Verify(copy_steps.PortableStep):
             snapshot_ops.delete_images(src, spec['src_id'])
             if spec['boot'] == 'volume':
                 snapshot_ops.delete_images(dst, spec['src_id'])
-        self.emit('item.cut-over', server=boot['dst_id'])
+        batch.give_turn(self)
+        self.emit('item.cut-over', server=boot['dst_id'],
+                  downtime=_downtime(stop, boot))
         return idmap.mapping_record('server', spec['source_id'],
                                     boot['dst_id'], action='cut over',
                                     stopped_by_us=stop['stopped_by_us'])
+
+
+def _downtime(stop, boot):
+    if stop.get('stopped_at') and boot.get('active_at'):
+        return round(boot['active_at'] - stop['stopped_at'], 1)
+    return None
 
 
 class Snapshot(copy_steps.PortableStep):

@@ -12,7 +12,8 @@ CLOUDS = ('source', 'destination', 'source_name', 'destination_name')
 
 @pytest.mark.parametrize('func, positional', [
     (crosscloud.copy_data, ('directory',)),
-    (crosscloud.cutover_server, ('directory', 'server'))])
+    (crosscloud.cutover_server, ('directory', 'server')),
+    (crosscloud.cutover_servers, ('directory',))])
 def test_both_clouds_are_keyword_only(func, positional):
     params = inspect.signature(func).parameters.values()
     assert tuple(p.name for p in params
