@@ -118,8 +118,11 @@ class CutoverServer(base.ExitStatusMixin, base.OfflineMixin, lister.Lister):
         parser.add_argument('--yes', action='store_true',
                             help='do not ask for confirmation')
         parser.add_argument('--leave-source-stopped', action='store_true',
-                            help='when a cutover fails, leave its source '
-                                 'stopped (default: start it again)')
+                            help='leave each source the cutover stopped '
+                                 'stopped, after a success or a failure '
+                                 '(default: start it again once its copy '
+                                 'is verified, or once the cutover is '
+                                 'undone)')
         add_policy_arguments(parser)
         return parser
 

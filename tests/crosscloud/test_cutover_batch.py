@@ -92,7 +92,7 @@ def _project(local_clouds, tmp_path, prefix, cidr):
 def _argv(docs, src_name, dst_name):
     return ['cutover', str(docs), '--all', '--parallel', '3',
             '--src-cloud', src_name, '--dst-cloud', dst_name, '--yes',
-            '-f', 'json']
+            '--leave-source-stopped', '-f', 'json']
 
 
 def _env(local_clouds):
@@ -138,7 +138,7 @@ def _check_moved(local_clouds, src_name, dst_name, made, disks, seed=None):
         assert 'osmigcfg_cutover' not in (moved.metadata or {}), seed
         assert local_clouds.read_disk('dst', moved.id) == disks[
             moved.name], (seed, moved.name)
-    for server in made:  # never deleted; stopped once it moved
+    for server in made:  # never deleted; left stopped once it moved
         assert src.compute.get_server(server.id).status == 'SHUTOFF', seed
     left = [i.name for i in src.image.images()
             if i.name.startswith('osmigcfg-')]

@@ -196,9 +196,9 @@ def cutover_servers(
     :param callbacks: receive each run event.
     :param policies: ``{'src': EffectivePolicy, 'dst': ...}`` for the
         preflight (default: Nova's defaults, as advice).
-    :param leave_source_stopped: when a server's cutover fails, leave its
-        source stopped (default: start it again if the cutover stopped
-        it).
+    :param leave_source_stopped: leave each source the cutover stopped
+        stopped, after a success or a failure (default: start it again
+        once its copy is verified, or once its cutover is undone).
     :returns: a :class:`CutoverResult`; nothing ran if its report has an
         error.
     :raises InputError: no server selected, an unknown name, a bad

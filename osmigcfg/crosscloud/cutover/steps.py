@@ -10,7 +10,8 @@ volume``, a bootable volume made from it; :mod:`.snapshot_ops`); then
 ``boot`` (the destination server from the copied boot volume or the
 image, every data volume and port in the one create request) and
 ``verify`` (ACTIVE, volumes attached, ports bound, floating IPs on
-them, source still there and stopped).
+them, source still there; then the source is started again if the
+cutover stopped it, unless ``leave_source_stopped``).
 
 When a step fails, TaskFlow reverts the server's steps: ``boot`` deletes
 the destination server it created (the copied volumes stay), ``stop``
@@ -133,12 +134,27 @@ class Verify(copy_steps.PortableStep):
             snapshot_ops.delete_images(src, spec['src_id'])
             if spec['boot'] == 'volume':
                 snapshot_ops.delete_images(dst, spec['src_id'])
+        restarted = _restart_source(self, src, spec, stop)
         batch.give_turn(self)
         self.emit('item.cut-over', server=boot['dst_id'],
                   downtime=_downtime(stop, boot))
         return idmap.mapping_record('server', spec['source_id'],
                                     boot['dst_id'], action='cut over',
-                                    stopped_by_us=stop['stopped_by_us'])
+                                    stopped_by_us=stop['stopped_by_us'],
+                                    source_restarted=restarted)
+
+
+def _restart_source(step, src, spec, stop):
+    """Start the source again once its copy is verified, if the cutover
+    stopped it: osmigcfg leaves no server stopped by its own doing.  The
+    operator keeps it down with ``leave_source_stopped``, as the final
+    cutover of a workload that must not run twice wants."""
+    if not stop.get('stopped_by_us') or spec.get('leave_source_stopped'):
+        return False
+    step.record('restarting-source')
+    nova_ops.start(src, spec['src_id'])
+    step.emit('item.source-restarted', server=spec['src_id'])
+    return True
 
 
 def _downtime(stop, boot):
