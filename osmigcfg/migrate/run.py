@@ -39,9 +39,14 @@ class MigrationContext(engine.Context):
         self.preflight = preflight
         self.clock = clock
         self.resumed = set()
+        # servers of another project than the caller's (a maintenance
+        # wave of a member's servers) appear only in an all-projects list
+        projects = {i['project_id'] for i in plan['items']}
+        caller = getattr(getattr(preflight, 'caller', None), 'project_id',
+                         None)
         self.watch = watch_mod.ServerWatch(
-            compute, all_projects=plan.get('kind') == 'drain' or len(
-                {i['project_id'] for i in plan['items']}) > 1,
+            compute, all_projects=plan.get('kind') == 'drain' or
+            projects - {caller} != set(),
             interval=options.poll[0], clock=clock)
         self.fact_cache = facts_mod.FactCache(compute, plan['host'],
                                               clock=clock) \
