@@ -39,6 +39,8 @@ scale).  Benchmarks print figures; they are not tests.
 
 import argparse
 import collections
+import contextlib
+import datetime
 import json
 import math
 import os
@@ -81,13 +83,21 @@ def parse_args(argv=None):
     parser.add_argument('--hold', type=float, default=2.0,
                         help='seconds each live migration is held (fake)')
     parser.add_argument('--serial-subset', type=int, default=4)
+    parser.add_argument('--subset', type=int, default=None,
+                        help="Nova's [filter_scheduler] host_subset_size "
+                             '(default k x --hosts-at-once: a wave\'s '
+                             'migrations spread over that many of the best '
+                             'destinations; 1 is Nova\'s default)')
     parser.add_argument('--no-naive', dest='naive', action='store_false',
                         help='skip the naive rolling drain')
     parser.add_argument('--naive-budget', type=float, default=600.0,
                         help='seconds after which the naive rolling drain '
                              'drains no further host')
     parser.add_argument('--verbose', action='store_true',
-                        help='print the requests by kind')
+                        help='print the requests by kind, a timeline per '
+                             'wave and the destinations per source')
+    parser.add_argument('--keep', metavar='DIR',
+                        help='keep the journals and outputs in DIR')
     args = parser.parse_args(argv)
     if args.small is None:
         args.small = max(1, args.servers // 4)
@@ -102,6 +112,14 @@ def floor(waves, k, slot):
     """Nova's floor for ``waves`` [(servers, hosts)]: each wave's hosts
     run k live migrations each at a time, each holding a slot ``slot`` s."""
     return sum(math.ceil(n / (k * h)) for n, h in waves if n) * slot
+
+
+def host_floor(per_host, k, slot):
+    """Nova's floor counting each source on its own: k is a limit per
+    source compute, so a wave lasts as long as its fullest host needs
+    (``per_host``: per wave, the servers to move per host)."""
+    return sum(max((math.ceil(n / k) for n in hosts.values()), default=0)
+               for hosts in per_host) * slot
 
 
 def moves_per_server(before, after, ids):
@@ -161,6 +179,58 @@ def events(text):
     return found
 
 
+def wave_timeline(found):
+    """Per wave: seconds in hold, drain, exec, up and enable (summed over
+    the wave's hosts), and the gap before the wave (from the events)."""
+    began, rows = {}, collections.OrderedDict()
+    last_end = None
+    for e in found:
+        if not e['kind'].startswith('maintain.step.'):
+            continue
+        name, state = e['item'], e['kind'].rsplit('.', 1)[1]
+        if name == 'release' or state not in ('started', 'done'):
+            continue
+        wave, kind = name.split(':')[0], name.split(':')[-1]
+        row = rows.setdefault(wave, collections.Counter())
+        if state == 'started':
+            began.setdefault(name, e['ts'])
+            if kind == 'hold' and last_end is not None:
+                row['gap'] += e['ts'] - last_end
+        elif name in began:
+            row[kind] += e['ts'] - began.pop(name)
+            last_end = e['ts']
+    drain = None
+    for e in found:  # inside each drain: when the moves started and ended
+        if e['kind'] == 'maintain.step.started' and \
+                e['item'].endswith(':drain'):
+            drain = (rows[e['item'].split(':')[0]], e['ts'])
+        elif drain and e['kind'] in ('run.started', 'item.started',
+                                     'item.migrated', 'run.finished'):
+            row, since = drain
+            key = {'run.started': 'setup', 'item.started': 'posted',
+                   'item.migrated': 'migrated',
+                   'run.finished': 'finished'}[e['kind']]
+            if key == 'setup' and key in row:
+                continue  # a second attempt
+            row[key] = e['ts'] - since
+        elif e['kind'] == 'maintain.step.done' and \
+                e['item'].endswith(':drain'):
+            drain = None
+    return rows
+
+
+def dest_spread(admin, since):
+    """Per source host of the run: how many live migrations went to each
+    destination (Nova's records created after ``since``)."""
+    spread = collections.defaultdict(collections.Counter)
+    for m in admin.compute.migrations(migration_type='live-migration'):
+        created = datetime.datetime.fromisoformat(
+            m.created_at).replace(tzinfo=datetime.timezone.utc).timestamp()
+        if created >= since - 1:
+            spread[m.source_compute][m.dest_compute] += 1
+    return spread
+
+
 def request_kind(path):
     """``/v2.1/servers/<id>/action?x=1`` -> ``/servers/*/action``."""
     parts = path.split('?')[0].split('/')[2:]
@@ -194,6 +264,10 @@ def maintain(nova, proxy, env, args, tmp, label):
     try:
         waves = [(len(w['movers']), len(w['hosts']))
                  for w in book.plan['waves']]
+        where = book.plan.get('servers') or {}
+        per_host = [collections.Counter(
+            (where.get(sid) or {}).get('host') for sid in w['movers'])
+            for w in book.plan['waves']]
         twice = sum(len(w['twice']) for w in book.plan['waves'])
     finally:
         book.close()
@@ -206,7 +280,9 @@ def maintain(nova, proxy, env, args, tmp, label):
             'migrations': migrations, 'window': window, 'waves': waves,
             'moves': moves_per_server(moves_before, moves_after, ids),
             'slot': nova_slots(nova.log_path, *window)[1],
-            'kinds': kinds, 'twice': twice}
+            'kinds': kinds, 'twice': twice, 'per_host': per_host,
+            'timeline': wave_timeline(found),
+            'spread': dest_spread(admin, wall)}
 
 
 def naive_rolling(nova, proxy, env, args, tmp):
@@ -257,7 +333,8 @@ def print_header(args, start):
     print(f'Rolling maintenance of {args.computes} computes, '
           f'--hosts-at-once {args.hosts_at_once}, Nova max_concurrent_live_'
           f'migrations k={args.k}, each live migration held {args.hold:g} s '
-          f'(fake driver)')
+          f'(fake driver), scheduler host_subset_size '
+          f'{args.subset or args.k * args.hosts_at_once}')
     print(f'osmigcfg start-up alone (`maintain --help`): {start[0]:.2f} s '
           f'CPU, {start[1]:.0f} MiB RSS (taken off its CPU below)',
           flush=True)
@@ -275,21 +352,43 @@ def print_naive(naive):
 def print_maintain(args, r, start):
     slot = r['slot'] or args.hold
     bound = floor(r['waves'], args.k, slot)
+    by_host = host_floor(r['per_host'], args.k, slot)
     own = max(0.0, r['cpu'] - start[0])
     print(f'maintain, {r["servers"]} servers: {r["state"]}, '
           f'{r["migrations"]} live migrations; makespan {r["makespan"]:.1f} s'
           f' (whole command {r["seconds"]:.1f} s) vs Nova\'s floor '
           f'{bound:.1f} s = {r["makespan"] / bound:.2f}x (slot '
-          f'{slot:.2f} s measured); moves per server {r["moves"]:.2f} (the '
+          f'{slot:.2f} s measured; per-source floor {by_host:.1f} s = '
+          f'{r["makespan"] / by_host:.2f}x); moves per server {r["moves"]:.2f} (the '
           f'plan foresaw {r["twice"]} moving twice: '
           f'{1 + r["twice"] / max(1, r["servers"]):.2f}); '
           f'{r["requests"] / max(1, r["migrations"]):.2f} API requests per '
           f'migration; {own / max(1, r["migrations"]):.3f} CPU s per '
           f'migration; peak RSS {r["rss"]:.0f} MiB', flush=True)
     if args.verbose:
+        print_timeline(args, r, slot)
         print('  requests: ' + ', '.join(
             f'{n} {kind}' for kind, n in r['kinds'].most_common()),
             flush=True)
+
+
+def print_timeline(args, r, slot):
+    """Seconds per wave and step, against the wave's floor."""
+    print('  wave: servers/hosts floor | hold drain exec up enable gap | '
+          'destinations (max per destination)')
+    waves = dict(enumerate(r['waves'], 1))
+    for wave, row in r['timeline'].items():
+        n, h = waves[int(wave[1:])]
+        bound = floor([(n, h)], args.k, slot)
+        print(f'  {wave}: {n}/{h} {bound:.1f} | ' + ' '.join(
+            f'{row[k]:.1f}' for k in ('hold', 'drain', 'exec', 'up',
+                                      'enable', 'gap'))
+            + ' | in the drain: engine up {setup:.1f}, last start '
+              '{posted:.1f}, last moved {migrated:.1f}, run ended '
+              '{finished:.1f}'.format_map(row))
+    for source, dests in sorted(r['spread'].items()):
+        print(f'  {source} -> {len(dests)} destinations, max '
+              f'{max(dests.values())} of {sum(dests.values())}')
 
 
 def print_summary(args, boot, runs, serial):
@@ -317,11 +416,14 @@ def main():
     args = parse_args()
     conf = {'DEFAULT.max_concurrent_live_migrations': args.k,
             'DEFAULT.cpu_allocation_ratio': 64.0,
-            'quota.driver': 'nova.quota.NoopQuotaDriver'}
+            'quota.driver': 'nova.quota.NoopQuotaDriver',
+            'filter_scheduler.host_subset_size':
+                args.subset or args.k * args.hosts_at_once}
     computes = [f'c{n:02d}' for n in range(1, args.computes + 1)]
-    with tempfile.TemporaryDirectory(prefix='bench-maintain-') as tmp, \
+    with (contextlib.nullcontext(args.keep) if args.keep else
+          tempfile.TemporaryDirectory(prefix='bench-maintain-')) as tmp, \
             sandbox_nova.NovaSandbox(computes=computes, conf=conf,
-                                     workdir=tmp) as nova:
+                                     workdir=tmp, start_timeout=900) as nova:
         tmp = pathlib.Path(tmp)
         admin = nova.admin
         flavor = admin.compute.create_flavor(name='bench.micro', ram=16,

@@ -28,6 +28,8 @@ LOG = logging.getLogger(__name__)
 
 START_ATTEMPTS = 3
 LOOK_EVERY = 15.0
+#: at most this many seconds between looks at a migration still queued
+LOOK_QUEUED_MAX = 60.0
 
 
 class Driver(waits.Waits):
@@ -148,12 +150,16 @@ class LiveDriver(Driver):
         :raises MigrationTimeout: at the deadline, with what was seen last.
         """
         stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
-        next_look = [self.clock() + LOOK_EVERY]
+        next_look = [self.clock() + LOOK_EVERY, LOOK_EVERY]
 
         def on_view(server):
             if 'last_migration' in facts and self.clock() >= next_look[0]:
-                next_look[0] = self.clock() + LOOK_EVERY
-                self._look(facts, stall_watch, progress, record)
+                status = self._look(facts, stall_watch, progress, record)
+                # queued behind Nova's k slots: nothing to watch yet, look
+                # less often (a drain queues many; each look is a request)
+                next_look[1] = LOOK_EVERY if status == 'running' else \
+                    min(next_look[1] * 2, LOOK_QUEUED_MAX)
+                next_look[0] = self.clock() + next_look[1]
 
         return self._await(facts, lambda s: (
             s['task_state'] != 'migrating' and s['status'] != 'MIGRATING'),
@@ -163,7 +169,7 @@ class LiveDriver(Driver):
         records = facts_mod.optional(self.compute.live_migrations,
                                      facts['id']) or []
         if not records:
-            return
+            return None
         record = records[0]
         progress(status=record.get('status'), dest=record.get('dest_compute'),
                  memory_remaining=record.get('memory_remaining_bytes'),
@@ -172,7 +178,7 @@ class LiveDriver(Driver):
             action = watch.policy.action
             progress(status='stalled', action=action)
             if action == 'wait':
-                return
+                return record.get('status')
             record_phase('stalled', action=action, migration=record['id'])
             if action == 'force-complete':
                 self.compute.force_complete(facts['id'], record['id'])
@@ -180,10 +186,13 @@ class LiveDriver(Driver):
                 self.compute.abort(facts['id'], record['id'],
                                    record.get('status'))
             record_phase(f'stall-{action}-sent', migration=record['id'])
+        return record.get('status')
 
     def verify(self, facts, start, server):
         """Check the move really happened; returns the result record."""
-        record = self.settled_record(facts)
+        record = server.get('migration_record')  # seen ended by the wait
+        if record is None or record.get('status') in waits.IN_PROGRESS:
+            record = self.settled_record(facts)
         if not facts_mod.moved(facts, server):
             self._fail(facts, server, record, 'rolled back: the server is '
                        'still on its source host')

@@ -30,7 +30,7 @@ from osmigcfg.migrate import watch as watch_mod
 class MigrationContext(engine.Context):
     """What every step of a migration run shares (in memory)."""
 
-    def __init__(self, plan, options, *, compute, preflight, events,
+    def __init__(self, plan, options, compute, preflight, events,
                  clock=time.time, sleep=time.sleep):
         super().__init__(engine.Windows(options.windows.limits), events)
         self.plan = plan
@@ -39,13 +39,15 @@ class MigrationContext(engine.Context):
         self.preflight = preflight
         self.clock = clock
         self.resumed = set()
-        # every project's servers: an admin moving another project's
-        # servers sees nothing without all_tenants (even when they are
-        # all in one project); a member's first look is refused (403) and
-        # the watch falls back to the caller's own project
+        # servers of another project than the caller's (a maintenance
+        # wave of a member's servers) appear only in an all-projects list
+        projects = {i['project_id'] for i in plan['items']}
+        caller = getattr(getattr(preflight, 'caller', None), 'project_id',
+                         None)
         self.watch = watch_mod.ServerWatch(
-            compute, all_projects=True, interval=options.poll[0],
-            clock=clock)
+            compute, all_projects=plan.get('kind') == 'drain' or
+            projects - {caller} != set(),
+            interval=options.poll[0], clock=clock)
         self.fact_cache = facts_mod.FactCache(compute, plan['host'],
                                               clock=clock) \
             if plan.get('kind') == 'drain' else None
@@ -105,9 +107,8 @@ def execute(compute, preflight, *, plan, journal_path, options,
     recorded = dict(options.to_dict(), endpoint=compute.session.endpoint)
     journal = engine.Journal.create(journal_path, plan.kind, plan.to_dict(),
                                     recorded)
-    return _run(journal, options, compute=compute, preflight=preflight,
-                callbacks=callbacks, clock=clock, sleep=sleep,
-                reconcile_first=False)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=False)
 
 
 def resume(compute, preflight, *, journal_path, callbacks=(),
@@ -133,12 +134,11 @@ def resume(compute, preflight, *, journal_path, callbacks=(),
     options = options_mod.RunOptions.from_dict(journal.options)
     if timeout is not None:  # this run only
         options = dataclasses.replace(options, timeout=timeout or None)
-    return _run(journal, options, compute=compute, preflight=preflight,
-                callbacks=callbacks, clock=clock, sleep=sleep,
-                reconcile_first=True)
+    return _run(journal, options, compute, preflight, callbacks, clock,
+                sleep, reconcile_first=True)
 
 
-def _run(journal, options, *, compute, preflight, callbacks, clock, sleep,
+def _run(journal, options, compute, preflight, callbacks, clock, sleep,
          reconcile_first):
     found = []
 
@@ -151,8 +151,8 @@ def _run(journal, options, *, compute, preflight, callbacks, clock, sleep,
     result = engine.run_journaled(
         journal, callbacks=callbacks, clock=clock, finish=finish,
         make_context=lambda events: MigrationContext(
-            plan, options, compute=compute, preflight=preflight,
-            events=events, clock=clock, sleep=sleep),
+            plan, options, compute, preflight, events, clock=clock,
+            sleep=sleep),
         make_flow=lambda context: build_flow(context, plan),
         plan_event=lambda flow: {
             'plan': plan['kind'], 'host': plan.get('host'),

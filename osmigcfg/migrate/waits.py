@@ -85,7 +85,10 @@ class Waits:
                 if phase == ENDED:
                     server = self._server(facts)  # read after the record
                     if done(server):
-                        return server
+                        # the ended record goes with it: verifying the
+                        # move need not ask for it again
+                        return dict(server, migration_record=record) \
+                            if record else server
             if self.clock() >= deadline:
                 raise self._timeout(facts, server, self.migration_record(
                     facts) if start is not None else record)

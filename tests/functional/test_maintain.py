@@ -323,3 +323,42 @@ def test_sigkill_mid_wave_and_mid_command_then_resume(
     drained = [e['kind'] for e in engine.read_events(
         journal + '.w2-1.events.jsonl')]
     assert 'item.reconciled' in drained  # the first kill hit mid-move
+
+
+def test_sigkill_in_the_first_wave_then_resume(cluster, tmp_path):
+    """Killed while the first (only) wave migrates, resumed: every server
+    moved once, onto the hosts outside the scope, both hosts enabled."""
+    admin = _fresh(cluster)
+    flavor = ms.micro_flavor(admin)
+    made = [_boot(admin, f'f{n}', host, flavor)
+            for n, host in enumerate(['m1', 'm1', 'm2'])]
+    made = [servers.wait_for_status(admin, s, 'ACTIVE') for s in made]
+    ids = {s.id for s in made}
+    journal = str(tmp_path / 'first.journal')
+    cluster.set_migration_duration(live=3.0)
+    try:
+        proc = _start(cluster, tmp_path, 'maintain', '--hosts', 'm1,m2',
+                      '--hosts-at-once', '2', '--exec', 'true', '--yes',
+                      '--journal', journal)
+        _kill_when(proc, lambda: any(m.server_id in ids for m in
+                                     admin.compute.migrations()),
+                   'migration of wave 1')
+        states = {s.host: s.status for s in admin.compute.services(
+            binary='nova-compute')}
+        assert states['m1'] == states['m2'] == 'disabled', states
+        proc = _start(cluster, tmp_path, 'resume', journal)
+        assert proc.wait(300) == 0, (tmp_path / 'osmigcfg.log').read_text()
+    finally:
+        cluster.clear_faults()
+    moves = collections.Counter(m.server_id
+                                for m in admin.compute.migrations())
+    assert {sid: moves[sid] for sid in ids} == {sid: 1 for sid in ids}
+    after = {s.id: (s.status, s.compute_host)
+             for s in admin.compute.servers(all_projects=True)}
+    assert {st for st, _ in after.values()} == {'ACTIVE'}
+    assert {h for _, h in after.values()} <= {'m3', 'm4'}
+    assert all(s.status == 'enabled' for s in admin.compute.services(
+        binary='nova-compute'))
+    drained = [e['kind'] for e in engine.read_events(
+        journal + '.w1-1.events.jsonl')]
+    assert 'item.reconciled' in drained  # the kill hit mid-move

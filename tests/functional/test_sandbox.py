@@ -354,6 +354,28 @@ def test_conf_limits_concurrent_live_migrations_and_stop_ends_process():
         os.kill(pid, 0)
 
 
+def test_each_source_compute_runs_its_own_live_migrations():
+    """k applies per source compute, as in production where each
+    nova-compute is a process of its own (nova 34 keeps one pool per
+    process): with k=1, two sources each run one migration at once."""
+    conf = {'DEFAULT.max_concurrent_live_migrations': 1}
+    with sandbox_nova.NovaSandbox(computes=('a', 'b', 'dst'),
+                                  conf=conf) as sandbox:
+        admin = sandbox.admin
+        made = [sandbox.boot(admin, f'vm-{h}', host=h) for h in ('a', 'b')]
+        sandbox.set_migration_duration(live=5.0)
+        for server in made:
+            admin.compute.live_migrate_server(server, host='dst',
+                                              block_migration='auto')
+        assert servers.wait_until(
+            lambda: [m.status for m in admin.compute.migrations()].count(
+                'running') == 2 or None,
+            'two live migrations running at once', timeout=30)
+        for server in made:
+            servers.wait_until(lambda: sandbox.host_of(server) == 'dst',
+                               'both migrations to finish', timeout=60)
+
+
 def test_failed_start_raises_sandbox_error_with_the_log_tail():
     sandbox = sandbox_nova.NovaSandbox(
         computes=('solo',), conf={'DEFAULT.no_such_option': 1})

@@ -16,8 +16,14 @@ already done or outside the scope; hosts the plan opened stay enabled),
 its own journal ``<journal>.w<N>-<k>``: live for ACTIVE/PAUSED, cold and
 confirm for SHUTOFF, within the windows; the hosts are listed again until
 they are empty), then per host ``exec`` (or ``pause``), ``up`` (its
-compute service reports up) and ``enable``.  After the last wave,
-``release`` enables every held host again.
+compute service reports up) and ``enable``: the hosts of a wave go
+through these three at the same time, each on its own thread (a patch
+and reboot takes minutes; hosts at once must not mean one after the
+other).  After the last wave, ``release`` enables every held host again.
+
+The compute services are listed once per invocation; a service is then
+changed with one request (its id and state are known), not a read and a
+write.
 
 A stop (a failed step, ``--pause``, ``--stop-after-wave``) enables the
 held hosts again (the journal says so) and leaves the wave's hosts
@@ -32,23 +38,18 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
+import threading
 import time
 
 from osmigcfg import engine
 from osmigcfg import exceptions
-from osmigcfg.migrate.maintain import plan as plan_mod
+from osmigcfg.migrate.maintain import drains
 from osmigcfg.migrate.maintain import steps
 from osmigcfg.migrate import options as options_mod
-from osmigcfg.migrate import outcomes as outcomes_mod
-from osmigcfg.migrate import planner
-from osmigcfg.migrate import run as run_mod
 
 LOG = logging.getLogger(__name__)
 
 KIND = 'maintain'
-#: drain attempts per wave and run before the wave counts as failed
-DRAIN_ATTEMPTS = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,21 +100,29 @@ class MaintainResult:
 class _Stop(Exception):
     """A step stopped the run (state, message)."""
 
-    def __init__(self, state, message):
+    def __init__(self, state, message, host=None):
         super().__init__(message)
         self.state = state
+        self.host = host
+
+
+def step_groups(plan, options):
+    """The steps of the plan, in order: a list of groups, each a list of
+    chains (lists of step names) that may run at the same time."""
+    groups = []
+    for wave in plan['waves']:
+        n = wave['number']
+        groups += [[[f'w{n}:hold']], [[f'w{n}:drain']]]
+        groups.append([[f'w{n}:{host}:{"pause" if options.pause else "exec"}',
+                        f'w{n}:{host}:up', f'w{n}:{host}:enable']
+                       for host in wave['hosts']])
+    return groups + [[['release']]]
 
 
 def step_names(plan, options):
     """Every step of the plan, in order."""
-    names = []
-    for wave in plan['waves']:
-        n = wave['number']
-        names += [f'w{n}:hold', f'w{n}:drain']
-        for host in wave['hosts']:
-            names += [f'w{n}:{host}:{"pause" if options.pause else "exec"}',
-                      f'w{n}:{host}:up', f'w{n}:{host}:enable']
-    return names + ['release']
+    return [name for group in step_groups(plan, options)
+            for chain in group for name in chain]
 
 
 class MaintainRun:
@@ -141,16 +150,22 @@ class MaintainRun:
         #: host is not asked again (holding the later hosts every wave
         #: would cost two requests per host and wave)
         self._applied = {}
+        #: host -> its compute service record (listed once, kept current)
+        self._services = None
+        #: the hosts of a wave run their steps on threads: one writer
+        self._lock = threading.RLock()
 
     # -- journal -----------------------------------------------------------
     def save(self):
-        self.journal.update_meta(progress=self.progress)
+        with self._lock:
+            self.journal.update_meta(progress=self.progress)
 
     def mark(self, name, state, **details):
-        record = dict(self.progress['steps'].get(name) or {})
-        record.update(details, state=state, at=self.clock())
-        self.progress['steps'][name] = record
-        self.save()
+        with self._lock:
+            record = dict(self.progress['steps'].get(name) or {})
+            record.update(details, state=state, at=self.clock())
+            self.progress['steps'][name] = record
+            self.save()
         self.events.emit(f'maintain.step.{state}', item=name,
                          **{k: v for k, v in details.items()
                             if k != 'output'})
@@ -167,18 +182,32 @@ class MaintainRun:
         initial = self.plan['initial'].get(host) or {}
         if initial.get('status') != 'enabled':
             return
-        if self._applied.get(host) == wanted and \
-                self.progress['services'].get(host) == wanted:
-            return
-        self._applied.pop(host, None)
-        self.progress['services'][host] = wanted
-        self.save()  # before the call: the journal never under-reports
-        reason = {'maintenance': steps.MAINTAIN_REASON,
-                  'held': steps.HOLD_REASON}.get(wanted)
-        steps.set_disabled(self.compute, self.preflight, host,
-                           wanted != 'enabled', reason)
-        self._applied[host] = wanted
+        with self._lock:
+            if self._applied.get(host) == wanted and \
+                    self.progress['services'].get(host) == wanted:
+                return
+            self._applied.pop(host, None)
+            self.progress['services'][host] = wanted
+            self.save()  # before the call: the journal never under-reports
+            reason = {'maintenance': steps.MAINTAIN_REASON,
+                      'held': steps.HOLD_REASON}.get(wanted)
+            service = self._service(host)
+            steps.set_disabled(self.compute, self.preflight, host,
+                               wanted != 'enabled', reason, service=service)
+            service.update(status='enabled' if wanted == 'enabled' else
+                           'disabled', disabled_reason=reason)
+            self._applied[host] = wanted
         self.events.emit('maintain.service', item=host, status=wanted)
+
+    def _service(self, host):
+        """``host``'s compute service (every one listed on first use)."""
+        if self._services is None:
+            self.preflight.require('services')
+            self._services = {s['host']: s for s in
+                              self.compute.compute_services()}
+        if host not in self._services:
+            raise exceptions.NotFoundError('compute service', host)
+        return self._services[host]
 
     # -- the run -----------------------------------------------------------
     def run(self):
@@ -190,12 +219,16 @@ class MaintainRun:
         try:
             if self.progress.get('released'):
                 self._rehold()
-            for name in step_names(self.plan, self.options):
-                if self.state_of(name) == 'done':
+            for group in step_groups(self.plan, self.options):
+                chains = [[n for n in chain if self.state_of(n) != 'done']
+                          for chain in group]
+                chains = [chain for chain in chains if chain]
+                if not chains:
                     continue
-                self._step(name)
-                if self.stop_after_wave and name.endswith(':enable') and \
-                        self._wave_finished(name):
+                self._run_chains(chains)
+                last = group[-1][-1]
+                if self.stop_after_wave and last.endswith(':enable') and \
+                        int(last.split(':')[0][1:]) >= self.stop_after_wave:
                     raise _Stop('stopped', f'stopped after wave '
                                 f'{self.stop_after_wave} as asked')
             state, message = 'done', None
@@ -211,11 +244,43 @@ class MaintainRun:
                                                self.progress),
                               dict(self.progress['services']))
 
-    def _wave_finished(self, name):
-        number = int(name.split(':')[0][1:])
-        wave = self.plan['waves'][number - 1]
-        return number >= self.stop_after_wave and \
-            name == f'w{number}:{wave["hosts"][-1]}:enable'
+    def _run_chains(self, chains):
+        """Run each chain's steps in order, the chains at the same time;
+        when any stopped, stop (a failure first, else every pause)."""
+        if len(chains) == 1:
+            for name in chains[0]:
+                self._step(name)
+            return
+        stops, errors = [], []
+
+        def chain_of(names):
+            try:
+                for name in names:
+                    self._step(name)
+            except _Stop as stop:
+                stops.append(stop)
+            except BaseException as e:  # re-raised below, in this thread
+                errors.append(e)
+
+        threads = [threading.Thread(target=chain_of, args=(c,), daemon=True,
+                                    name=f'osmigcfg-{c[0]}') for c in chains]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+        failed = [s for s in stops if s.state != 'paused']
+        if failed:
+            raise failed[0]
+        if stops:
+            hosts = sorted(s.host for s in stops)
+            raise _Stop('paused', self._paused_message(hosts))
+
+    def _paused_message(self, hosts):
+        return (f'{", ".join(hosts)} {"is" if len(hosts) == 1 else "are"} '
+                f'empty and disabled: do the maintenance, then run '
+                f'`resume {self.journal.path}`')
 
     def _step(self, name):
         parts = name.split(':')
@@ -232,9 +297,7 @@ class MaintainRun:
                 self.mark(name, 'done')
                 return
             self.mark(name, 'waiting')
-            raise _Stop('paused', f'{host} is empty and disabled: do the '
-                        f'maintenance, then run `resume '
-                        f'{self.journal.path}`')
+            raise _Stop('paused', self._paused_message([host]), host=host)
         self.mark(name, 'started')
         try:
             details = getattr(self, f'_do_{kind}')(wave, host, name) or {}
@@ -279,66 +342,7 @@ class MaintainRun:
             self.save()
 
     def _do_drain(self, wave, host, name):
-        record = self.progress['steps'][name]
-        journals = list(record.get('journals') or [])
-        moved = 0
-        if journals and os.path.exists(journals[-1]):  # a killed run's
-            found = self._resume_sub(journals[-1])
-            moved += sum(1 for o in found if o.outcome == 'migrated')
-        for _ in range(DRAIN_ATTEMPTS):
-            left = self._movers(wave)
-            if not left:
-                return {'journals': journals, 'moved': moved}
-            path = f'{self.journal.path}.w{wave["number"]}-{len(journals) + 1}'
-            journals.append(path)
-            self.mark(name, 'started', journals=journals)
-            sub = planner.Plan('migrate', None, left)
-            self.events.emit('maintain.drain', item=name, servers=len(left),
-                             journal=path)
-            found, _ = run_mod.execute(
-                self.compute, self.preflight, plan=sub, journal_path=path,
-                options=self.run_options, callbacks=self.callbacks)
-            moved += sum(1 for o in found if o.outcome == 'migrated')
-            journals_done = [o for o in found if o.outcome != 'migrated']
-            if journals_done and len(journals_done) == len(found):
-                break  # nothing moved: trying again would not help
-        left = self._movers(wave)
-        if left:
-            raise exceptions.MigrationFailed(
-                f'{len(left)} server(s) still on {", ".join(wave["hosts"])}'
-                f' after the drain: '
-                f'{", ".join(i["name"] or i["id"] for i in left[:5])}',
-                hint=f'see `report {self.journal.path}`; fix them, then '
-                     f'`resume`')
-        return {'journals': journals, 'moved': moved}
-
-    def _resume_sub(self, path):
-        try:
-            found, _ = run_mod.resume(self.compute, self.preflight,
-                                      journal_path=path,
-                                      callbacks=self.callbacks)
-        except exceptions.JournalError as e:
-            LOG.info('sub-journal %s not resumable: %s', path, e)
-            return []
-        return found
-
-    def _movers(self, wave):
-        """Plan items for the servers still on the wave's hosts."""
-        stays = {s['id'] for s in self.plan.get('special') or []}
-        groups = self.plan.get('groups') or {}
-        items = []
-        for server in self.compute.servers({'all_tenants': '1'}):
-            if server.get('host') not in wave['hosts'] or \
-                    server['id'] in stays or plan_mod.special_reason(server):
-                continue
-            item = planner.plan_item(server, self.plan.get('method', 'auto'),
-                                     confirm=self.plan.get('confirm', True))
-            if not item['method']:
-                continue
-            if server['id'] in groups:
-                item['group'] = groups[server['id']]
-            items.append(item)
-        return items
+        return drains.drain_wave(self, wave, name)
 
     def _do_exec(self, wave, host, name):
         if not self.options.command:
@@ -349,7 +353,8 @@ class MaintainRun:
             self.mark(name, 'failed', status=status, output=output)
             raise _Stop('failed', f'the maintenance command failed on {host}'
                         f' (exit status {status}); {host} stays disabled. '
-                        f'Fix it, then run `resume {self.journal.path}`')
+                        f'Fix it, then run `resume {self.journal.path}`',
+                        host=host)
         return {'status': status, 'output': output}
 
     def _do_up(self, wave, host, name):
@@ -361,19 +366,7 @@ class MaintainRun:
         return {}
 
 
-def collect_outcomes(path, progress):
-    """Per-server outcomes of every drain journal of a maintenance."""
-    found = []
-    for name in sorted(progress.get('steps') or {}):
-        for sub in (progress['steps'][name].get('journals') or []):
-            if not os.path.exists(sub):
-                continue
-            journal = engine.Journal.open(sub)
-            try:
-                found += outcomes_mod.outcomes(journal)
-            finally:
-                journal.close()
-    return found
+collect_outcomes = drains.collect_outcomes
 
 
 def start(compute, preflight, *, plan, journal_path, options=None,

@@ -24,10 +24,15 @@ def service_of(compute, host):
     return services[0]
 
 
-def set_disabled(compute, preflight, host, disabled, reason=None):
-    """Disable (with ``reason``) or enable ``host``'s compute service."""
+def set_disabled(compute, preflight, host, disabled, reason=None,
+                 service=None):
+    """Disable (with ``reason``) or enable ``host``'s compute service.
+
+    :param service: its service record when the caller keeps them current
+        (saves a read).
+    """
     preflight.require('services')
-    service = service_of(compute, host)
+    service = service or service_of(compute, host)
     if service['status'] == ('disabled' if disabled else 'enabled') and \
             (not disabled or service.get('disabled_reason') == reason):
         return False

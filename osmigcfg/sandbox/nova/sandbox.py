@@ -29,6 +29,8 @@ import urllib.request
 
 import openstack
 
+import osmigcfg
+
 from osmigcfg import exceptions
 from osmigcfg import extras
 from osmigcfg.sandbox.nova import identity
@@ -203,6 +205,13 @@ class NovaSandbox:
                if k not in _CHILD_ENV_DROP}
         env['TMPDIR'] = os.path.join(self.workdir, 'tmp')
         env['OS_NOVA_DISABLE_EVENTLET_PATCHING'] = '1'
+        # the child runs the osmigcfg this process runs (a checkout run
+        # with ``python -m`` from its root, not the copy the venv has)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(
+            osmigcfg.__file__)))
+        env['PYTHONPATH'] = os.pathsep.join(
+            [root] + [p for p in env.get('PYTHONPATH', '').split(os.pathsep)
+                      if p])
         return env
 
     # -- clients -----------------------------------------------------------

@@ -34,6 +34,12 @@ Pitfalls handled here, each measured:
   the DB write lock.  Seen as a drain test hanging with every Nova thread
   idle (py-spy).  Readers here never wait for a merely *queued* writer
   (:class:`_ReadersFirstLock`); a writer still waits for no readers.
+* nova 34 keeps one live-migration thread pool per *process*
+  (``nova.thread_pool_factory``, ``max_concurrent_live_migrations``
+  workers): one per compute in production, where each nova-compute is its
+  own process, but one for every compute here, so the whole sandbox ran
+  k live migrations at a time instead of k per source host.  Each
+  compute gets its own pool (:func:`_live_migration_pool_per_compute`).
 """
 
 import datetime
@@ -49,6 +55,7 @@ import time
 from unittest import mock
 
 import futurist
+from oslo_context import context as common_context
 from oslo_messaging import opts as messaging_opts
 import yaml
 
@@ -57,6 +64,7 @@ from nova.api import wsgi as nova_wsgi
 from nova import context as nova_context
 from nova import objects
 from nova import test
+from nova import thread_pool_factory
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import fixtures as func_fixtures
 
@@ -170,6 +178,7 @@ class NovaStack:
             self.case.setUp()
         futurist._thread.ThreadWorker.MAX_IDLE_FOR = idle
         _log_to_stderr()
+        _live_migration_pool_per_compute()
         self._configure()
         self._add_fixtures()
         self._start_services()
@@ -329,6 +338,39 @@ class NovaStack:
         cell = self.case.host_mappings[host].cell_mapping
         with nova_context.target_cell(ctxt, cell) as cctxt:
             return objects.Service.get_by_compute_host(cctxt, host)
+
+
+def _live_migration_pool_per_compute():
+    """Give each compute manager its own live-migration pool, as each
+    nova-compute process has in production (the source compute runs the
+    migration: ``ComputeManager.live_migration`` spawns
+    ``_do_live_migration`` on that pool)."""
+    spawn_on = thread_pool_factory.spawn_on
+    if getattr(spawn_on, 'per_compute', False):
+        return
+    pools, lock = {}, threading.Lock()
+
+    def per_compute(executor_type, func, *args, **kwargs):
+        host = getattr(getattr(func, '__self__', None), 'host', None)
+        if executor_type is not \
+                thread_pool_factory.ExecutorType.LIVE_MIGRATION or not host:
+            return spawn_on(executor_type, func, *args, **kwargs)
+        with lock:
+            pool = pools.get(host)
+            if pool is None:
+                pool = pools[host] = futurist.ThreadPoolExecutor(
+                    thread_pool_factory.get_max_concurrent_live_migrations())
+        context = common_context.get_current()
+
+        def run(*a, **kw):  # what spawn_on does: the request context
+            if context is not None:
+                context.update_store()
+            return func(*a, **kw)
+
+        return pool.submit(run, *args, **kwargs)
+
+    per_compute.per_compute = True
+    thread_pool_factory.spawn_on = per_compute
 
 
 def _register_executor_pool_opt():
