@@ -30,7 +30,7 @@ from osmigcfg.migrate import watch as watch_mod
 class MigrationContext(engine.Context):
     """What every step of a migration run shares (in memory)."""
 
-    def __init__(self, plan, options, compute, preflight, events,
+    def __init__(self, plan, options, *, compute, preflight, events,
                  clock=time.time, sleep=time.sleep):
         super().__init__(engine.Windows(options.windows.limits), events)
         self.plan = plan
@@ -107,8 +107,9 @@ def execute(compute, preflight, *, plan, journal_path, options,
     recorded = dict(options.to_dict(), endpoint=compute.session.endpoint)
     journal = engine.Journal.create(journal_path, plan.kind, plan.to_dict(),
                                     recorded)
-    return _run(journal, options, compute, preflight, callbacks, clock,
-                sleep, reconcile_first=False)
+    return _run(journal, options, compute=compute, preflight=preflight,
+                callbacks=callbacks, clock=clock, sleep=sleep,
+                reconcile_first=False)
 
 
 def resume(compute, preflight, *, journal_path, callbacks=(),
@@ -134,11 +135,12 @@ def resume(compute, preflight, *, journal_path, callbacks=(),
     options = options_mod.RunOptions.from_dict(journal.options)
     if timeout is not None:  # this run only
         options = dataclasses.replace(options, timeout=timeout or None)
-    return _run(journal, options, compute, preflight, callbacks, clock,
-                sleep, reconcile_first=True)
+    return _run(journal, options, compute=compute, preflight=preflight,
+                callbacks=callbacks, clock=clock, sleep=sleep,
+                reconcile_first=True)
 
 
-def _run(journal, options, compute, preflight, callbacks, clock, sleep,
+def _run(journal, options, *, compute, preflight, callbacks, clock, sleep,
          reconcile_first):
     found = []
 
@@ -151,8 +153,8 @@ def _run(journal, options, compute, preflight, callbacks, clock, sleep,
     result = engine.run_journaled(
         journal, callbacks=callbacks, clock=clock, finish=finish,
         make_context=lambda events: MigrationContext(
-            plan, options, compute, preflight, events, clock=clock,
-            sleep=sleep),
+            plan, options, compute=compute, preflight=preflight,
+            events=events, clock=clock, sleep=sleep),
         make_flow=lambda context: build_flow(context, plan),
         plan_event=lambda flow: {
             'plan': plan['kind'], 'host': plan.get('host'),
