@@ -17,6 +17,13 @@ SECRET_KEY = re.compile(
     r'(^|[_:.\-])(password|passwd|secret|private_?key|token|credentials?|'
     r'api_?key|adminpass)($|[_:.\-])', re.IGNORECASE)
 SECRET_VALUE = re.compile(r'-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----')
+#: a server's user data (cloud-init, scripts) mentioning any of these is
+#: taken for holding a secret (chpasswd, tokens in a script ...)
+SECRET_TEXT = re.compile(
+    r'password|passwd|secret|private_?key|token|credential|api_?key|'
+    r'adminpass', re.IGNORECASE)
+#: the keys whose string values are free text checked with SECRET_TEXT
+FREE_TEXT_KEYS = ('user_data',)
 #: what :func:`split_secrets` makes of a string holding a secret
 _SECRET = object()
 
@@ -76,6 +83,9 @@ def split_secrets(value, path=()):
         return clean, found
     if isinstance(value, str) and SECRET_VALUE.search(value):
         return _SECRET, [(path, 'holds a private key')]
+    if isinstance(value, str) and path and path[-1] in FREE_TEXT_KEYS \
+            and SECRET_TEXT.search(value):
+        return _SECRET, [(path, 'mentions a password, token or key')]
     return value, found
 
 

@@ -5,6 +5,7 @@ microversion per connection).  Waits poll with a timeout; a server in
 ERROR fails at once with Nova's fault message.
 """
 
+import base64
 import logging
 
 from osmigcfg import exceptions
@@ -102,6 +103,11 @@ def boot_body(spec, copied, disk=None):
     for key in ('key_name', 'description', 'tags', 'availability_zone'):
         if spec.get(key):
             body[key] = spec[key]
+    if spec.get('config_drive'):
+        body['config_drive'] = True
+    if spec.get('user_data'):  # the exported text; Nova wants base64
+        body['user_data'] = base64.b64encode(
+            spec['user_data'].encode('utf-8')).decode('ascii')
     # the mark finds the server again after a kill (removed by verify)
     body['metadata'] = dict(spec.get('metadata') or {},
                             **{MARK: spec['src_id']})

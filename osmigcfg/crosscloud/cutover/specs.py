@@ -165,6 +165,8 @@ def build_spec(plan, entry, clouds, known):
         'metadata': params.get('metadata'),
         'description': params.get('description'),
         'tags': params.get('tags'),
+        'config_drive': bool(params.get('config_drive')),
+        'user_data': params.get('user_data'),
         'availability_zone': rtype.knob(entry, 'availability_zone'),
     }
     return spec, res.errors

@@ -5,7 +5,9 @@ its image (None when it boots from a volume), ``volumes`` (each
 ``{volume: ref, boot_index, device, delete_on_termination}``; the boot
 volume has ``boot_index: 0``), ``networks`` (``{port: ref}`` when the
 port is visible, else ``{network: ref, fixed_ip}``), security groups,
-keypair, server group, metadata, description and tags.  The knobs say how
+keypair, server group, metadata, description, tags, config drive and
+user data (as text, when the credential may see it: Nova shows it to
+admins by default; never when it looks like it holds a secret).  The knobs say how
 the cutover boots it (``boot: copy`` from the copied boot volume,
 ``snapshot`` from a snapshot of the stopped source copied to the
 destination, ``volume`` from a volume made of that copy, or ``reimage``
@@ -13,7 +15,11 @@ from the image), whether it may stop the source
 (``source_state``), the zone, and ``ports: keep | new``.
 """
 
+import base64
+import binascii
+
 from osmigcfg import exceptions
+from osmigcfg.crosscloud.resources import BOOL
 from osmigcfg.crosscloud.resources import DICT
 from osmigcfg.crosscloud.resources import Knob
 from osmigcfg.crosscloud.resources import LIST
@@ -23,6 +29,12 @@ from osmigcfg.crosscloud.types import nova
 #: what a plan compares for a server that exists (the rest is recreated
 #: by the cutover; device names and port ids legitimately differ)
 COMPARED = ('name', 'flavor', 'metadata', 'description', 'tags')
+#: Nova shows a server's user data (base64) here, since 2.3, to those
+#: its os-extended-server-attributes policy allows (admins by default)
+USER_DATA = 'OS-EXT-SRV-ATTR:user_data'
+#: what ``info.user_data`` says of exported user data
+USER_DATA_NOTE = ('re-supplied from this document at cutover (the user '
+                  'data the source was booted with, as Nova kept it)')
 
 
 def _attachments(conn, server_id):
@@ -70,6 +82,19 @@ def export_networks(raw, refs):
     return networks
 
 
+def user_data_text(raw):
+    """The server's user data as text, or None (not shown to this
+    credential, none, or not UTF-8 text: binary user data is not
+    exported)."""
+    encoded = raw.get(USER_DATA)
+    if not encoded:
+        return None
+    try:
+        return base64.b64decode(encoded, validate=True).decode('utf-8')
+    except (binascii.Error, ValueError):
+        return None
+
+
 def image_booted(params):
     """Whether a server's params have no boot volume (image-booted)."""
     return not any(v.get('boot_index') == 0 for v in
@@ -96,6 +121,8 @@ class Server(nova.NovaType):
         Param('metadata', DICT),
         Param('description'),
         Param('tags', LIST, unordered=True),
+        Param('config_drive', BOOL, updatable=False),
+        Param('user_data', updatable=False),
     )
     info = ('id', 'status', 'OS-EXT-AZ:availability_zone', 'created')
     knobs = (
@@ -169,9 +196,20 @@ class Server(nova.NovaType):
             'metadata': raw.get('metadata') or None,
             'description': raw.get('description'),
             'tags': raw.get('tags') or None,
+            'config_drive': True if str(raw.get('config_drive')).lower()
+            in ('true', '1') else None,
+            # a secret-looking user data is left out by the exporter
+            # (validate.split_secrets), recorded in info.left_out
+            'user_data': user_data_text(raw),
         }
         return {k: v for k, v in params.items()
                 if v not in (None, []) or k in ('name', 'flavor')}
+
+    def export_info(self, raw):
+        info = super().export_info(raw)
+        if user_data_text(raw) is not None:
+            info['user_data'] = USER_DATA_NOTE
+        return info
 
     def comparable(self, entry, params):
         return {k: params.get(k) for k in COMPARED}

@@ -1,6 +1,7 @@
 """The pure parts of a cutover and its preflight: the boot request, the
 Nova calls it will make, and what an effective policy says of them."""
 
+import base64
 import types
 
 import pytest
@@ -8,8 +9,11 @@ import pytest
 from osmigcfg import findings
 from osmigcfg import policy
 from osmigcfg.crosscloud import codes
+from osmigcfg.crosscloud import resources
+from osmigcfg.crosscloud import validate
 from osmigcfg.crosscloud.cutover import nova_ops
 from osmigcfg.crosscloud.plan import preflight
+from osmigcfg.crosscloud.types import server
 
 
 def _spec(**extra):
@@ -148,3 +152,42 @@ def test_boot_defaults_to_snapshot_for_an_image_booted_server():
         'snapshot', 'copy', 'reimage']
     assert rtype.export_knobs({'image': {'id': 'x'}})['boot'] == 'snapshot'
     assert rtype.export_knobs({'image': ''})['boot'] == 'copy'
+
+
+def test_user_data_and_config_drive_are_re_supplied_at_boot():
+    text = '#cloud-config\npackages: [nginx]\n'
+    body = nova_ops.boot_body(_spec(user_data=text, config_drive=True),
+                              {'vol0': 'd0', 'vol1': 'd1'})['server']
+    assert base64.b64decode(body['user_data']).decode() == text
+    assert body['config_drive'] is True
+    plain = nova_ops.boot_body(_spec(), {'vol0': 'd0'})['server']
+    assert 'user_data' not in plain and 'config_drive' not in plain
+
+
+def test_user_data_is_exported_as_text_and_marked():
+    server_type = resources.get_type('server')
+    encoded = base64.b64encode(b'#!/bin/sh\necho hi\n').decode()
+    raw = {'id': 's1', 'status': 'ACTIVE', server.USER_DATA: encoded}
+    assert server.user_data_text(raw) == '#!/bin/sh\necho hi\n'
+    assert server_type.export_info(raw)['user_data'] == \
+        server.USER_DATA_NOTE
+    # not shown to a member, or binary: nothing exported, nothing marked
+    for hidden in ({'id': 's1'}, {'id': 's1', server.USER_DATA:
+                                  base64.b64encode(b'\xff\xfe').decode()}):
+        assert server.user_data_text(hidden) is None
+        assert 'user_data' not in server_type.export_info(hidden)
+
+
+@pytest.mark.parametrize('text', [
+    '#cloud-config\nchpasswd:\n  list: |\n    root:hunter2\n',
+    '#cloud-config\npassword: hunter2\n',
+    '#!/bin/sh\ncurl -H "X-Auth-Token: abc" http://x\n',
+])
+def test_user_data_mentioning_a_secret_is_left_out_and_refused(text):
+    params = {'name': 'vm1', 'user_data': text,
+              'description': 'rotates the token daily'}
+    clean, found = validate.split_secrets(params, ('params',))
+    assert clean == {'name': 'vm1', 'description': 'rotates the token daily'}
+    assert [p for p, _ in found] == [('params', 'user_data')]
+    assert all('hunter2' not in why and 'abc' not in why for _, why in found)
+    assert validate.secret_errors(params, 'servers.yaml', ('params',))
