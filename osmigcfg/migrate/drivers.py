@@ -20,16 +20,25 @@ import logging
 import time
 
 from osmigcfg import exceptions
+from osmigcfg.cloud import http
+from osmigcfg.cloud import retry
 from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import waits
 
 LOG = logging.getLogger(__name__)
 
-START_ATTEMPTS = 3
+
 LOOK_EVERY = 15.0
 #: at most this many seconds between looks at a migration still queued
 LOOK_QUEUED_MAX = 60.0
+
+
+def _worth_another_start(error):
+    """A 5xx or lost answer, or 409 (Nova busy with the server, or our
+    own earlier call that did arrive): the look before the next call
+    decides which."""
+    return http.is_transient(error) or getattr(error, 'status', None) == 409
 
 
 class Driver(waits.Waits):
@@ -61,27 +70,34 @@ class Driver(waits.Waits):
             found = self._started(facts)
             if found:
                 return found
-        last = None
-        for attempt in range(1, START_ATTEMPTS + 1):
-            record('calling', attempt=attempt, host=host)
+        attempts = itertools.count(1)
+
+        def call():
+            record('calling', attempt=next(attempts), host=host)
             try:
                 response = self._call(facts, host, **options)
-                return {'request_id': response.request_id,
-                        'started': self.clock(), 'reconciled': False}
-            except exceptions.TransientError as e:
-                last = e
+            except exceptions.TransientError:
+                raise
             except exceptions.CloudRequestError as e:
-                self._refused(facts, host, e)
-                last = e
-            found = self._started(facts)
-            if found:
-                return found
-            LOG.info('%s of %s not started (%s); attempt %d of %d',
-                     self.method, facts['id'], last, attempt, START_ATTEMPTS)
-            self.sleep(attempt * 0.5)
-        raise exceptions.MigrationFailed(
-            f'{self.method} migration of {facts["name"]} could not start: '
-            f'{last}')
+                self._refused(facts, host, e)  # raises unless 409 (busy)
+                raise
+            return {'request_id': response.request_id,
+                    'started': self.clock(), 'reconciled': False}
+
+        def retrying(error, attempt):
+            LOG.info('%s of %s not started (%s); attempt %d, looking in '
+                     'Nova before the next', self.method, facts['id'], error,
+                     attempt)
+
+        # the one "look before sending a non-idempotent POST again" loop
+        try:
+            return retry.again(call, look=lambda: self._started(facts),
+                               transient=_worth_another_start,
+                               on_retry=retrying, sleep=self.sleep)
+        except exceptions.CloudRequestError as e:
+            raise exceptions.MigrationFailed(
+                f'{self.method} migration of {facts["name"]} could not '
+                f'start: {e}') from None
 
     def _started(self, facts):
         found = facts_mod.find_started(self.compute, facts)
