@@ -18,7 +18,6 @@ import json
 import os
 import pathlib
 import random
-import signal
 import subprocess
 import time
 
@@ -29,6 +28,7 @@ from osmigcfg.crosscloud import state as state_mod
 from osmigcfg.crosscloud.importing import run as importer
 from osmigcfg.sandbox import servers as sandbox_servers
 from tests.crosscloud import migration_support as ms
+from tests.harness import processes
 
 pytestmark = pytest.mark.clouds
 SERVERS = 6
@@ -202,13 +202,10 @@ def _kill_in_a_step(local_clouds, argv, docs, rng):
             time.sleep(0.1)
         if proc.poll() is not None:
             return proc.returncode
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        processes.sigkill(proc)
         return None
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        processes.sigkill(proc)
 
 
 def test_sigkill_a_batch_cutover_10_times_then_finish(local_clouds,

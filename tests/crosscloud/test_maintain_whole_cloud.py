@@ -21,6 +21,7 @@ from osmigcfg.sandbox import servers
 from tests.crosscloud.test_whole_cloud import _boot
 from tests.crosscloud.test_whole_cloud import flavor  # noqa: F401
 from tests.crosscloud.test_whole_cloud import image  # noqa: F401
+from tests.crosscloud.test_whole_cloud import network_with_subnet
 
 pytestmark = pytest.mark.clouds
 CLOUD = 'src'
@@ -28,11 +29,7 @@ CLOUD = 'src'
 
 def _ports(local_clouds, name, count, cleanup):
     member = local_clouds.connect(CLOUD)
-    net = member.network.create_network(name=name)
-    cleanup(lambda: member.network.delete_network(net))
-    subnet = member.network.create_subnet(
-        network_id=net.id, ip_version=4, cidr='10.78.0.0/24')
-    cleanup(lambda: member.network.delete_subnet(subnet))
+    net = network_with_subnet(member, name, '10.78.0.0/24', cleanup)
     made = []
     for n in range(count):
         port = member.network.create_port(network_id=net.id,

@@ -43,14 +43,20 @@ def image(local_clouds, unique_name, cleanup):
     return made, data
 
 
+def network_with_subnet(member, name, cidr, cleanup):
+    """A network with one IPv4 subnet, both deleted after the test."""
+    net = member.network.create_network(name=name)
+    cleanup(lambda: member.network.delete_network(net))
+    subnet = member.network.create_subnet(
+        network_id=net.id, ip_version=4, cidr=cidr)
+    cleanup(lambda: member.network.delete_subnet(subnet))
+    return net
+
+
 @pytest.fixture
 def port(local_clouds, unique_name, cleanup):
     member = local_clouds.connect(CLOUD)
-    net = member.network.create_network(name=unique_name)
-    cleanup(lambda: member.network.delete_network(net))
-    subnet = member.network.create_subnet(
-        network_id=net.id, ip_version=4, cidr='10.77.0.0/24')
-    cleanup(lambda: member.network.delete_subnet(subnet))
+    net = network_with_subnet(member, unique_name, '10.77.0.0/24', cleanup)
     made = member.network.create_port(network_id=net.id, name=unique_name)
     cleanup(lambda: member.network.delete_port(made))
     return made

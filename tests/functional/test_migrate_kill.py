@@ -8,7 +8,6 @@ to the end.  Set OSMIGCFG_KILL_SEED to replay a failing sequence.
 
 import os
 import random
-import signal
 import subprocess
 import threading
 import time
@@ -19,6 +18,7 @@ from osmigcfg import engine
 from osmigcfg.migrate import outcomes as outcomes_mod
 from osmigcfg.sandbox import servers
 from tests.functional import migrate_support as ms
+from tests.harness import processes
 
 pytestmark = pytest.mark.nova
 
@@ -72,13 +72,10 @@ def _kill_after(nova, argv, delay, state_dir):
         proc.wait(delay)
         return proc.returncode  # finished before the kill
     except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        processes.sigkill(proc)
         return None
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        processes.sigkill(proc)
         reader.join(10)
 
 
