@@ -77,6 +77,8 @@ class _OneServerCommand(mb.MigrationCommand):
         return parser
 
     def call(self, compute, preflight, parsed_args):
+        """The operation's library call (confirm, revert, abort or
+        force-complete); each subclass names its own."""
         raise NotImplementedError
 
     def take_action(self, parsed_args):
