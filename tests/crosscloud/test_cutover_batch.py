@@ -4,7 +4,7 @@ Six small image-booted servers move with ``cutover DIR --all --parallel
 3``: never more than three sources down at once, each server's downtime
 in the report and in ``status``, the same command again repeats nothing.
 
-Then the kill test: another six are moved by the same command (two at a
+Then the kill test: another eight are moved by the same command (two at a
 time), SIGKILLed at 10 random points (a random delay after a snapshot,
 stream or boot step of the round starts, read from the run's events),
 then the command runs to the end.  Every server ends moved exactly once
@@ -33,6 +33,8 @@ from tests.harness import processes
 
 pytestmark = pytest.mark.clouds
 SERVERS = 6
+#: the kill test's servers: four pairs, about four killed rounds each
+KILL_SERVERS = 8
 KILLS = 10
 TARGETS = ('snapshot', 'snapshot-transfer', 'boot')
 #: the kill comes this long at most after a target step starts (seconds)
@@ -59,8 +61,8 @@ def _flavor(local_clouds):
                                         disk=1, is_public=True)
 
 
-def _project(local_clouds, tmp_path, prefix, cidr):
-    """Six servers booted from one small image, each on its own port,
+def _project(local_clouds, tmp_path, prefix, cidr, count=SERVERS):
+    """`count` servers booted from one small image, each on its own port,
     bytes written into each disk; exported and imported."""
     name, src_name, dst_name = ms.new_project(local_clouds, prefix)
     src = local_clouds.connect(src_name)
@@ -73,7 +75,7 @@ def _project(local_clouds, tmp_path, prefix, cidr):
                               cidr=f'{cidr}.0/24', name='cb-sub')
     flavor = src.compute.find_flavor('cb.tiny', ignore_missing=False)
     made = []
-    for index in range(SERVERS):
+    for index in range(count):
         port = src.network.create_port(network_id=net.id,
                                        name=f'cb-port{index}')
         made.append(src.compute.create_server(
@@ -214,13 +216,13 @@ def _kill_in_a_step(local_clouds, argv, docs, rng):
 def test_sigkill_a_batch_cutover_10_times_then_finish(local_clouds,
                                                      tmp_path):
     src_name, dst_name, docs, made, disks = _project(
-        local_clouds, tmp_path, 'ck', '10.72.0')
+        local_clouds, tmp_path, 'ck', '10.72.0', count=KILL_SERVERS)
     seed = int(os.environ.get('OSMIGCFG_KILL_SEED') or time.time())
     rng = random.Random(seed)
     # two at a time: kills with more than one source down.  On an idle
     # machine each round moves every server in flight about one step on
-    # (CI's run with 3 at a time and kills up to 1.5 s late ended after 8
-    # kills); with 2 at a time and kills at most 0.5 s late the three
+    # (CI's run of six, 3 at a time, kills up to 1.5 s late, ended after 8
+    # kills); with 2 at a time and kills at most 0.5 s late the four
     # pairs need about 4 killed rounds each
     argv = _argv(docs, src_name, dst_name, parallel=2)
     kills, rounds = 0, 0
