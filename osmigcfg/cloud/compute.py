@@ -39,6 +39,7 @@ FEATURES = {
     'abort of a running live migration': (2, 24),
     'abort of a queued or preparing live migration': (2, 65),
     'migration uuids': (2, 59),
+    'listing migrations changed since a time': (2, 59),
 }
 
 

@@ -194,6 +194,29 @@ class Compute:
                                  params=params)['migrations']
         return sorted(found, key=lambda m: m.get('id') or 0, reverse=True)
 
+    def changed_migrations(self, since: datetime.datetime
+                           ) -> tuple[list[Record], Any]:
+        """``(migration records changed since `since`, the server's clock)``
+        (``GET /os-migrations?changes-since=``, 2.59; admins by default).
+
+        ``since`` is a datetime on the cloud's clock; Nova compares it with
+        each record's ``updated_at``, which every status change sets.
+        """
+        self.session.require('listing migrations changed since a time')
+        params = {'changes-since': since.isoformat(), 'limit': PAGE}
+        found: list[Record] = []
+        date = None
+        while True:
+            response = self.session.get('/os-migrations', 'list changed '
+                                        'migrations', params=params,
+                                        full=True)
+            page = response.body['migrations']
+            date = date or response.date
+            found.extend(page)
+            if len(page) < PAGE:
+                return found, date
+            params['marker'] = page[-1]['uuid']
+
     def newest_migration_id(self) -> int:
         """The id of the newest migration record in the cloud (0 if none)."""
         found = self.session.get('/os-migrations', 'list migrations',

@@ -25,6 +25,7 @@ from osmigcfg.cloud import retry
 from osmigcfg.migrate import facts as facts_mod
 from osmigcfg.migrate import stall as stall_mod
 from osmigcfg.migrate import waits
+from osmigcfg.migrate import watch as watch_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -74,6 +75,9 @@ class Driver(waits.Waits):
 
         def call():
             record('calling', attempt=next(attempts), host=host)
+            # the cloud's clock before the call: the server and its record
+            # change after it (the shared watch reaches back to it)
+            before = self.compute.session.last_date
             try:
                 response = self._call(facts, host, **options)
             except exceptions.TransientError:
@@ -81,8 +85,11 @@ class Driver(waits.Waits):
             except exceptions.CloudRequestError as e:
                 self._refused(facts, host, e)  # raises unless 409 (busy)
                 raise
-            return {'request_id': response.request_id,
-                    'started': self.clock(), 'reconciled': False}
+            started = {'request_id': response.request_id,
+                       'started': self.clock(), 'reconciled': False}
+            if before is not None:
+                started['since'] = before.isoformat()
+            return started
 
         def retrying(error, attempt):
             LOG.info('%s of %s not started (%s); attempt %d, looking in '
@@ -167,9 +174,14 @@ class LiveDriver(Driver):
         """
         stall_watch = stall_mod.StallWatch(stall or stall_mod.StallPolicy())
         next_look = [self.clock() + LOOK_EVERY, LOOK_EVERY]
+        running = {'status': None, 'since': None}
 
         def on_view(server):
-            if 'last_migration' in facts and self.clock() >= next_look[0]:
+            if 'last_migration' not in facts:
+                return
+            if not self._worth_a_look(facts, start, running, progress):
+                return
+            if self.clock() >= next_look[0]:
                 status = self._look(facts, stall_watch, progress, record)
                 # queued behind Nova's k slots: nothing to watch yet, look
                 # less often (a drain queues many; each look is a request)
@@ -180,6 +192,27 @@ class LiveDriver(Driver):
         return self._await(facts, lambda s: (
             s['task_state'] != 'migrating' and s['status'] != 'MIGRATING'),
             deadline or self.deadline_after('live'), on_view, start=start)
+
+    def _worth_a_look(self, facts, start, running, progress):
+        """Whether to read the migration's bytes now.
+
+        With the run's watch listing records, the record's status comes
+        without a request (reported when it changes), and the bytes are
+        read only once Nova has been *running* the migration for
+        ``LOOK_EVERY`` seconds: most migrations end before that, and only
+        a running one can stall.  Without it, always (on the schedule).
+        """
+        found = self.watched_record(facts, start)
+        if found is watch_mod.UNTRACKED:
+            return True
+        status = found.get('status') if found else None
+        if status != running['status']:
+            running['status'] = status
+            running['since'] = self.clock()
+            if found:
+                progress(status=status, dest=found.get('dest_compute'))
+        return status == 'running' and \
+            self.clock() - running['since'] >= LOOK_EVERY
 
     def _look(self, facts, watch, progress, record_phase):
         records = facts_mod.optional(self.compute.live_migrations,

@@ -16,6 +16,7 @@ no time); at the deadline it raises
 
 from osmigcfg import exceptions
 from osmigcfg.migrate import facts as facts_mod
+from osmigcfg.migrate import watch as watch_mod
 
 #: seconds each kind of wait lasts when the run gives no ``--timeout``
 DEFAULT_TIMEOUTS = {'live': 3600.0, 'cold': 3600.0, 'confirm': 900.0,
@@ -25,6 +26,8 @@ IN_PROGRESS = ('accepted', 'queued', 'preparing', 'running', 'post-migrating',
                'pre-migrating', 'migrating', 'confirming', 'reverting')
 BUSY_STATUSES = ('MIGRATING', 'RESIZE', 'REVERT_RESIZE')
 RUNNING, ENDED, UNSEEN = 'running', 'ended', 'unseen'
+#: seconds a record may lag behind its server before we read it ourselves
+RECORD_LAG = 30.0
 HIDDEN = object()  # an instance action the caller cannot read
 
 
@@ -76,11 +79,16 @@ class Waits:
         if deadline is None:
             raise ValueError('a wait needs a deadline')
         record = None
+        since = (start or {}).get('since')  # the watch reaches back once
         for interval in self._intervals():
-            server = self._view(facts, done, deadline, on_view)
+            server = self._view(facts, done, deadline, on_view, since)
+            since = None
             if done(server):
                 if start is None:
                     return server
+                record = self._watched_end(facts, start, deadline)
+                if record is not None:
+                    return dict(server, migration_record=record)
                 phase, record = self._phase(facts, start)
                 if phase == ENDED:
                     server = self._server(facts)  # read after the record
@@ -94,12 +102,13 @@ class Waits:
                     facts) if start is not None else record)
             self.sleep(min(interval, max(0.0, deadline - self.clock())))
 
-    def _view(self, facts, done, deadline, on_view):
+    def _view(self, facts, done, deadline, on_view, since=None):
         """The server once ``done(server)`` or at the deadline (the run's
-        shared watch, else a poll of its own)."""
+        shared watch, reaching back to ``since`` when given, else a poll
+        of its own)."""
         if self.watch is not None:
             server = self.watch.wait(facts['id'], done, deadline=deadline,
-                                     on_view=on_view)
+                                     on_view=on_view, since=since)
             if server is None:
                 raise deleted(facts)
             return server
@@ -109,6 +118,34 @@ class Waits:
             if done(server) or self.clock() >= deadline:
                 return server
             self.sleep(min(interval, max(0.0, deadline - self.clock())))
+
+    def watched_record(self, facts, start):
+        """This move's migration record as the shared watch last saw it:
+        None (not seen yet) or :data:`~osmigcfg.migrate.watch.UNTRACKED`
+        (no watch lists records for this wait: read it yourself)."""
+        if self.watch is None or 'last_migration' not in facts or \
+                not (start or {}).get('since'):
+            return watch_mod.UNTRACKED
+        return self.watch.record(facts['id'], facts['last_migration'])
+
+    def _watched_end(self, facts, start, deadline):
+        """The ended record of this move from the shared watch (no request
+        of our own), or None: the caller then reads Nova itself.
+
+        The server leaves MIGRATING a moment before Nova marks the record
+        final; the watch's next looks bring it (:data:`RECORD_LAG` at
+        most).
+        """
+        if self.watched_record(facts, start) is watch_mod.UNTRACKED:
+            return None
+        record = self.watch.wait_record(
+            facts['id'], facts['last_migration'],
+            lambda r: r.get('status') not in IN_PROGRESS,
+            deadline=min(deadline, self.clock() + RECORD_LAG))
+        if record is watch_mod.UNTRACKED or record is None or \
+                record.get('status') in IN_PROGRESS:
+            return None
+        return record
 
     def _phase(self, facts, start):
         """``(ENDED or UNSEEN or RUNNING, migration record or None)``.

@@ -11,6 +11,15 @@ A look is a snapshot taken when Nova answered it, and its answer may
 arrive much later.  Each look is numbered when it is sent; a waiter takes
 only views from looks sent after it registered, so a list Nova computed
 before a migration started can never be taken for its outcome.
+
+A waiter that knows when its server last changed for certain (``since``:
+the cloud's clock before it sent the migration) does not read the server
+on its own: the next look reaches back to that time, so it holds the
+server.  For admins (2.59+) the same look lists the migration records
+changed since (``GET /os-migrations?changes-since=``): a live migration's
+wait then learns that Nova's record ended, and how it is going, without a
+request of its own.  A record's final status is final, so a record from
+any look may be believed once it has ended.
 """
 
 import datetime
@@ -26,6 +35,10 @@ LOG = logging.getLogger(__name__)
 MARGIN = datetime.timedelta(seconds=2)
 #: a waiter without news is handed its last view again this often
 TICK = 5.0
+#: a poller that stopped this recently carries on from its last look
+KEEP_SINCE = 60.0
+#: :meth:`ServerWatch.record` when the watch does not list records
+UNTRACKED = object()
 
 
 class ServerWatch:
@@ -34,34 +47,46 @@ class ServerWatch:
     :param compute: the run's :class:`~osmigcfg.migrate.compute.Compute`.
     :param all_projects: look at every project's servers (admins).
     :param interval: seconds between looks.
+    :param migrations: list migration records too (admins; the cloud must
+        offer 2.59, else it is ignored).
     """
 
     def __init__(self, compute, all_projects=False, interval=0.5,
-                 clock=time.time):
+                 clock=time.time, migrations=False):
         self.compute = compute
         self.all_projects = all_projects
         self.interval = interval
         self.clock = clock
+        self.migrations = migrations and compute.session.supports((2, 59))
         self._cond = threading.Condition()
         self._views = {}        # server id -> (look number, newest view)
+        self._records = {}      # server id -> its newest migration record
         self._sent = 0          # number of the last look sent
         self._waiters = 0
         self._thread = None
-        self._since = None
+        self._since = None      # the cloud's clock at the last look
+        self._stopped = None    # clock() when the poller last stopped
+        self._reach = None      # the oldest ``since`` a waiter asked for
         self._healthy = True  # False: waiters read their server themselves
 
-    def wait(self, server_id, done, *, deadline, on_view=None):
+    def wait(self, server_id, done, *, deadline, on_view=None, since=None):
         """Block until ``done(view)`` holds for the server; return the view.
 
-        The server is read once on its own after registering, so a change
-        just before is not missed; after that only views from looks sent
-        after registering count.  Returns the last view seen when the
-        ``deadline`` (a ``clock()`` value, required) passes; None when the
-        server is gone.
+        Without ``since`` the server is read once on its own after
+        registering, so a change just before is not missed; with it (a
+        datetime on the cloud's clock before the server last changed) the
+        next look reaches back to that time instead.  After that only
+        views from looks sent after registering count.  Returns the last
+        view seen when the ``deadline`` (a ``clock()`` value, required)
+        passes; None when the server is gone.
         """
-        seen = self._register()
+        seen = self._register(since)
         try:
-            view = self.compute.server_or_gone(server_id)
+            view = None
+            if since is not None:
+                view, seen = self._next_view(server_id, seen, None, deadline)
+            if view is None:  # no reach back, or no news by the tick
+                view = self.compute.server_or_gone(server_id)
             while True:
                 if view is None or view['status'] == 'DELETED':
                     return None
@@ -91,13 +116,50 @@ class ServerWatch:
             look, newest = self._views[server_id]
             return newest, look
 
-    def _register(self):
+    def record(self, server_id, after):
+        """The server's newest migration record with an id above
+        ``after`` seen by any look; None when none was seen yet, and
+        :data:`UNTRACKED` when the watch does not list records."""
+        with self._cond:
+            if not self.migrations:
+                return UNTRACKED
+            found = self._records.get(server_id)
+        return found if found and (found.get('id') or 0) > (after or 0) \
+            else None
+
+    def wait_record(self, server_id, after, done, *, deadline):
+        """Block until ``done(record)`` holds for the server's newest
+        record above ``after``; return it, or the last seen (None if
+        none) at the ``deadline``, or :data:`UNTRACKED`."""
+        self._register(None)
+        try:
+            with self._cond:
+                while True:
+                    found = self.record(server_id, after) \
+                        if self.migrations else UNTRACKED
+                    left = deadline - self.clock()
+                    if found is UNTRACKED or (found and done(found)) or \
+                            left <= 0:
+                        return found
+                    self._cond.wait(min(left, TICK))
+        finally:
+            with self._cond:
+                self._waiters -= 1
+
+    def _register(self, since):
         """Count a waiter in; returns the number of the last look sent
         (its answer, and every earlier one, may predate the caller)."""
         with self._cond:
             self._waiters += 1
+            if since is not None:
+                if isinstance(since, str):
+                    since = datetime.datetime.fromisoformat(since)
+                self._reach = since if self._reach is None else \
+                    min(self._reach, since)
             if self._thread is None:
-                self._since = None
+                if self._stopped is None or \
+                        self.clock() - self._stopped > KEEP_SINCE:
+                    self._since = None
                 self._thread = threading.Thread(
                     target=self._run, name='osmigcfg-watch', daemon=True)
                 self._thread.start()
@@ -108,6 +170,7 @@ class ServerWatch:
             with self._cond:
                 if not self._waiters:
                     self._thread = None
+                    self._stopped = self.clock()
                     return
             try:
                 self._look()
@@ -129,12 +192,44 @@ class ServerWatch:
         with self._cond:
             self._sent += 1
             look = self._sent
+            reach, self._reach = self._reach, None
         since = self._since or (self.compute.session.last_date or
                                 datetime.datetime.now(datetime.timezone.utc))
-        views, date = self.compute.changed_servers(since - MARGIN,
-                                                   self.all_projects)
+        since_look = min(since, reach) if reach else since
+        try:
+            views, date = self.compute.changed_servers(
+                since_look - MARGIN, self.all_projects)
+            records = self._changed_records(since_look - MARGIN)
+        except exceptions.CloudError:
+            with self._cond:  # the next look reaches back again
+                self._reach = reach if self._reach is None or reach is None \
+                    else min(reach, self._reach)
+            raise
         with self._cond:
             for view in views:
                 self._views[view['id']] = (look, view)
+            for record in records:
+                server = record.get('instance_uuid')
+                known = self._records.get(server)
+                if known is None or (record.get('id') or 0) >= \
+                        (known.get('id') or 0):
+                    self._records[server] = record
             self._since = date or since
             self._cond.notify_all()
+
+    def _changed_records(self, since):
+        if not self.migrations:
+            return ()
+        try:
+            found, _ = self.compute.changed_migrations(since)
+        except exceptions.CloudRequestError as e:
+            if e.status not in (403, 400):
+                raise
+            LOG.info('not listing migration records (%s): waits read '
+                     'their own', e)
+            with self._cond:
+                self.migrations = False
+            return ()
+        # oldest first: a newer state of one record replaces an older
+        return sorted(found, key=lambda r: (r.get('updated_at') or '',
+                                            r.get('id') or 0))

@@ -62,13 +62,15 @@ def _preflight():
     return pf.Preflight(None, pf.Caller(None, None))
 
 
-@pytest.mark.parametrize('method', ['cold', 'live'])
-def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
-                                                                method):
+@pytest.mark.parametrize('method,records', [
+    ('cold', False), ('live', False), ('cold', True), ('live', True)])
+def test_a_server_list_answered_before_the_start_is_not_the_end(
+        nova, method, records):
     """The watch's list of changed servers is computed by Nova before the
     migration starts and arrives after the wait began: it shows the
     server idle on its source, as if the move had ended (or never
-    begun).  The wait must decide from Nova's records instead."""
+    begun).  The wait must decide from Nova's records instead (read by
+    the wait itself, or listed by the watch: ``records``)."""
     admin = nova.admin
     other, server = ms.boot_many(admin, [f'{method}-other', f'{method}-race'],
                                  host='host1', flavor=ms.micro_flavor(admin))
@@ -76,7 +78,8 @@ def test_a_server_list_answered_before_the_start_is_not_the_end(nova,
         ms.stop(admin, server)
     nova.set_migration_duration(**{method: 4})
     compute = compute_mod.Compute(admin)
-    watch = watch_mod.ServerWatch(compute, all_projects=True, interval=0.2)
+    watch = watch_mod.ServerWatch(compute, all_projects=True, interval=0.2,
+                                  migrations=records)
     driver = drivers.DRIVERS[method](compute, _preflight(), poll=POLL,
                                      watch=watch)
     facts = facts_mod.snapshot(compute, server.id)
