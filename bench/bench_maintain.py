@@ -83,6 +83,12 @@ def parse_args(argv=None):
     parser.add_argument('--hold', type=float, default=2.0,
                         help='seconds each live migration is held (fake)')
     parser.add_argument('--serial-subset', type=int, default=4)
+    parser.add_argument('--per-host', type=int, default=None,
+                        help="maintain's --per-host: migrations in flight "
+                             'per source (default 4 x k: with slots of a '
+                             "few seconds Nova's own time before a slot "
+                             "is as long as the slot; 0: the command's "
+                             'default, 2 x k)')
     parser.add_argument('--subset', type=int, default=None,
                         help="Nova's [filter_scheduler] host_subset_size "
                              '(default k x --hosts-at-once: a wave\'s '
@@ -99,6 +105,8 @@ def parse_args(argv=None):
     parser.add_argument('--keep', metavar='DIR',
                         help='keep the journals and outputs in DIR')
     args = parser.parse_args(argv)
+    if args.per_host is None:
+        args.per_host = 4 * args.k
     if args.small is None:
         args.small = max(1, args.servers // 4)
     if not 0 < args.small < args.servers:
@@ -246,6 +254,8 @@ def maintain(nova, proxy, env, args, tmp, label):
                        str(args.hosts_at_once), '--exec', 'true', '--yes',
                        '--nova-limit', str(args.k), '--journal',
                        str(journal), '--json-events', '--up-timeout', '120']
+    if args.per_host:
+        argv += ['--per-host', str(args.per_host)]
     argv += PREFLIGHT
     ids = [s.id for s in admin.compute.servers(all_projects=True)]
     moves_before = live_moves(admin)
@@ -334,7 +344,8 @@ def print_header(args, start):
           f'--hosts-at-once {args.hosts_at_once}, Nova max_concurrent_live_'
           f'migrations k={args.k}, each live migration held {args.hold:g} s '
           f'(fake driver), scheduler host_subset_size '
-          f'{args.subset or args.k * args.hosts_at_once}')
+          f'{args.subset or args.k * args.hosts_at_once}, --per-host '
+          f'{args.per_host or "default"}')
     print(f'osmigcfg start-up alone (`maintain --help`): {start[0]:.2f} s '
           f'CPU, {start[1]:.0f} MiB RSS (taken off its CPU below)',
           flush=True)
