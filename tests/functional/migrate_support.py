@@ -5,10 +5,18 @@ import os
 import subprocess
 import sys
 
+import openstack
 from openstack import exceptions as sdk_exceptions
 
+from osmigcfg import engine
+from osmigcfg.migrate import compute as compute_mod
+from osmigcfg.migrate import drain as drain_mod
+from osmigcfg.migrate import options as options_mod
+from osmigcfg.migrate import planner
+from osmigcfg.migrate import preflight as pf
 from osmigcfg.policy import render
 from osmigcfg.sandbox import servers
+from osmigcfg.sandbox.nova import identity
 from tests.cli_runner import run_cli
 
 MICRO = 'osm.micro'  # 64 MB, 1 vCPU, 1 GB: many fit on a fake host
@@ -16,6 +24,27 @@ OSMIGCFG = os.path.join(os.path.dirname(sys.executable), 'osmigcfg')
 MOSK_TEXT = render.render_policy('mosk-24.3', release=34)
 ADMIN = ('admin', 'admin', ['admin'])
 MEMBER = ('alice', 'demo', ['member'])
+
+
+def connect_admin(endpoint, app_name):
+    """An admin connection to the sandbox's Nova at ``endpoint`` (a
+    loopback proxy in front of it, say)."""
+    return openstack.connect(
+        load_yaml_config=False, load_envvars=False, auth_type='admin_token',
+        auth={'token': identity.make_token(*ADMIN), 'endpoint': endpoint},
+        app_name=app_name)
+
+
+def drain_through(endpoint, app_name, host, journal_path, per_host):
+    """Drain ``host`` as an admin talking to ``endpoint``; the outcomes."""
+    compute = compute_mod.Compute(connect_admin(endpoint, app_name))
+    preflight = pf.Preflight(None, pf.Caller(None, None))
+    plan = planner.plan_drain(compute, preflight, host=host)
+    found, _ = drain_mod.drain_host(
+        compute, preflight, plan=plan, journal_path=journal_path,
+        options=options_mod.RunOptions(
+            windows=engine.Windows.for_migrations(per_host=per_host)))
+    return found
 
 
 def micro_flavor(admin):

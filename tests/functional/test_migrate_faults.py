@@ -5,16 +5,8 @@ import itertools
 import re
 import threading
 
-import openstack
 import pytest
 
-from osmigcfg import engine
-from osmigcfg.migrate import compute as compute_mod
-from osmigcfg.migrate import drain as drain_mod
-from osmigcfg.migrate import options as options_mod
-from osmigcfg.migrate import planner
-from osmigcfg.migrate import preflight as pf
-from osmigcfg.sandbox.nova import identity
 from tests.functional import faultproxy
 from tests.functional import migrate_support as ms
 
@@ -50,13 +42,6 @@ class Schedule:
             return 'pass'
 
 
-def _connect(endpoint):
-    return openstack.connect(
-        load_yaml_config=False, load_envvars=False, auth_type='admin_token',
-        auth={'token': identity.make_token(*ms.ADMIN),
-              'endpoint': endpoint}, app_name='osmigcfg-faults')
-
-
 @pytest.fixture
 def nova(nova_sandbox):
     yield nova_sandbox
@@ -72,13 +57,8 @@ def test_a_drain_survives_5xx_409_and_lost_answers_without_duplicates(
     nova.set_migration_duration(live=0.5)
     schedule = Schedule()
     with faultproxy.FaultProxy(nova.port, schedule) as proxy:
-        compute = compute_mod.Compute(_connect(proxy.endpoint))
-        preflight = pf.Preflight(None, pf.Caller(None, None))
-        plan = planner.plan_drain(compute, preflight, host='host1')
-        found, _ = drain_mod.drain_host(
-            compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
-            options=options_mod.RunOptions(
-                windows=engine.Windows.for_migrations(per_host=4)))
+        found = ms.drain_through(proxy.endpoint, 'osmigcfg-faults', 'host1',
+                                 str(tmp_path / 'j'), per_host=4)
     assert [o.outcome for o in found] == ['migrated'] * 4, \
         [(o.name, o.reason) for o in found]
     for action in FIRST_POST_FAULTS + (500,):

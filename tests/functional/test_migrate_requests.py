@@ -9,19 +9,13 @@ import re
 import threading
 import time
 
-import openstack
 import pytest
 
-from osmigcfg import engine
 from osmigcfg.migrate import compute as compute_mod
-from osmigcfg.migrate import drain as drain_mod
 from osmigcfg.migrate import drivers
 from osmigcfg.migrate import facts as facts_mod
-from osmigcfg.migrate import options as options_mod
-from osmigcfg.migrate import planner
 from osmigcfg.migrate import preflight as pf
 from osmigcfg.migrate import watch as watch_mod
-from osmigcfg.sandbox.nova import identity
 from tests.functional import faultproxy
 from tests.functional import migrate_support as ms
 
@@ -57,13 +51,6 @@ class Counter:
         return 'pass'
 
 
-def _connect(endpoint):
-    return openstack.connect(
-        load_yaml_config=False, load_envvars=False, auth_type='admin_token',
-        auth={'token': identity.make_token(*ms.ADMIN),
-              'endpoint': endpoint}, app_name='osmigcfg-requests')
-
-
 @pytest.fixture
 def nova(nova_sandbox):
     yield nova_sandbox
@@ -77,13 +64,8 @@ def test_a_drain_waits_on_shared_lists_not_on_each_server(nova, tmp_path):
     nova.set_migration_duration(live=2)
     counter = Counter()
     with faultproxy.FaultProxy(nova.port, counter) as proxy:
-        compute = compute_mod.Compute(_connect(proxy.endpoint))
-        preflight = pf.Preflight(None, pf.Caller(None, None))
-        plan = planner.plan_drain(compute, preflight, host='host1')
-        found, _ = drain_mod.drain_host(
-            compute, preflight, plan=plan, journal_path=str(tmp_path / 'j'),
-            options=options_mod.RunOptions(
-                windows=engine.Windows.for_migrations(per_host=6)))
+        found = ms.drain_through(proxy.endpoint, 'osmigcfg-requests', 'host1',
+                                 str(tmp_path / 'j'), per_host=6)
     assert [o.outcome for o in found] == ['migrated'] * 6, \
         [(o.name, o.reason) for o in found]
     for server in made:
@@ -117,7 +99,7 @@ def test_a_caller_who_may_not_list_records_waits_as_before(nova, tmp_path):
         return 'pass'
 
     with faultproxy.FaultProxy(nova.port, refuse_changed_records) as proxy:
-        compute = compute_mod.Compute(_connect(proxy.endpoint))
+        compute = compute_mod.Compute(ms.connect_admin(proxy.endpoint, 'osmigcfg-requests'))
         watch = watch_mod.ServerWatch(compute, all_projects=True,
                                       interval=0.3, migrations=True)
         driver = drivers.LiveDriver(
