@@ -187,8 +187,18 @@ def _json(response):
 
 
 def check_date(response: Any) -> datetime.datetime | None:
-    """The server's clock (``Date`` header) as a datetime, or None."""
+    """The server's clock (``Date`` header) as an aware UTC datetime, or
+    None.  ``-0000`` (RFC 2822's "UTC, zone unknown") parses naive; HTTP
+    dates are UTC, and naive and aware datetimes cannot be compared."""
     try:
-        return email.utils.parsedate_to_datetime(response.headers['Date'])
+        date = email.utils.parsedate_to_datetime(response.headers['Date'])
     except (KeyError, TypeError, ValueError):
         return None
+    return utc(date)
+
+
+def utc(date: datetime.datetime) -> datetime.datetime:
+    """``date`` as an aware UTC datetime (a naive one is taken as UTC)."""
+    if date.tzinfo is None:
+        return date.replace(tzinfo=datetime.timezone.utc)
+    return date.astimezone(datetime.timezone.utc)

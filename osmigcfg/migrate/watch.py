@@ -28,6 +28,7 @@ import threading
 import time
 
 from osmigcfg import exceptions
+from osmigcfg.cloud import http
 
 LOG = logging.getLogger(__name__)
 
@@ -152,8 +153,9 @@ class ServerWatch:
         with self._cond:
             self._waiters += 1
             if since is not None:
-                if isinstance(since, str):
+                if isinstance(since, str):  # from the journal
                     since = datetime.datetime.fromisoformat(since)
+                since = http.utc(since)
                 self._reach = since if self._reach is None else \
                     min(self._reach, since)
             if self._thread is None:
@@ -182,6 +184,11 @@ class ServerWatch:
                 self._unhealthy(e)
             except exceptions.CloudError as e:  # reads were retried already
                 self._unhealthy(e)
+            except Exception as e:  # noqa: BLE001 - a poller that died
+                # silently would leave every waiter without news until its
+                # deadline: they read their servers themselves instead
+                LOG.exception('the server watch failed')
+                self._unhealthy(e)
             time.sleep(self.interval)
 
     def _unhealthy(self, error):
@@ -193,8 +200,8 @@ class ServerWatch:
             self._sent += 1
             look = self._sent
             reach, self._reach = self._reach, None
-        since = self._since or (self.compute.session.last_date or
-                                datetime.datetime.now(datetime.timezone.utc))
+        since = http.utc(self._since or self.compute.session.last_date or
+                         datetime.datetime.now(datetime.timezone.utc))
         since_look = min(since, reach) if reach else since
         try:
             views, date = self.compute.changed_servers(

@@ -98,3 +98,18 @@ def test_401_says_to_check_the_credentials(proxy, requests_mock):
     with pytest.raises(exceptions.CloudRequestError) as e:
         _send(proxy, 'GET')
     assert '--os-cloud' in str(e.value)
+
+
+@pytest.mark.parametrize('header', [
+    'Mon, 07 Dec 2026 04:13:01 GMT',
+    'Mon, 07 Dec 2026 04:13:01 -0000',   # parses naive in the stdlib
+    'Mon, 07 Dec 2026 05:13:01 +0100'])
+def test_dates_are_aware_utc_so_they_can_be_compared(header):
+    """A naive date next to an aware one made the watch's comparison
+    raise (seen in CI: every live migration of a drain failed, and the
+    poller died)."""
+    response = requests.Response()
+    response.headers['Date'] = header
+    date = http.check_date(response)
+    assert date.tzinfo is not None
+    assert date.isoformat() == '2026-12-07T04:13:01+00:00'
