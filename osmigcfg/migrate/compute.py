@@ -97,20 +97,29 @@ class Compute:
         ``since`` is a datetime on the cloud's clock; deleted servers come
         back with status DELETED.
         """
-        params = {'changes-since': since.isoformat(), 'limit': PAGE}
-        if all_projects:
-            params['all_tenants'] = '1'
+        params = {'all_tenants': '1'} if all_projects else {}
+        found, date = self._changed_since(
+            '/servers/detail', 'servers', since, params, marker='id')
+        return [server_view(s) for s in found], date
+
+    def _changed_since(self, url: str, key: str, since: datetime.datetime,
+                       params: dict[str, Any], marker: str
+                       ) -> tuple[list[Record], Any]:
+        """Every page of ``url``'s ``key`` list changed since ``since``
+        (``changes-since``), and the server's clock at the first page."""
+        params = dict(params, limit=PAGE, **{'changes-since':
+                                             since.isoformat()})
         found: list[Record] = []
         date = None
         while True:
-            response = self.session.get('/servers/detail', 'list changed '
-                                        'servers', params=params, full=True)
-            page = response.body['servers']
+            response = self.session.get(url, f'list changed {key}',
+                                        params=params, full=True)
+            page = response.body[key]
             date = date or response.date
-            found.extend(server_view(s) for s in page)
+            found.extend(page)
             if len(page) < PAGE:
                 return found, date
-            params['marker'] = page[-1]['id']
+            params['marker'] = page[-1][marker]
 
     def server_or_gone(self, server_id: str) -> Record | None:
         """The server, or None when it no longer exists."""
@@ -203,19 +212,8 @@ class Compute:
         each record's ``updated_at``, which every status change sets.
         """
         self.session.require('listing migrations changed since a time')
-        params = {'changes-since': since.isoformat(), 'limit': PAGE}
-        found: list[Record] = []
-        date = None
-        while True:
-            response = self.session.get('/os-migrations', 'list changed '
-                                        'migrations', params=params,
-                                        full=True)
-            page = response.body['migrations']
-            date = date or response.date
-            found.extend(page)
-            if len(page) < PAGE:
-                return found, date
-            params['marker'] = page[-1]['uuid']
+        return self._changed_since('/os-migrations', 'migrations', since,
+                                   {}, marker='uuid')
 
     def newest_migration_id(self) -> int:
         """The id of the newest migration record in the cloud (0 if none)."""

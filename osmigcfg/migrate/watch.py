@@ -136,8 +136,7 @@ class ServerWatch:
         try:
             with self._cond:
                 while True:
-                    found = self.record(server_id, after) \
-                        if self.migrations else UNTRACKED
+                    found = self.record(server_id, after)
                     left = deadline - self.clock()
                     if found is UNTRACKED or (found and done(found)) or \
                             left <= 0:
